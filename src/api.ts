@@ -1,0 +1,156 @@
+/**
+ * The library's front door: `migrate`, `plan`, `status`, `resolve`,
+ * `rollback`, each taking `{ url | pool, schema, dir | migrations, … }`.
+ * It turns those options into the core's ports (a connector, a migration
+ * source) and calls the core; nothing here decides anything.
+ */
+import { hostname, userInfo } from 'node:os';
+import { CutoverError } from './errors.js';
+import { pgConnector, type PoolLike } from './db/pg.js';
+import { readLedger } from './db/ledger.js';
+import type { Connector } from './db/session.js';
+import { bundleSource, type BundledFile } from './migrations/bundle.js';
+import { directorySource } from './migrations/directory.js';
+import { loadMigrations } from './migrations/load.js';
+import type { Migration } from './migrations/types.js';
+import { plan as planSteps } from './plan/plan.js';
+import type { PhaseOption, Problem, StatusEntry } from './plan/types.js';
+import { runMigrations, type MigrateReport, type RunOptions } from './run/migrate.js';
+import { resolveVersion, type ResolveAction, type ResolveReport } from './run/resolve.js';
+
+/** Where the database is and which migrations to use. */
+export interface TargetOptions {
+  /** A connection URL (postgres://…). */
+  url?: string;
+  /** Or a pool: one client is checked out for the whole run. */
+  pool?: PoolLike;
+  /** Target schema (default `public`): the ledger lives there and search_path is pinned to it. */
+  schema?: string;
+  /** Migrations directory (default `./migrations`). */
+  dir?: string;
+  /** Or bundled migrations (from `cutover bundle`), for a container without the folder. */
+  migrations?: readonly BundledFile[];
+  /** Shown in pg_stat_activity (default `cutover`). */
+  applicationName?: string;
+}
+
+/** Options of {@link migrate}. */
+export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun'>;
+
+function connectorFor(options: TargetOptions, command: string): Connector {
+  if (!options.url && !options.pool) {
+    throw new CutoverError('CONFIG', 'no database given: pass `url` or `pool`', {
+      hint: 'For example migrate({ url: process.env.DATABASE_URL }). On the command line: --url or DATABASE_URL (without them, the embedded dev database is used).',
+    });
+  }
+  return pgConnector({
+    ...(options.url ? { url: options.url } : {}),
+    ...(options.pool ? { pool: options.pool } : {}),
+    schema: options.schema ?? 'public',
+    applicationName: options.applicationName ?? `cutover ${command}`,
+  });
+}
+
+/** Read the migration set from `migrations` or `dir`. */
+export function readMigrations(options: Pick<TargetOptions, 'dir' | 'migrations'>): Promise<Migration[]> {
+  return loadMigrations(options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations'));
+}
+
+function whoAmI(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    return `cutover@${hostname()}`;
+  }
+}
+
+/**
+ * Apply pending migrations to one schema, safely with any number of
+ * replicas doing the same at once. Resolves with a report ("nothing to do"
+ * is success); rejects with a {@link CutoverError} carrying `report`.
+ *
+ * @example
+ * import { migrate } from 'cutover';
+ * await migrate({ url: process.env.DATABASE_URL, dir: 'migrations' });
+ */
+export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
+  const connector = connectorFor(options, 'migrate');
+  const migrations = await readMigrations(options);
+  return runMigrations(connector, migrations, { appliedBy: whoAmI(), ...options, schema: options.schema ?? 'public' });
+}
+
+/**
+ * A dry run: what `migrate` would do, in order, with phase, transaction
+ * mode and statements. Validates every pending file; executes nothing.
+ *
+ * @example
+ * const { planned } = await plan({ url, phase: 'pre' });
+ */
+export async function plan(options: MigrateOptions): Promise<MigrateReport> {
+  const connector = connectorFor(options, 'plan');
+  const migrations = await readMigrations(options);
+  return runMigrations(connector, migrations, { ...options, schema: options.schema ?? 'public', dryRun: true });
+}
+
+/** What {@link status} reports. */
+export interface StatusReport {
+  schema: string;
+  target: string;
+  entries: StatusEntry[];
+  pending: { pre: number; post: number };
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+/**
+ * Every migration's state in one schema (applied, pending, failed, edited,
+ * missing), with the history problems. Takes no lock and changes nothing.
+ *
+ * @example
+ * const { pending } = await status({ url });
+ */
+export async function status(options: TargetOptions & { strict?: boolean }): Promise<StatusReport> {
+  const connector = connectorFor(options, 'status');
+  const schema = options.schema ?? 'public';
+  const migrations = await readMigrations(options);
+  const connection = await connector.connect();
+  try {
+    const ledger = (await readLedger(connection, schema)) ?? [];
+    const result = planSteps(migrations, ledger, { phase: 'all', ...(options.strict ? { strict: true } : {}) });
+    const pending = { pre: 0, post: 0 };
+    for (const entry of result.entries) if (entry.state === 'pending') pending[entry.phase]++;
+    return { schema, target: connector.describe, entries: result.entries, pending, errors: result.errors, warnings: result.warnings };
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Resolve a failed no-transaction migration (`applied` / `rolled-back`) or
+ * accept an applied file's edit (`checksum`). Recorded in `cutover_audit`.
+ *
+ * @example
+ * await resolve({ url, version: '20260101120000', action: 'rolled-back', reason: 'index dropped by hand' });
+ */
+export async function resolve(options: TargetOptions & { version: string; action: ResolveAction; reason?: string; by?: string; lockWaitMs?: number }): Promise<ResolveReport> {
+  const connector = connectorFor(options, 'resolve');
+  const migrations = await readMigrations(options);
+  return resolveVersion(connector, migrations, { ...options, schema: options.schema ?? 'public', by: options.by ?? whoAmI() });
+}
+
+/**
+ * Roll back to `to`: the down scripts of every newer applied migration,
+ * newest first, each in its own transaction with its ledger row's removal.
+ * Refuses, naming each, when a down file is missing.
+ *
+ * @example
+ * await rollback({ url, to: '20260101120000' });
+ */
+export async function rollback(options: MigrateOptions & { to: string; dryRun?: boolean }): Promise<MigrateReport> {
+  const connector = connectorFor(options, 'rollback');
+  const migrations = await readMigrations(options);
+  const { to, ...rest } = options;
+  return runMigrations(connector, migrations, { appliedBy: whoAmI(), ...rest, schema: options.schema ?? 'public', rollbackTo: to });
+}
+
+export type { PhaseOption };

@@ -1,0 +1,150 @@
+/**
+ * node-postgres at the edge: dedicated connections from a URL or a pool,
+ * connection errors turned into CutoverErrors that name host:port and never
+ * the password, and `schemaPool` for the app's own queries.
+ */
+import pg from 'pg';
+import { CutoverError } from '../errors.js';
+import type { Connection, Connector } from './session.js';
+import { ident, literal } from './sql.js';
+
+/** A pool or anything with `connect()` returning a releasable client (a pg.Pool fits). */
+export interface PoolLike {
+  connect(): Promise<pg.PoolClient>;
+}
+
+/**
+ * `postgres://user@host:port/db` without the password, or an INVALID_URL error.
+ *
+ * @example
+ * describeUrl('postgres://app:secret@db:5432/app'); // 'postgres://app@db:5432/app'
+ */
+export function describeUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw invalidUrl(url, error);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw invalidUrl(url);
+  const user = parsed.username ? `${decodeURIComponent(parsed.username)}@` : '';
+  return `postgres://${user}${parsed.hostname || 'localhost'}:${parsed.port || '5432'}${parsed.pathname}`;
+}
+
+/** Remove any password from a string that might hold a URL. */
+export function redact(text: string): string {
+  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
+}
+
+function invalidUrl(url: string, cause?: unknown): CutoverError {
+  return new CutoverError('INVALID_URL', `invalid database URL "${redact(url)}"`, {
+    hint: 'Use the form postgres://user:password@host:5432/database (percent-encode special characters in the password).',
+    details: { url: redact(url) },
+    cause,
+  });
+}
+
+/** Map a failure to connect into a clear error (host:port named, password never shown). */
+export function connectionError(error: unknown, where: string): CutoverError {
+  const e = error as { code?: string; message?: string };
+  const message = redact(e.message ?? String(error));
+  if (e.code === '28P01' || e.code === '28000') {
+    return new CutoverError('AUTHENTICATION', `cannot log in to ${where}: ${message}`, {
+      hint: 'Check the user name and password in --url / DATABASE_URL, and the server\'s pg_hba.conf.', details: { target: where, sqlstate: e.code },
+    });
+  }
+  if (e.code === '3D000') {
+    return new CutoverError('CONNECTION', `cannot connect to ${where}: ${message}`, {
+      hint: 'Create the database first (createdb), or fix the database name in the URL.', details: { target: where, sqlstate: e.code },
+    });
+  }
+  if (e.code === '42501') {
+    return new CutoverError('PERMISSION', `cannot connect to ${where}: ${message}`, {
+      hint: 'Grant the role CONNECT on the database.', details: { target: where, sqlstate: e.code },
+    });
+  }
+  return new CutoverError('CONNECTION', `cannot connect to ${where}: ${message}${e.code && !message.includes(e.code) ? ` (${e.code})` : ''}`, {
+    hint: 'Is the server running and reachable from here? Check host and port in --url / DATABASE_URL, firewalls, and that it listens on that address.',
+    details: { target: where, errno: e.code },
+  });
+}
+
+/** Options for {@link pgConnector}. */
+export interface PgConnectorOptions {
+  url?: string;
+  pool?: PoolLike;
+  /** Shown in pg_stat_activity, so operators can see the run. */
+  applicationName: string;
+  /** Pin `search_path` to this schema on every connection. */
+  schema?: string;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Dedicated connections through node-postgres. With a URL each connection is
+ * a new `pg.Client`; with a pool, a client is checked out for the whole run
+ * (nobody else uses it meanwhile) and given back at the end.
+ *
+ * @example
+ * const connector = pgConnector({ url: process.env.DATABASE_URL, applicationName: 'cutover' });
+ * const connection = await connector.connect();
+ */
+export function pgConnector(options: PgConnectorOptions): Connector {
+  const describe = options.url ? describeUrl(options.url) : 'the given pool';
+  return {
+    describe,
+    async connect(): Promise<Connection> {
+      if (options.pool) {
+        let client: pg.PoolClient;
+        try {
+          client = await options.pool.connect();
+        } catch (error) {
+          throw connectionError(error, describe);
+        }
+        const searchPath = options.schema === undefined ? '' : `; SET search_path TO ${ident(options.schema)}`;
+        await client.query(`SET application_name = ${literal(options.applicationName)}${searchPath}`);
+        return {
+          query: (text, values) => client.query(text, values as unknown[]) as Promise<any>,
+          close: async (broken) => client.release(broken ? true : undefined),
+        };
+      }
+      const client = new pg.Client({
+        connectionString: options.url,
+        application_name: options.applicationName,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+        ...(options.schema === undefined ? {} : { options: searchPathOption(options.schema) }),
+      });
+      // An idle client whose server goes away emits 'error'; the next query reports it.
+      client.on('error', () => {});
+      try {
+        await client.connect();
+      } catch (error) {
+        await client.end().catch(() => {});
+        throw connectionError(error, describe);
+      }
+      return {
+        query: (text, values) => client.query(text, values as unknown[]) as Promise<any>,
+        close: () => client.end().catch(() => {}),
+      };
+    },
+  };
+}
+
+/** The libpq `options` startup parameter that pins search_path (spaces and backslashes escaped). */
+function searchPathOption(schema: string): string {
+  return `-c search_path=${ident(schema).replace(/\\/g, '\\\\').replace(/ /g, '\\ ')}`;
+}
+
+/**
+ * A `pg.Pool` whose every connection has `search_path` pinned to `schema`
+ * (set in the startup packet, so it holds before the first query).
+ *
+ * @example
+ * const pool = schemaPool({ url: process.env.DATABASE_URL!, schema: 'tenant_42' });
+ * await pool.query('SELECT * FROM notes'); // tenant_42.notes
+ */
+export function schemaPool(options: { url: string; schema: string } & pg.PoolConfig): pg.Pool {
+  const { url, schema, ...rest } = options;
+  describeUrl(url);
+  return new pg.Pool({ connectionString: url, ...rest, options: searchPathOption(schema) });
+}

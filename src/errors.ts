@@ -1,0 +1,128 @@
+/**
+ * Errors. Every failure cutover reports is a {@link CutoverError}: a stable
+ * `code` (documented in docs/errors.md), the facts as fields, the original
+ * `cause`, and a `hint` that says what to do next. Front ends decide exit
+ * codes from {@link exitCodeFor}, never from message text.
+ */
+
+/** Exit codes (DESIGN §1 "Command line"). */
+export const EXIT = { ok: 0, runtime: 1, input: 2, check: 3 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/**
+ * Every error code cutover raises, with the exit code it maps to.
+ * Input errors (2) are found before the database is touched.
+ */
+export const ERROR_CODES = {
+  // bad input: found before touching the database
+  USAGE: EXIT.input,
+  CONFIG: EXIT.input,
+  INVALID_URL: EXIT.input,
+  DIR_MISSING: EXIT.input,
+  BAD_FILENAME: EXIT.input,
+  DUPLICATE_VERSION: EXIT.input,
+  MISSING_DOWN: EXIT.input,
+  MISSING_UP: EXIT.input,
+  EMPTY_FILE: EXIT.input,
+  NOT_UTF8: EXIT.input,
+  UNKNOWN_DIRECTIVE: EXIT.input,
+  BAD_DIRECTIVE: EXIT.input,
+  SYNTAX_ERROR: EXIT.input,
+  TRANSACTION_CONTROL: EXIT.input,
+  NEEDS_NO_TRANSACTION: EXIT.input,
+  UNKNOWN_VERSION: EXIT.input,
+  NOTHING_TO_RESOLVE: EXIT.input,
+  EMBEDDED_MISSING: EXIT.input,
+  // history problems: found after reading the ledger
+  CHECKSUM_MISMATCH: EXIT.runtime,
+  MISSING_ON_DISK: EXIT.runtime,
+  OUT_OF_ORDER: EXIT.runtime,
+  FAILED_MIGRATION: EXIT.runtime,
+  PHASE_ORDER: EXIT.runtime,
+  MISSING_DOWN_FILE: EXIT.runtime,
+  // run time
+  CONNECTION: EXIT.runtime,
+  AUTHENTICATION: EXIT.runtime,
+  PERMISSION: EXIT.runtime,
+  LOCK_WAIT_TIMEOUT: EXIT.runtime,
+  LOCK_TIMEOUT: EXIT.runtime,
+  MIGRATION_FAILED: EXIT.runtime,
+  DATABASE: EXIT.runtime,
+  // checks
+  CHECK_FAILED: EXIT.check,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Options shared by every {@link CutoverError}. */
+export interface CutoverErrorOptions {
+  /** What to do next, one sentence. */
+  hint?: string;
+  /** The underlying error (a pg error, an fs error …). */
+  cause?: unknown;
+  /** Facts: file, line, version, sqlstate … (shown in `--json`). */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The one error class. Tests assert `code` and `details`, not prose.
+ *
+ * @example
+ * throw new CutoverError('EMPTY_FILE', '0001_init.sql is empty', {
+ *   hint: 'Write the migration or delete the file.',
+ *   details: { file: '0001_init.sql' },
+ * });
+ */
+export class CutoverError extends Error {
+  override readonly name = 'CutoverError';
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown>;
+  /** The partial report of the run that failed (migrate, rollback …), when there was one. */
+  report?: unknown;
+
+  constructor(code: ErrorCode, message: string, options: CutoverErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details ?? {};
+  }
+
+  /** The process exit code this error maps to. */
+  get exitCode(): ExitCode {
+    return ERROR_CODES[this.code];
+  }
+
+  /** A plain object for `--json` output (passwords are never in it). */
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, hint: this.hint, ...this.details };
+  }
+}
+
+/**
+ * Several input problems found in one pass (every bad file is named at once,
+ * not only the first). `errors` holds each one; the exit code is theirs.
+ */
+export class CutoverErrors extends CutoverError {
+  readonly errors: CutoverError[];
+  constructor(errors: CutoverError[]) {
+    const first = errors[0]!;
+    super(first.code, errors.length === 1 ? first.message : `${errors.length} problems:\n` + errors.map((e) => `- ${e.message}`).join('\n'), {
+      hint: first.hint,
+      cause: first.cause,
+      details: { ...first.details, problems: errors.map((e) => e.toJSON()) },
+    });
+    this.errors = errors;
+  }
+}
+
+/** Throw every problem collected, or nothing. */
+export function throwAll(errors: CutoverError[]): void {
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new CutoverErrors(errors);
+}
+
+/** The exit code for anything thrown: CutoverErrors map by code, anything else is 1. */
+export function exitCodeFor(error: unknown): ExitCode {
+  return error instanceof CutoverError ? error.exitCode : EXIT.runtime;
+}

@@ -1,0 +1,20 @@
+/**
+ * cutover: safe, boring PostgreSQL migrations.
+ *
+ * @example
+ * import { migrate } from 'cutover';
+ * await migrate({ url: process.env.DATABASE_URL });
+ */
+export { migrate, plan, status, resolve, rollback, readMigrations } from './api.js';
+export type { MigrateOptions, TargetOptions, StatusReport } from './api.js';
+export { schemaPool } from './db/pg.js';
+export { CutoverError, CutoverErrors, ERROR_CODES, EXIT, exitCodeFor, type ErrorCode } from './errors.js';
+export type { MigrateReport, PlannedStep, RunOptions } from './run/migrate.js';
+export type { RunEvent, OnEvent, Blocker, MigrationRef } from './run/events.js';
+export type { StepResult } from './run/execute.js';
+export type { ResolveAction, ResolveReport } from './run/resolve.js';
+export { plan as buildPlan, planRollback } from './plan/plan.js';
+export type { LedgerRow, Plan, PlanOptions, PhaseOption, Problem, ProblemCode, Step, StatusEntry } from './plan/types.js';
+export { loadMigrations, directorySource, bundleSource, renderBundle } from './migrations/index.js';
+export type { Migration, MigrationScript, MigrationSource, BundledFile, Phase } from './migrations/index.js';
+export type { Session, Connection, Connector } from './db/session.js';

@@ -1,0 +1,114 @@
+/**
+ * The pure planner: (migrations, ledger, options) → {@link Plan}. No I/O.
+ * `migrate`, `plan` (dry run), `status`, and later the fleet runner and the
+ * dashboard all use it; the executor only carries a plan out.
+ */
+import type { Migration } from '../migrations/types.js';
+import { checkEdited, checkFailed, checkMissing, checkOutOfOrder, checkPhaseOrder } from './checks.js';
+import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from './types.js';
+
+function unknownVersion(version: string): Problem {
+  return {
+    code: 'UNKNOWN_VERSION', severity: 'error', version,
+    message: `--to ${version}: no migration has that version`,
+    hint: 'Give the version of an existing migration file (see `cutover status`).',
+  };
+}
+
+/** Each migration's state, plus ledger rows without a file. */
+export function statusEntries(migrations: readonly Migration[], ledger: readonly LedgerRow[]): StatusEntry[] {
+  const rows = new Map(ledger.map((row) => [row.version, row]));
+  const entries: StatusEntry[] = migrations.map((m) => {
+    const row = rows.get(m.version);
+    const state = !row ? 'pending' : row.state === 'failed' ? 'failed' : row.checksum !== m.checksum ? 'edited' : 'applied';
+    return { version: m.version, name: m.name, phase: m.phase, state, file: m.file, ...(row ? { appliedAt: row.appliedAt, durationMs: row.durationMs } : {}) };
+  });
+  const known = new Set(migrations.map((m) => m.version));
+  for (const row of ledger) {
+    if (!known.has(row.version)) {
+      entries.push({ version: row.version, name: row.name, phase: row.phase, state: row.state === 'failed' ? 'failed' : 'missing', appliedAt: row.appliedAt, durationMs: row.durationMs });
+    }
+  }
+  return entries;
+}
+
+/**
+ * Plan a forward run.
+ *
+ * @example
+ * const result = plan(migrations, ledgerRows, { phase: 'pre' });
+ * if (result.errors.length === 0) for (const step of result.steps) console.log(step.migration.file);
+ */
+export function plan(migrations: readonly Migration[], ledger: readonly LedgerRow[], options: PlanOptions = {}): Plan {
+  const phase = options.phase ?? 'all';
+  const recorded = new Set(ledger.map((row) => row.version));
+  const pending = migrations.filter((m) => !recorded.has(m.version));
+  const toVersion = options.to?.replace(/^0+(?=\d)/, '');
+  const to = toVersion === undefined ? undefined : migrations.find((m) => m.version === toVersion);
+
+  const problems: Problem[] = [
+    ...(options.to !== undefined && !to ? [unknownVersion(options.to)] : []),
+    ...checkFailed(migrations, ledger),
+    ...checkEdited(migrations, ledger),
+    ...checkMissing(migrations, ledger, options.strict),
+    ...checkOutOfOrder(pending, ledger, options.allowOutOfOrder),
+  ];
+
+  const withinTo = pending.filter((m) => !to || m.order <= to.order);
+  const wanted = withinTo.filter((m) => phase === 'all' || m.phase === phase);
+  if (phase === 'post') {
+    problems.push(...checkPhaseOrder(wanted, pending.filter((m) => m.phase === 'pre')));
+  }
+  const steps: Step[] = wanted.map((migration) => ({ direction: 'up', migration }));
+  return {
+    phase,
+    steps,
+    errors: problems.filter((p) => p.severity === 'error'),
+    warnings: problems.filter((p) => p.severity === 'warning'),
+    entries: statusEntries(migrations, ledger),
+    deferred: pending.filter((m) => !wanted.includes(m)),
+  };
+}
+
+/**
+ * Plan a rollback to `to`: the down scripts of every applied migration newer
+ * than `to`, newest first. Refuses, naming each, when a down file is missing.
+ *
+ * @example
+ * const result = planRollback(migrations, ledgerRows, '20260101000000');
+ */
+export function planRollback(migrations: readonly Migration[], ledger: readonly LedgerRow[], to: string): Plan {
+  const target = to.replace(/^0+(?=\d)/, '');
+  const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  const problems: Problem[] = [...checkFailed(migrations, ledger), ...checkEdited(migrations, ledger)];
+  const toOrder = BigInt(target.replace(/\D/g, '') || '0');
+  if (target !== '0' && !byVersion.has(target) && !ledger.some((row) => row.version === target)) problems.push(unknownVersion(to));
+  const undo = ledger
+    .filter((row) => row.state === 'applied' && BigInt(row.version) > toOrder)
+    .sort((a, b) => (BigInt(a.version) < BigInt(b.version) ? 1 : -1));
+  const steps: Step[] = [];
+  for (const row of undo) {
+    const migration = byVersion.get(row.version);
+    if (migration?.down) {
+      steps.push({ direction: 'down', migration });
+      continue;
+    }
+    problems.push({
+      code: 'MISSING_DOWN_FILE', severity: 'error', version: row.version, ...(migration ? { file: migration.file } : {}),
+      message: migration
+        ? `${migration.file} has no down script (${migration.version}_${migration.name}.down.sql)`
+        : `version ${row.version} (${row.name}) is applied but its files are not in this directory`,
+      hint: migration
+        ? `Write ${migration.version}_${migration.name}.down.sql (and rename the up file to .up.sql), or restore a backup taken before it.`
+        : 'Run the rollback from the app version that has these files, or restore a backup.',
+    });
+  }
+  return {
+    phase: 'all',
+    steps,
+    errors: problems.filter((p) => p.severity === 'error'),
+    warnings: problems.filter((p) => p.severity === 'warning'),
+    entries: statusEntries(migrations, ledger),
+    deferred: [],
+  };
+}

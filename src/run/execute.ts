@@ -1,0 +1,223 @@
+/**
+ * Carry out one step of a plan on the locked connection.
+ *
+ * Transactional: BEGIN; SET LOCAL lock_timeout / statement_timeout; each
+ * statement; the ledger row; COMMIT. The prefix travels with the first
+ * statement and the ledger row and COMMIT with the last, so a one-statement
+ * migration is one round trip; statements go one per round trip so a
+ * failure is located exactly. On SQLSTATE 55P03 the whole transaction is
+ * retried with capped exponential back-off and jitter.
+ *
+ * No-transaction: the row is written `failed` ("started") first, so a crash
+ * half-way is visible; statements run one by one, a 55P03 retries that
+ * statement; success rewrites the row `applied`.
+ */
+import { CutoverError } from '../errors.js';
+import { forgetSql, recordSql, SQLSTATE, type LedgerEntry } from '../db/ledger.js';
+import type { Connection } from '../db/session.js';
+import type { MigrationScript } from '../migrations/types.js';
+import type { Step } from '../plan/types.js';
+import { codeFrame, lineColumn } from '../sql/location.js';
+import type { Statement } from '../sql/statements.js';
+import { describeBlockers, findBlockers, relationsOf } from './blockers.js';
+import type { Blocker, MigrationRef, OnEvent } from './events.js';
+
+/** Execution settings (resolved defaults in docs/locking.md). */
+export interface ExecuteOptions {
+  schema: string;
+  appliedBy: string;
+  /** lock_timeout per migration transaction, unless the file overrides it. */
+  lockTimeoutMs: number;
+  /** statement_timeout, unless the file overrides it; undefined leaves the server's. */
+  statementTimeoutMs?: number | undefined;
+  /** Attempts after the first on lock timeout. */
+  lockRetries: number;
+  /** Back-off base and cap for retries. */
+  retryDelayMs: number;
+  retryDelayMaxMs: number;
+  onEvent?: OnEvent | undefined;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+/** What a finished step reports. */
+export interface StepResult {
+  migration: MigrationRef;
+  durationMs: number;
+  attempts: number;
+}
+
+/** The reference events and reports use for a step. */
+export function stepRef(step: Step): MigrationRef {
+  const script = scriptOf(step);
+  const m = step.migration;
+  return { version: m.version, name: m.name, file: script.file, phase: m.phase, transaction: script.transaction, direction: step.direction };
+}
+
+/** The script a step runs: the up file, or the down file in a rollback. */
+export function scriptOf(step: Step): MigrationScript {
+  return step.direction === 'up' ? step.migration : step.migration.down!;
+}
+
+function timeoutSql(scope: 'LOCAL ' | '', script: MigrationScript, options: ExecuteOptions): string {
+  const lock = script.lockTimeoutMs ?? options.lockTimeoutMs;
+  const statement = script.statementTimeoutMs ?? options.statementTimeoutMs;
+  return `SET ${scope}lock_timeout = ${Math.round(lock)};` + (statement === undefined ? '' : ` SET ${scope}statement_timeout = ${Math.round(statement)};`);
+}
+
+function entryFor(step: Step, durationMs: number | undefined, options: ExecuteOptions, state: LedgerEntry['state'], failure?: { statement: number; error: string }): LedgerEntry {
+  const m = step.migration;
+  return {
+    version: m.version, name: m.name, phase: m.phase, checksum: m.checksum, state, durationMs,
+    appliedBy: options.appliedBy, transactional: scriptOf(step).transaction,
+    failedStatement: failure?.statement ?? null, error: failure?.error ?? null,
+  };
+}
+
+function backoff(attempt: number, options: ExecuteOptions): number {
+  const base = Math.min(options.retryDelayMaxMs, options.retryDelayMs * 2 ** (attempt - 1));
+  return Math.round(base * (0.5 + Math.random() / 2));
+}
+
+/**
+ * A Postgres error inside a migration, shown at its file, line and column
+ * with the line and a caret, then SQLSTATE, detail and hint.
+ */
+export function migrationError(error: unknown, step: Step, statement: Statement | undefined, prefixLength: number, extra?: { blockers?: Blocker[]; attempts?: number }): CutoverError {
+  const script = scriptOf(step);
+  const pgError = error as { message?: string; code?: string; position?: string; detail?: string; hint?: string; where?: string };
+  let offset = statement?.start ?? 0;
+  const position = Number(pgError.position);
+  if (statement && Number.isFinite(position) && position > prefixLength) {
+    offset = Math.min(statement.start + position - 1 - prefixLength, statement.end);
+  }
+  const { line, column } = lineColumn(script.sql, offset);
+  const lockTimeout = pgError.code === SQLSTATE.LOCK_NOT_AVAILABLE;
+  const lines = [
+    `${step.direction === 'down' ? 'rolling back' : 'migration'} ${script.file} failed: ${pgError.message ?? String(error)}`,
+    codeFrame(script.file, script.sql, offset),
+    `SQLSTATE ${pgError.code ?? '?'}${pgError.detail ? `\nDETAIL: ${pgError.detail}` : ''}${pgError.hint ? `\nHINT: ${pgError.hint}` : ''}${pgError.where ? `\nCONTEXT: ${pgError.where}` : ''}`,
+  ];
+  if (lockTimeout) lines.push(`gave up after ${extra?.attempts ?? 1} attempt(s); blocking sessions:\n${describeBlockers(extra?.blockers ?? [])}`);
+  return new CutoverError(lockTimeout ? 'LOCK_TIMEOUT' : 'MIGRATION_FAILED', lines.join('\n'), {
+    hint: lockTimeout
+      ? 'A long transaction holds a lock this migration needs. Let it finish (or end it: SELECT pg_terminate_backend(<pid>)), then run again; or raise --lock-timeout / --lock-retries.'
+      : script.transaction
+        ? 'The migration was rolled back and not recorded; fix it and run again.'
+        : `This no-transaction migration is recorded as failed and may be partly applied: check the database, then cutover resolve ${step.migration.version} --applied or --rolled-back.`,
+    details: {
+      file: script.file, line, column, version: step.migration.version, sqlstate: pgError.code,
+      ...(pgError.detail ? { detail: pgError.detail } : {}),
+      ...(statement ? { statement: statement.index + 1 } : {}),
+      ...(extra?.blockers ? { blockers: extra.blockers, attempts: extra.attempts } : {}),
+    },
+    cause: error,
+  });
+}
+
+async function blockersFor(connection: Connection, statement: Statement | undefined, schema: string): Promise<Blocker[]> {
+  try {
+    return await findBlockers(connection, [...relationsOf(statement?.node ?? {})], schema);
+  } catch {
+    return [];
+  }
+}
+
+/** Run one transactional step; returns its attempts. */
+async function runInTransaction(connection: Connection, step: Step, statements: Statement[], options: ExecuteOptions): Promise<{ attempts: number; durationMs: number }> {
+  const script = scriptOf(step);
+  const ref = stepRef(step);
+  const prefix = `BEGIN; ${timeoutSql('LOCAL ', script, options)}\n`;
+  for (let attempt = 1; ; attempt++) {
+    options.onEvent?.({ type: 'migration-started', schema: options.schema, migration: ref, attempt });
+    const started = options.now();
+    let current: Statement | undefined;
+    try {
+      for (let i = 0; i < statements.length; i++) {
+        current = statements[i]!;
+        const last = i === statements.length - 1;
+        let text = (i === 0 ? prefix : '') + current.text;
+        if (last) {
+          // duration_ms is measured by the server: clock_timestamp() - now() (the transaction's start).
+          const ledger = step.direction === 'up' ? recordSql(options.schema, entryFor(step, undefined, options, 'applied')) : forgetSql(options.schema, step.migration.version);
+          text += `;\n${ledger};\nCOMMIT`;
+        }
+        await connection.query(text);
+      }
+      return { attempts: attempt, durationMs: options.now() - started };
+    } catch (error) {
+      await connection.query('ROLLBACK').catch(() => {});
+      const prefixLength = current === statements[0] ? prefix.length : 0;
+      if ((error as { code?: string }).code !== SQLSTATE.LOCK_NOT_AVAILABLE) throw migrationError(error, step, current, prefixLength);
+      const blockers = await blockersFor(connection, current, options.schema);
+      if (attempt > options.lockRetries) throw migrationError(error, step, current, prefixLength, { blockers, attempts: attempt });
+      const delayMs = backoff(attempt, options);
+      options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, delayMs, blockers });
+      await options.sleep(delayMs);
+    }
+  }
+}
+
+/** Run one no-transaction step statement by statement. */
+async function runStatementByStatement(connection: Connection, step: Step, statements: Statement[], options: ExecuteOptions): Promise<{ attempts: number; durationMs: number }> {
+  const script = scriptOf(step);
+  const ref = stepRef(step);
+  const started = options.now();
+  let attempts = 1;
+  options.onEvent?.({ type: 'migration-started', schema: options.schema, migration: ref, attempt: 1 });
+  if (step.direction === 'up') {
+    await connection.query(recordSql(options.schema, entryFor(step, 0, options, 'failed', { statement: 0, error: 'started and did not finish (the process ended or lost its connection)' })));
+  }
+  await connection.query(timeoutSql('', script, options));
+  try {
+    for (const statement of statements) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await connection.query(statement.text);
+          break;
+        } catch (error) {
+          const lockTimeout = (error as { code?: string }).code === SQLSTATE.LOCK_NOT_AVAILABLE;
+          const blockers = lockTimeout ? await blockersFor(connection, statement, options.schema) : undefined;
+          if (!lockTimeout || attempt > options.lockRetries) {
+            const failure = migrationError(error, step, statement, 0, blockers ? { blockers, attempts: attempt } : undefined);
+            if (step.direction === 'up') {
+              const summary = `${(error as Error).message} (SQLSTATE ${(error as { code?: string }).code ?? '?'})`;
+              await connection.query(recordSql(options.schema, entryFor(step, options.now() - started, options, 'failed', { statement: statement.index + 1, error: summary })));
+            }
+            throw failure;
+          }
+          attempts++;
+          const delayMs = backoff(attempt, options);
+          options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, delayMs, blockers: blockers ?? [] });
+          await options.sleep(delayMs);
+        }
+      }
+    }
+    const durationMs = options.now() - started;
+    await connection.query(step.direction === 'up' ? recordSql(options.schema, entryFor(step, durationMs, options, 'applied')) : forgetSql(options.schema, step.migration.version));
+    return { attempts, durationMs };
+  } finally {
+    await connection.query('RESET lock_timeout; RESET statement_timeout').catch(() => {});
+  }
+}
+
+/**
+ * Execute one step; emits started/retrying/finished/failed events.
+ *
+ * @example
+ * const result = await executeStep(connection, step, statements, options);
+ */
+export async function executeStep(connection: Connection, step: Step, statements: Statement[], options: ExecuteOptions): Promise<StepResult> {
+  const ref = stepRef(step);
+  try {
+    const run = scriptOf(step).transaction ? runInTransaction : runStatementByStatement;
+    const { attempts, durationMs } = await run(connection, step, statements, options);
+    options.onEvent?.({ type: 'migration-finished', schema: options.schema, migration: ref, durationMs, attempts });
+    return { migration: ref, durationMs, attempts };
+  } catch (error) {
+    const failure = error instanceof CutoverError ? error : migrationError(error, step, undefined, 0);
+    options.onEvent?.({ type: 'migration-failed', schema: options.schema, migration: ref, error: failure });
+    throw failure;
+  }
+}
+

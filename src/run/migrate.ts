@@ -1,0 +1,187 @@
+/**
+ * A whole run on one target schema: connect, take the schema's lock, read
+ * the ledger, plan, parse and validate every pending file, then execute the
+ * plan, releasing the lock in `finally`. `dryRun` stops after validation:
+ * `plan` is this same path, lock included (the sqlx-cli lesson).
+ */
+import { CutoverError, throwAll } from '../errors.js';
+import { acquireLock, releaseLock } from '../db/advisory-lock.js';
+import { createLedger, readLedger } from '../db/ledger.js';
+import type { Connection, Connector } from '../db/session.js';
+import type { Migration } from '../migrations/types.js';
+import { plan, planRollback } from '../plan/plan.js';
+import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from '../plan/types.js';
+import { checkScript, type Statement } from '../sql/statements.js';
+import type { MigrationRef, OnEvent } from './events.js';
+import { executeStep, scriptOf, stepRef, type ExecuteOptions, type StepResult } from './execute.js';
+
+/** Defaults, documented in docs/locking.md. */
+export const RUN_DEFAULTS = {
+  lockTimeoutMs: 5_000,
+  lockRetries: 5,
+  retryDelayMs: 500,
+  retryDelayMaxMs: 10_000,
+} as const;
+
+/** Options of one run on one schema. */
+export interface RunOptions extends PlanOptions {
+  schema: string;
+  /** Plan and validate only: nothing is executed. */
+  dryRun?: boolean;
+  /** Bound on waiting for another run's migration lock (ms); default: no bound. */
+  lockWaitMs?: number;
+  lockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  lockRetries?: number;
+  retryDelayMs?: number;
+  retryDelayMaxMs?: number;
+  /** Recorded in the ledger's applied_by. */
+  appliedBy?: string;
+  onEvent?: OnEvent;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/** A step as `plan` shows it. */
+export interface PlannedStep extends MigrationRef {
+  statements: { line: number; kind: string; text: string; needsNoTransaction?: string }[];
+}
+
+/** The result of a run ("nothing to do" is a success with `applied: []`). */
+export interface MigrateReport {
+  schema: string;
+  target: string;
+  phase: Plan['phase'];
+  dryRun: boolean;
+  lockWaitedMs: number;
+  planned: PlannedStep[];
+  applied: StepResult[];
+  /** Pending migrations this run left alone (the other phase, past --to). */
+  deferred: MigrationRef[];
+  warnings: Problem[];
+  /** Every migration's state after the run. */
+  entries: StatusEntry[];
+  durationMs: number;
+}
+
+/** Thrown history problems: one error, every problem in its details. */
+export function historyError(errors: Problem[]): CutoverError {
+  return new CutoverError(errors[0]!.code, errors.map((p) => p.message).join('\n'), {
+    hint: errors[0]!.hint,
+    details: { version: errors[0]!.version, ...(errors[0]!.file ? { file: errors[0]!.file } : {}), problems: errors },
+  });
+}
+
+/** Parse and validate every step's script; all problems at once (exit 2). */
+export async function prepareSteps(steps: Step[]): Promise<Statement[][]> {
+  const checked = await Promise.all(steps.map((step) => checkScript(scriptOf(step))));
+  throwAll(checked.flatMap((c) => c.problems));
+  return checked.map((c) => c.statements);
+}
+
+function refOf(migration: Migration): MigrationRef {
+  return stepRef({ direction: 'up', migration });
+}
+
+/**
+ * Hold the schema's migration lock on a dedicated connection while `work` runs.
+ *
+ * @example
+ * await withMigrationLock(connector, { schema: 'public' }, async (connection) => readLedger(connection, 'public'));
+ */
+export async function withMigrationLock<T>(
+  connector: Connector,
+  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'sleep' | 'now'>,
+  work: (connection: Connection, lockWaitedMs: number) => Promise<T>,
+): Promise<T> {
+  const connection = await connector.connect();
+  let broken = false;
+  try {
+    const waitedMs = await acquireLock(connection, {
+      schema: options.schema,
+      ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      onWait: ({ waitedMs, holders }) => options.onEvent?.({ type: 'lock-waiting', schema: options.schema, waitedMs, holders }),
+    });
+    options.onEvent?.({ type: 'lock-acquired', schema: options.schema, waitedMs });
+    try {
+      return await work(connection, waitedMs);
+    } finally {
+      // Closing the session releases the lock too; a failed unlock must not hide the real error.
+      await releaseLock(connection, options.schema).catch(() => { broken = true; });
+    }
+  } finally {
+    await connection.close(broken);
+  }
+}
+
+function executeOptions(options: RunOptions): ExecuteOptions {
+  return {
+    schema: options.schema,
+    appliedBy: options.appliedBy ?? 'cutover',
+    lockTimeoutMs: options.lockTimeoutMs ?? RUN_DEFAULTS.lockTimeoutMs,
+    statementTimeoutMs: options.statementTimeoutMs,
+    lockRetries: options.lockRetries ?? RUN_DEFAULTS.lockRetries,
+    retryDelayMs: options.retryDelayMs ?? RUN_DEFAULTS.retryDelayMs,
+    retryDelayMaxMs: options.retryDelayMaxMs ?? RUN_DEFAULTS.retryDelayMaxMs,
+    onEvent: options.onEvent,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now: options.now ?? Date.now,
+  };
+}
+
+/**
+ * Plan, validate and (unless `dryRun`) apply, under the schema's lock.
+ * `direction: 'down'` rolls back to `rollbackTo`.
+ *
+ * @example
+ * const report = await runMigrations(connector, migrations, { schema: 'public', phase: 'pre' });
+ */
+export async function runMigrations(
+  connector: Connector,
+  migrations: Migration[],
+  options: RunOptions & { rollbackTo?: string },
+): Promise<MigrateReport> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const report: MigrateReport = {
+    schema: options.schema, target: connector.describe, phase: options.phase ?? 'all', dryRun: options.dryRun ?? false,
+    lockWaitedMs: 0, planned: [], applied: [], deferred: [], warnings: [], entries: [], durationMs: 0,
+  };
+  try {
+    return await withMigrationLock(connector, options, async (connection, lockWaitedMs) => {
+      report.lockWaitedMs = lockWaitedMs;
+      const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema);
+      const thePlan = options.rollbackTo === undefined ? plan(migrations, ledger ?? [], options) : planRollback(migrations, ledger ?? [], options.rollbackTo);
+      report.warnings = thePlan.warnings;
+      report.entries = thePlan.entries;
+      report.deferred = thePlan.deferred.map(refOf);
+      for (const problem of thePlan.warnings) options.onEvent?.({ type: 'warning', schema: options.schema, problem });
+      if (thePlan.errors.length > 0) throw historyError(thePlan.errors);
+      if (thePlan.steps.length === 0) return report;
+
+      // Every pending file is parsed and validated before anything runs — even the ledger's creation.
+      const statements = await prepareSteps(thePlan.steps);
+      report.planned = thePlan.steps.map((step, i) => ({
+        ...stepRef(step),
+        statements: statements[i]!.map((s) => ({ line: s.line, kind: s.kind, text: s.text, ...(s.needsNoTransaction ? { needsNoTransaction: s.needsNoTransaction } : {}) })),
+      }));
+      if (report.dryRun) return report;
+      if (ledger === undefined) await createLedger(connection, options.schema);
+
+      const execute = executeOptions(options);
+      for (const [i, step] of thePlan.steps.entries()) {
+        report.applied.push(await executeStep(connection, step, statements[i]!, execute));
+      }
+      const after = await readLedger(connection, options.schema);
+      report.entries = (options.rollbackTo === undefined ? plan(migrations, after ?? [], options) : planRollback(migrations, after ?? [], options.rollbackTo)).entries;
+      return report;
+    });
+  } catch (error) {
+    if (error instanceof CutoverError) error.report = report;
+    throw error;
+  } finally {
+    report.durationMs = now() - started;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Split a migration into statements with their positions and classify each:
+ * its kind (the parse node's name), whether it is transaction control, and
+ * whether Postgres refuses to run it inside a transaction block.
+ */
+import { CutoverError } from '../errors.js';
+import type { MigrationScript } from '../migrations/types.js';
+import { byteToChar, codeFrame, lineColumn } from './location.js';
+import { loadParser } from './parser.js';
+
+/** A parse-tree node, as libpg-query returns it. */
+export type AstNode = Record<string, any>;
+
+/** One statement of a file. */
+export interface Statement {
+  /** 0-based position in the file. */
+  index: number;
+  /** The statement's text, without the trailing semicolon. */
+  text: string;
+  /** Character offsets of the statement in the file's text. */
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  /** The parse node's name: `CreateStmt`, `IndexStmt`, `AlterTableStmt` … */
+  kind: string;
+  /** The parse node itself (libpg-query's JSON AST). */
+  node: AstNode;
+  /** Set when Postgres refuses to run it inside a transaction block: what it is. */
+  needsNoTransaction?: string;
+}
+
+/** Why a statement cannot run in a transaction block, or undefined. */
+export function needsNoTransaction(kind: string, node: AstNode): string | undefined {
+  switch (kind) {
+    case 'IndexStmt':
+      return node.concurrent ? 'CREATE INDEX CONCURRENTLY' : undefined;
+    case 'DropStmt':
+      return node.concurrent ? 'DROP INDEX CONCURRENTLY' : undefined;
+    case 'ReindexStmt':
+      return (node.params ?? []).some((p: AstNode) => p.DefElem?.defname === 'concurrently') ? 'REINDEX CONCURRENTLY' : undefined;
+    case 'VacuumStmt':
+      return node.is_vacuumcmd ? 'VACUUM' : undefined;
+    case 'CreatedbStmt':
+      return 'CREATE DATABASE';
+    case 'DropdbStmt':
+      return 'DROP DATABASE';
+    case 'AlterSystemStmt':
+      return 'ALTER SYSTEM';
+    case 'CreateTableSpaceStmt':
+      return 'CREATE TABLESPACE';
+    case 'DropTableSpaceStmt':
+      return 'DROP TABLESPACE';
+    case 'AlterTableStmt':
+      return (node.cmds ?? []).some((c: AstNode) => c.AlterTableCmd?.subtype === 'AT_DetachPartition' && c.AlterTableCmd?.def?.PartitionCmd?.concurrent)
+        ? 'DETACH PARTITION CONCURRENTLY'
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Parse a script into statements. Throws SYNTAX_ERROR at file:line:column
+ * with the line and a caret.
+ *
+ * @example
+ * const statements = await splitStatements(script);
+ */
+export async function splitStatements(script: Pick<MigrationScript, 'file' | 'sql'>): Promise<Statement[]> {
+  const parse = await loadParser();
+  const { file, sql } = script;
+  let result;
+  try {
+    result = parse(sql);
+  } catch (error) {
+    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
+    const offset = Math.max(0, Math.min(details?.cursorPosition ?? 0, sql.length));
+    const { line, column } = lineColumn(sql, offset);
+    throw new CutoverError('SYNTAX_ERROR', `${(error as Error).message}\n${codeFrame(file, sql, offset)}`, {
+      hint: 'Fix the SQL; nothing was run.',
+      details: { file, line, column },
+      cause: error,
+    });
+  }
+  const toChar = byteToChar(sql);
+  const bytes = Buffer.from(sql, 'utf8');
+  return (result.stmts ?? []).map((raw, index) => {
+    const startByte = raw.stmt_location ?? 0;
+    const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.length;
+    const rawText = bytes.subarray(startByte, endByte).toString('utf8');
+    // libpg-query's location can include leading whitespace and comments: skip blanks for the position.
+    const lead = rawText.length - rawText.trimStart().length;
+    const start = toChar(startByte) + lead;
+    const node = (raw.stmt ?? {}) as AstNode;
+    const kind = Object.keys(node)[0] ?? 'Unknown';
+    const inner = node[kind] as AstNode;
+    const statement: Statement = {
+      index,
+      text: rawText.trim(),
+      start,
+      end: toChar(endByte),
+      ...lineColumn(sql, start),
+      kind,
+      node: inner,
+    };
+    const reason = needsNoTransaction(kind, inner);
+    if (reason) statement.needsNoTransaction = reason;
+    return statement;
+  });
+}
+
+/**
+ * Parse and validate a script for how it will run: no transaction control in
+ * a transactional file, nothing that cannot run in a transaction block.
+ * Returns the statements, or the problems found (all of them).
+ *
+ * @example
+ * const { statements, problems } = await checkScript(migration);
+ */
+export async function checkScript(script: MigrationScript): Promise<{ statements: Statement[]; problems: CutoverError[] }> {
+  let statements: Statement[];
+  try {
+    statements = await splitStatements(script);
+  } catch (error) {
+    if (error instanceof CutoverError) return { statements: [], problems: [error] };
+    throw error;
+  }
+  const problems: CutoverError[] = [];
+  if (statements.length === 0) {
+    problems.push(new CutoverError('EMPTY_FILE', `${script.file}: the file holds no SQL statement (only comments)`, {
+      hint: 'Write the migration, or delete the file.', details: { file: script.file },
+    }));
+  }
+  if (script.transaction) {
+    for (const statement of statements) {
+      const where = `${codeFrame(script.file, script.sql, statement.start)}`;
+      if (statement.kind === 'TransactionStmt') {
+        problems.push(new CutoverError('TRANSACTION_CONTROL', `transaction control (${statement.text.split(/\s/)[0]!.toUpperCase()}) inside a transactional migration\n${where}`, {
+          hint: 'cutover wraps each migration in a transaction itself: remove BEGIN/COMMIT, or add `-- cutover:no-transaction` to manage transactions yourself.',
+          details: { file: script.file, line: statement.line, column: statement.column },
+        }));
+      } else if (statement.needsNoTransaction) {
+        problems.push(new CutoverError('NEEDS_NO_TRANSACTION', `${statement.needsNoTransaction} cannot run inside a transaction block\n${where}`, {
+          hint: 'Put it in its own migration file that starts with `-- cutover:no-transaction` (make it idempotent: IF NOT EXISTS / IF EXISTS).',
+          details: { file: script.file, line: statement.line, column: statement.column, statement: statement.needsNoTransaction },
+        }));
+      }
+    }
+  }
+  return { statements, problems };
+}
