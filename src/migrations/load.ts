@@ -57,7 +57,7 @@ export async function loadMigrations(source: MigrationSource): Promise<Migration
     const name = parseFileName(file);
     if (name === 'ignored') continue;
     if ('problem' in name) {
-      problems.push(new CutoverError('BAD_FILENAME', `${source.location}/${name.problem}`, {
+      problems.push(new CutoverError('BAD_FILENAME', name.problem, {
         hint: 'Rename it to <version>_<description>.sql (e.g. 20260101120000_add_users.sql), or give it another extension if it is not a migration.',
         details: { file },
       }));

@@ -1,0 +1,32 @@
+/**
+ * The process edge of the CLI: real streams, environment, clock and signals
+ * handed to `main`. bin/cutover.js calls `run()`.
+ */
+import { readFileSync } from 'node:fs';
+import { main } from './main.js';
+import type { CliIo } from './io.js';
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Run the CLI on this process; resolves to the exit code. */
+export async function run(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: process.stderr.isTTY === true,
+    now: () => new Date(),
+    waitForInterrupt: () => new Promise((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }),
+  };
+  return main(argv, io, packageVersion());
+}

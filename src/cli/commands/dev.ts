@@ -1,0 +1,30 @@
+/** `cutover dev [--reset]`: the embedded Postgres, migrated, until Ctrl-C. */
+import type { Command } from 'commander';
+import { migrate } from '../../api.js';
+import { EXIT } from '../../errors.js';
+import { runSettings } from '../context.js';
+import type { Runner } from '../program.js';
+import { renderMigrateReport } from '../render.js';
+
+/** Register the command. */
+export function register(program: Command, runner: Runner): void {
+  program
+    .command('dev')
+    .description('start the embedded development Postgres (.cutover/dev), migrate it, print DATABASE_URL, stay up until Ctrl-C')
+    .option('--reset', 'start from an empty database')
+    .action(runner.action<{ reset?: boolean }>(async (context, flags) => {
+      const { startEmbedded, devDataDir } = await import('../../embedded/index.js');
+      const dataDir = devDataDir(context.io.cwd);
+      const server = await startEmbedded({ dataDir, ...(flags.reset ? { reset: true } : {}) });
+      try {
+        const report = await migrate({ url: server.url, ...runSettings(context) });
+        context.say(renderMigrateReport(report));
+        context.result({ ok: true, url: server.url, dataDir, ...report }, `DATABASE_URL=${server.url}`);
+        context.say('the development database is up; Ctrl-C stops it');
+        await context.io.waitForInterrupt();
+      } finally {
+        await server.stop();
+      }
+      return EXIT.ok;
+    }));
+}

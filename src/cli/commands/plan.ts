@@ -1,0 +1,23 @@
+/** `cutover plan [--phase] [--to] [--verbose]`: what `migrate` would do, without doing it. */
+import type { Command } from 'commander';
+import { plan } from '../../api.js';
+import { EXIT } from '../../errors.js';
+import type { PhaseOption } from '../../plan/types.js';
+import { runSettings, withDatabase } from '../context.js';
+import type { Runner } from '../program.js';
+import { renderPlan } from '../render.js';
+import { phaseOption } from './migrate.js';
+
+/** Register the command. */
+export function register(program: Command, runner: Runner): void {
+  program
+    .command('plan')
+    .description('dry run: what would run, in order, with phase and transaction mode (--verbose: the SQL)')
+    .addOption(phaseOption())
+    .option('--to <version>', 'stop after this version')
+    .action(runner.action<{ phase: PhaseOption; to?: string }>(async (context, flags) => {
+      const report = await withDatabase(context, (url) => plan({ url, ...runSettings(context), phase: flags.phase, ...(flags.to ? { to: flags.to } : {}) }));
+      context.result({ ok: true, ...report }, renderPlan(report, context.flags.verbose));
+      return EXIT.ok;
+    }));
+}

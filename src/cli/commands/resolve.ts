@@ -1,0 +1,41 @@
+/** `cutover resolve <version> --applied | --rolled-back | --checksum [--reason]`. */
+import type { Command } from 'commander';
+import { resolve } from '../../api.js';
+import { CutoverError, EXIT } from '../../errors.js';
+import type { ResolveAction } from '../../run/resolve.js';
+import { withDatabase } from '../context.js';
+import type { Runner } from '../program.js';
+
+interface ResolveFlags {
+  applied?: boolean;
+  rolledBack?: boolean;
+  checksum?: boolean;
+  reason?: string;
+}
+
+/** Register the command. */
+export function register(program: Command, runner: Runner): void {
+  program
+    .command('resolve <version>')
+    .description('settle a failed no-transaction migration, or accept an applied file\'s edit (recorded in cutover_audit)')
+    .option('--applied', 'the failed migration was finished by hand: mark it applied')
+    .option('--rolled-back', 'the failed migration was undone by hand: forget it, it runs again')
+    .option('--checksum', 'accept the edited file: store its new checksum')
+    .option('--reason <text>', 'why (recorded with who and when)')
+    .action(runner.action<ResolveFlags>(async (context, flags, args) => {
+      const actions = (['applied', 'rolledBack', 'checksum'] as const).filter((a) => flags[a]);
+      if (actions.length !== 1) {
+        throw new CutoverError('USAGE', 'resolve needs exactly one of --applied, --rolled-back, --checksum', {
+          hint: 'For example: cutover resolve 20260101120000 --rolled-back --reason "dropped the half-built index"',
+        });
+      }
+      const action: ResolveAction = actions[0] === 'rolledBack' ? 'rolled-back' : actions[0]!;
+      const report = await withDatabase(context, (url) => resolve({
+        url, schema: context.settings.schema, dir: context.dir, version: args[0]!, action,
+        ...(flags.reason ? { reason: flags.reason } : {}),
+        ...(context.settings.lockWaitMs === undefined ? {} : { lockWaitMs: context.settings.lockWaitMs }),
+      }));
+      context.result({ ok: true, ...report }, `version ${report.version} in schema "${report.schema}": ${report.before.state} → ${report.after ? report.after.state : 'removed from the ledger (it will run again)'} (recorded in cutover_audit)`);
+      return EXIT.ok;
+    }));
+}

@@ -1,0 +1,18 @@
+/**
+ * What the CLI needs from the process, passed in so `main(argv, io)` can be
+ * run in tests without spawning anything: output streams, the environment,
+ * the working directory, a clock and a way to wait for Ctrl-C.
+ */
+
+/** The process, as the CLI sees it. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Whether stderr is a terminal (colours, progress). */
+  isTTY: boolean;
+  now(): Date;
+  /** Resolves on SIGINT/SIGTERM (for `cutover dev`). */
+  waitForInterrupt(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+/**
+ * `main(argv, io)`: the whole CLI as a function returning an exit code.
+ * Nothing below it prints or exits; bin.ts connects it to the process.
+ */
+import { CommanderError } from 'commander';
+import { CutoverError, EXIT, type ExitCode } from '../errors.js';
+import type { CliIo } from './io.js';
+import { createProgram, createRunner, reportError } from './program.js';
+import * as bundle from './commands/bundle.js';
+import * as config from './commands/config.js';
+import * as dev from './commands/dev.js';
+import * as migrate from './commands/migrate.js';
+import * as newCommand from './commands/new.js';
+import * as plan from './commands/plan.js';
+import * as resolve from './commands/resolve.js';
+import * as rollback from './commands/rollback.js';
+import * as status from './commands/status.js';
+
+const COMMANDS = [newCommand, migrate, plan, status, resolve, rollback, dev, bundle, config];
+
+/**
+ * Run the CLI.
+ *
+ * @example
+ * const code = await main(['migrate', '--phase', 'pre'], io);
+ */
+export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promise<ExitCode> {
+  const program = createProgram(io, version);
+  const runner = createRunner(io);
+  for (const command of COMMANDS) command.register(program, runner);
+  for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.input;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return runner.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every other commander error is bad usage (already printed).
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      io.stderr.write(`  hint: see \`cutover ${program.args[0] ?? ''} --help\`\n`.replace('  --help', ' --help'));
+      return EXIT.input;
+    }
+    return reportError(io, error instanceof CutoverError ? error : error, argv.includes('--json'));
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Settings, resolved once from flags > environment > config file > defaults
+ * by one schema that validates every value, collects every problem, rejects
+ * unknown keys with "did you mean", and remembers where each value came
+ * from (`cutover config --print`). Only this module reads the environment,
+ * and it gets it as a parameter.
+ */
+import { CutoverError, throwAll } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import { describeUrl, redact } from '../db/pg.js';
+import { didYouMean } from '../suggest.js';
+
+type Kind = 'string' | 'duration' | 'integer' | 'boolean' | 'url';
+
+interface Setting {
+  kind: Kind;
+  flag: string;
+  env?: string;
+  default?: unknown;
+  summary: string;
+}
+
+/** The schema: every setting, its flag, environment variable and default. */
+export const SETTINGS = {
+  url: { kind: 'url', flag: '--url', env: 'DATABASE_URL', summary: 'database URL; without it, the embedded dev database' },
+  schema: { kind: 'string', flag: '--schema', env: 'DB_SCHEMA', default: 'public', summary: 'target schema (ledger and search_path)' },
+  dir: { kind: 'string', flag: '--dir', env: 'CUTOVER_DIR', default: 'migrations', summary: 'migrations directory' },
+  lockTimeout: { kind: 'duration', flag: '--lock-timeout', env: 'CUTOVER_LOCK_TIMEOUT', default: 5000, summary: 'lock_timeout of each migration transaction' },
+  statementTimeout: { kind: 'duration', flag: '--statement-timeout', env: 'CUTOVER_STATEMENT_TIMEOUT', summary: "statement_timeout of migrations (default: the server's)" },
+  lockRetries: { kind: 'integer', flag: '--lock-retries', env: 'CUTOVER_LOCK_RETRIES', default: 5, summary: 'retries of a migration after a lock timeout' },
+  lockWait: { kind: 'duration', flag: '--lock-wait', env: 'CUTOVER_LOCK_WAIT', summary: "how long to wait for another run's migration lock (default: no limit)" },
+  strict: { kind: 'boolean', flag: '--strict', env: 'CUTOVER_STRICT', default: false, summary: 'the database ahead of the directory is an error' },
+  allowOutOfOrder: { kind: 'boolean', flag: '--allow-out-of-order', env: 'CUTOVER_ALLOW_OUT_OF_ORDER', default: false, summary: 'allow pending migrations older than applied ones' },
+} as const satisfies Record<string, Setting>;
+
+/** A setting's name. */
+export type SettingKey = keyof typeof SETTINGS;
+
+/** Where a value came from. */
+export type Origin = 'flag' | 'env' | 'file' | 'default';
+
+/** Resolved settings: values and where each came from. */
+export interface Settings {
+  url?: string;
+  schema: string;
+  dir: string;
+  lockTimeoutMs: number;
+  statementTimeoutMs?: number;
+  lockRetries: number;
+  lockWaitMs?: number;
+  strict: boolean;
+  allowOutOfOrder: boolean;
+  /** For each setting: where its value came from, and the value as shown (URL redacted). */
+  origins: Record<SettingKey, { origin: Origin; source?: string; shown: string | undefined }>;
+}
+
+/** The inputs to resolution. */
+export interface SettingsInput {
+  flags: Partial<Record<SettingKey, unknown>>;
+  env: Record<string, string | undefined>;
+  /** The parsed config file, if any, and its path for messages. */
+  file?: { path: string; values: Record<string, unknown> };
+}
+
+function convert(key: SettingKey, raw: unknown, where: string): { value?: unknown; problem?: CutoverError } {
+  const setting: Setting = SETTINGS[key];
+  const bad = (expected: string, hint: string) => ({
+    problem: new CutoverError('CONFIG', `${where}: ${key} = ${JSON.stringify(setting.kind === 'url' ? redact(String(raw)) : raw)} is not ${expected}`, { hint, details: { setting: key, where } }),
+  });
+  switch (setting.kind) {
+    case 'string':
+      return typeof raw === 'string' && raw !== '' ? { value: raw } : bad('a non-empty string', `Give ${key} a value.`);
+    case 'url':
+      if (typeof raw !== 'string' || raw === '') return bad('a URL', 'Use postgres://user:password@host:5432/database.');
+      try {
+        describeUrl(raw);
+        return { value: raw };
+      } catch (error) {
+        return { problem: error as CutoverError };
+      }
+    case 'boolean':
+      if (typeof raw === 'boolean') return { value: raw };
+      if (raw === 'true' || raw === '1') return { value: true };
+      if (raw === 'false' || raw === '0') return { value: false };
+      return bad('true or false', `Set ${key} to true or false.`);
+    case 'integer': {
+      const n = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
+      return Number.isInteger(n) && n >= 0 ? { value: n } : bad('a whole number ≥ 0', `Set ${key} to a number such as 5.`);
+    }
+    case 'duration': {
+      const ms = typeof raw === 'number' ? raw : parseDuration(String(raw));
+      return ms !== undefined && ms >= 0 ? { value: ms } : bad('a duration', 'Use a number with a unit: 500ms, 10s, 5min, 1h.');
+    }
+  }
+}
+
+function show(key: SettingKey, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (key === 'url') return describeUrl(String(value));
+  if (SETTINGS[key].kind === 'duration') return `${value}ms`;
+  return String(value);
+}
+
+const FIELD: Record<SettingKey, keyof Settings> = {
+  url: 'url', schema: 'schema', dir: 'dir', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
+  lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder',
+};
+
+/**
+ * Resolve settings. Throws every problem at once (exit 2).
+ *
+ * @example
+ * resolveSettings({ flags: { schema: 'tenant_1' }, env: { DATABASE_URL: 'postgres://localhost/app' } });
+ */
+export function resolveSettings(input: SettingsInput): Settings {
+  const problems: CutoverError[] = [];
+  const keys = Object.keys(SETTINGS) as SettingKey[];
+  if (input.file) {
+    for (const key of Object.keys(input.file.values)) {
+      if (!(keys as string[]).includes(key)) {
+        problems.push(new CutoverError('CONFIG', `${input.file.path}: unknown key "${key}".${didYouMean(key, keys)}`, {
+          hint: `Known keys: ${keys.join(', ')}.`, details: { setting: key, where: input.file.path },
+        }));
+      }
+    }
+  }
+  const result = { origins: {} } as Settings;
+  for (const key of keys) {
+    const setting: Setting = SETTINGS[key];
+    const candidates: [Origin, unknown, string][] = [
+      ['flag', input.flags[key], setting.flag],
+      ['env', setting.env ? input.env[setting.env] : undefined, setting.env ?? ''],
+      ['file', input.file?.values[key], input.file?.path ?? ''],
+    ];
+    const found = candidates.find(([, raw]) => raw !== undefined && raw !== '');
+    let value = setting.default;
+    let origin: Origin = 'default';
+    let source: string | undefined;
+    if (found) {
+      const converted = convert(key, found[1], found[2]);
+      if (converted.problem) problems.push(converted.problem);
+      else [value, origin, source] = [converted.value, found[0], found[2]];
+    }
+    if (value !== undefined) (result as unknown as Record<string, unknown>)[FIELD[key]] = value;
+    result.origins[key] = { origin, ...(source ? { source } : {}), shown: show(key, value) };
+  }
+  throwAll(problems);
+  return result;
+}
+
+/**
+ * Parse a config file's text (JSON), naming the file on error.
+ *
+ * @example
+ * parseConfigFile('cutover.config.json', '{ "schema": "app" }');
+ */
+export function parseConfigFile(path: string, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CutoverError('CONFIG', `${path}: not valid JSON: ${(error as Error).message}`, { hint: 'Fix the JSON syntax (no comments, no trailing commas).', details: { where: path } });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CutoverError('CONFIG', `${path}: must hold a JSON object`, { hint: 'For example: { "dir": "migrations", "schema": "public" }', details: { where: path } });
+  }
+  const { $schema: _ignored, ...rest } = value as Record<string, unknown>;
+  return rest;
+}
