@@ -1,0 +1,61 @@
+/**
+ * Running the CLI in tests: in-process through `main(argv, io)` (fast, no
+ * spawn), or as a real child process (for concurrency and kill tests).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../src/cli/main.js';
+
+/** What a CLI run produced. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI in-process. `env` replaces the environment entirely (no DATABASE_URL leaks in). */
+export async function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    isTTY: false,
+    now: () => new Date(),
+    waitForInterrupt: () => Promise.resolve(),
+  });
+  return { code, stdout, stderr };
+}
+
+/** The built CLI (npm test builds first). */
+export const BIN = resolve(import.meta.dirname, '../../bin/cutover.js');
+
+/** Start the real CLI as a child process. */
+export function spawnCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<CliResult>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : -1), stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** A temp directory holding the given migration files (name → contents). */
+export async function migrationsDir(files: Record<string, string | Uint8Array>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'cutover-migrations-'));
+  await mkdir(dir, { recursive: true });
+  for (const [name, contents] of Object.entries(files)) await writeFile(join(dir, name), contents);
+  return dir;
+}

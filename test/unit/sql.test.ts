@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { checkScript, splitStatements } from '../../src/sql/statements.js';
+import { byteToChar, codeFrame, lineColumn } from '../../src/sql/location.js';
+import type { MigrationScript } from '../../src/migrations/types.js';
+import { CutoverError } from '../../src/errors.js';
+
+function script(sql: string, transaction = true): MigrationScript {
+  return { file: 'm.sql', sql, checksum: '', phase: 'pre', transaction, lintIgnore: [] };
+}
+
+describe('splitStatements', () => {
+  it('splits with positions, skipping comments, across dollar quotes and multibyte text', async () => {
+    const sql = "-- header\nCREATE TABLE é (id int);\n\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n  INSERT INTO é VALUES (1)";
+    const statements = await splitStatements(script(sql));
+    expect(statements.map((s) => [s.kind, s.line, s.column])).toEqual([['CreateStmt', 2, 1], ['CreateFunctionStmt', 4, 1], ['InsertStmt', 5, 3]]);
+    expect(statements[1]!.text).toBe('CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql');
+    expect(sql.slice(statements[2]!.start, statements[2]!.end)).toBe('INSERT INTO é VALUES (1)');
+  });
+
+  it('reports a syntax error at file:line:column with the line and a caret', async () => {
+    const error = await splitStatements(script('SELECT 1;\nCREATE TABLE (x int);')).catch((e: unknown) => e as CutoverError);
+    expect(error).toMatchObject({ code: 'SYNTAX_ERROR', details: { file: 'm.sql', line: 2, column: 14 } });
+    expect((error as Error).message).toContain('m.sql:2:14\n  2 | CREATE TABLE (x int);\n    |              ^');
+  });
+});
+
+describe('checkScript', () => {
+  it('refuses transaction control in a transactional file, allows it without a transaction', async () => {
+    const sql = 'BEGIN;\nCREATE TABLE t ();\nCOMMIT;';
+    expect((await checkScript(script(sql))).problems.map((p) => [p.code, p.details.line])).toEqual([['TRANSACTION_CONTROL', 1], ['TRANSACTION_CONTROL', 3]]);
+    expect((await checkScript(script(sql, false))).problems).toEqual([]);
+  });
+
+  it('knows what cannot run inside a transaction block', async () => {
+    const sql = [
+      'CREATE INDEX CONCURRENTLY i ON t (c)', 'DROP INDEX CONCURRENTLY i', 'REINDEX INDEX CONCURRENTLY i', 'VACUUM t',
+      'ALTER TABLE p DETACH PARTITION c CONCURRENTLY', 'CREATE INDEX i2 ON t (c)', 'ANALYZE t',
+    ].join(';\n');
+    const { statements, problems } = await checkScript(script(sql));
+    expect(statements.map((s) => s.needsNoTransaction)).toEqual([
+      'CREATE INDEX CONCURRENTLY', 'DROP INDEX CONCURRENTLY', 'REINDEX CONCURRENTLY', 'VACUUM', 'DETACH PARTITION CONCURRENTLY', undefined, undefined,
+    ]);
+    expect(problems.map((p) => [p.code, p.details.line])).toEqual([1, 2, 3, 4, 5].map((line) => ['NEEDS_NO_TRANSACTION', line]));
+  });
+
+  it('a file of comments only is empty', async () => {
+    expect((await checkScript(script('-- nothing here\n/* nor here */\n'))).problems.map((p) => p.code)).toEqual(['EMPTY_FILE']);
+  });
+});
+
+describe('locations', () => {
+  it('maps offsets to lines and byte offsets to characters', () => {
+    expect(lineColumn('a\nbc', 3)).toEqual({ line: 2, column: 2 });
+    expect(byteToChar('é;x')(3)).toBe(2);
+    expect(codeFrame('x.sql', 'SELEC 1;', 0)).toBe('x.sql:1:1\n  1 | SELEC 1;\n    | ^');
+  });
+});
