@@ -75,8 +75,7 @@ function whoAmI(): string {
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'migrate');
-  const migrations = await readMigrations(options);
-  return runMigrations(connector, migrations, { appliedBy: whoAmI(), ...options, schema: options.schema ?? 'public' });
+  return runMigrations(connector, readMigrations(options), { appliedBy: whoAmI(), ...options, schema: options.schema ?? 'public' });
 }
 
 /**
@@ -88,8 +87,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
  */
 export async function plan(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'plan');
-  const migrations = await readMigrations(options);
-  return runMigrations(connector, migrations, { ...options, schema: options.schema ?? 'public', dryRun: true });
+  return runMigrations(connector, readMigrations(options), { ...options, schema: options.schema ?? 'public', dryRun: true });
 }
 
 /** What {@link status} reports. */
@@ -148,9 +146,8 @@ export async function resolve(options: TargetOptions & { version: string; action
  */
 export async function rollback(options: MigrateOptions & { to: string; dryRun?: boolean }): Promise<MigrateReport> {
   const connector = connectorFor(options, 'rollback');
-  const migrations = await readMigrations(options);
   const { to, ...rest } = options;
-  return runMigrations(connector, migrations, { appliedBy: whoAmI(), ...rest, schema: options.schema ?? 'public', rollbackTo: to });
+  return runMigrations(connector, readMigrations(options), { appliedBy: whoAmI(), ...rest, schema: options.schema ?? 'public', rollbackTo: to });
 }
 
 export type { PhaseOption };

@@ -36,6 +36,8 @@ export interface ExecuteOptions {
   retryDelayMs: number;
   retryDelayMaxMs: number;
   onEvent?: OnEvent | undefined;
+  /** false: this commit need not wait for the WAL flush (a later one in the same run will). */
+  flushCommit?: boolean;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
 }
@@ -127,7 +129,12 @@ async function blockersFor(connection: Connection, statement: Statement | undefi
 async function runInTransaction(connection: Connection, step: Step, statements: Statement[], options: ExecuteOptions): Promise<{ attempts: number; durationMs: number }> {
   const script = scriptOf(step);
   const ref = stepRef(step);
-  const prefix = `BEGIN; ${timeoutSql('LOCAL ', script, options)}\n`;
+  // Every commit but the run's last skips the WAL flush: a crash can then lose only a suffix of
+  // migrations, each atomically with its ledger row (they run again). The last commit flushes the
+  // WAL, and with it every earlier one, before the run reports success.
+  // https://www.postgresql.org/docs/current/wal-async-commit.html
+  const durability = options.flushCommit === false ? ' SET LOCAL synchronous_commit = off;' : '';
+  const prefix = `BEGIN; ${timeoutSql('LOCAL ', script, options)}${durability}\n`;
   for (let attempt = 1; ; attempt++) {
     options.onEvent?.({ type: 'migration-started', schema: options.schema, migration: ref, attempt });
     const started = options.now();

@@ -140,9 +140,13 @@ function executeOptions(options: RunOptions): ExecuteOptions {
  */
 export async function runMigrations(
   connector: Connector,
-  migrations: Migration[],
+  migrationSet: Migration[] | Promise<Migration[]>,
   options: RunOptions & { rollbackTo?: string },
 ): Promise<MigrateReport> {
+  // Files are read while the connection opens and the lock is taken; a bad file still wins
+  // over a connection error (exit 2 before exit 1), and nothing runs before both are done.
+  const loading = Promise.resolve(migrationSet);
+  loading.catch(() => {});
   const now = options.now ?? Date.now;
   const started = now();
   const report: MigrateReport = {
@@ -152,6 +156,7 @@ export async function runMigrations(
   try {
     return await withMigrationLock(connector, options, async (connection, lockWaitedMs) => {
       report.lockWaitedMs = lockWaitedMs;
+      const migrations = await loading;
       const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema);
       const thePlan = options.rollbackTo === undefined ? plan(migrations, ledger ?? [], options) : planRollback(migrations, ledger ?? [], options.rollbackTo);
       report.warnings = thePlan.warnings;
@@ -172,13 +177,15 @@ export async function runMigrations(
 
       const execute = executeOptions(options);
       for (const [i, step] of thePlan.steps.entries()) {
-        report.applied.push(await executeStep(connection, step, statements[i]!, execute));
+        const flushCommit = i === thePlan.steps.length - 1;
+        report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
       }
       const after = await readLedger(connection, options.schema);
       report.entries = (options.rollbackTo === undefined ? plan(migrations, after ?? [], options) : planRollback(migrations, after ?? [], options.rollbackTo)).entries;
       return report;
     });
   } catch (error) {
+    await loading; // a bad migration set is the error to report
     if (error instanceof CutoverError) error.report = report;
     throw error;
   } finally {
