@@ -178,6 +178,12 @@ async function runStatementByStatement(connection: Connection, step: Step, state
   await connection.query(timeoutSql('', script, options));
   try {
     for (const statement of statements) {
+      // CONCURRENTLY waits for every older transaction under lock_timeout too, and a timeout then
+      // leaves an INVALID index behind that a retry with IF NOT EXISTS would silently accept.
+      // Its SHARE UPDATE EXCLUSIVE lock never queues the app's reads and writes, so it waits
+      // without a limit (unless the file sets one) and is never retried.
+      const concurrently = statement.needsNoTransaction?.includes('CONCURRENTLY') === true;
+      if (concurrently) await connection.query(`SET lock_timeout = ${Math.round(script.lockTimeoutMs ?? 0)}`);
       for (let attempt = 1; ; attempt++) {
         try {
           await connection.query(statement.text);
@@ -185,7 +191,7 @@ async function runStatementByStatement(connection: Connection, step: Step, state
         } catch (error) {
           const lockTimeout = (error as { code?: string }).code === SQLSTATE.LOCK_NOT_AVAILABLE;
           const blockers = lockTimeout ? await blockersFor(connection, statement, options.schema) : undefined;
-          if (!lockTimeout || attempt > options.lockRetries) {
+          if (!lockTimeout || concurrently || attempt > options.lockRetries) {
             const failure = migrationError(error, step, statement, 0, blockers ? { blockers, attempts: attempt } : undefined);
             if (step.direction === 'up') {
               const summary = `${(error as Error).message} (SQLSTATE ${(error as { code?: string }).code ?? '?'})`;
@@ -199,6 +205,7 @@ async function runStatementByStatement(connection: Connection, step: Step, state
           await options.sleep(delayMs);
         }
       }
+      if (concurrently) await connection.query(timeoutSql('', script, options));
     }
     const durationMs = options.now() - started;
     await connection.query(step.direction === 'up' ? recordSql(options.schema, entryFor(step, durationMs, options, 'applied')) : forgetSql(options.schema, step.migration.version));
