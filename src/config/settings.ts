@@ -76,7 +76,9 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
         describeUrl(raw);
         return { value: raw };
       } catch (error) {
-        return { problem: error as CutoverError };
+        // Name where the bad URL came from (--url, DATABASE_URL or the config file).
+        const e = error as CutoverError;
+        return { problem: new CutoverError(e.code, `${where}: ${e.message}`, { hint: e.hint, cause: e.cause, details: { ...e.details, setting: key, where } }) };
       }
     case 'boolean':
       if (typeof raw === 'boolean') return { value: raw };

@@ -78,6 +78,14 @@ export async function readLedger(session: Session, schema: string): Promise<Ledg
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === SQLSTATE.UNDEFINED_TABLE || code === SQLSTATE.INVALID_SCHEMA_NAME) return undefined;
+    // A schema created by someone else without grants: say so, not a bare pg error with its stack.
+    if (code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
+      throw new CutoverError('PERMISSION', `cannot read the ledger in schema ${ident(schema)}: ${(error as Error).message}`, {
+        hint: `Grant the migration role the schema: GRANT USAGE, CREATE ON SCHEMA ${ident(schema)} TO <role>; (and access to its cutover_migrations and cutover_audit tables, if another role created them)`,
+        details: { schema, sqlstate: code },
+        cause: error,
+      });
+    }
     throw error;
   }
 }
@@ -95,7 +103,7 @@ export async function createLedger(session: Session, schema: string): Promise<vo
     await session.query(createSql(schema));
   } catch (error) {
     if ((error as { code?: string }).code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
-      throw new CutoverError('PERMISSION', `cannot create ${exists.rows[0]?.exists ? 'the ledger table in' : ''} schema ${ident(schema)}: ${(error as Error).message}`, {
+      throw new CutoverError('PERMISSION', `cannot create ${exists.rows[0]?.exists ? 'the ledger table in schema' : 'schema'} ${ident(schema)}: ${(error as Error).message}`, {
         hint: exists.rows[0]?.exists
           ? `Grant the migration role CREATE on the schema: GRANT CREATE ON SCHEMA ${ident(schema)} TO <role>;`
           : `Grant the migration role CREATE on the database (GRANT CREATE ON DATABASE <db> TO <role>;) or create the schema ${ident(schema)} beforehand.`,

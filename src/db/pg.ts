@@ -31,9 +31,16 @@ export function describeUrl(url: string): string {
   return `postgres://${user}${parsed.hostname || 'localhost'}:${parsed.port || '5432'}${parsed.pathname}`;
 }
 
-/** Remove any password from a string that might hold a URL. */
+/**
+ * Remove any password from a string that might hold a URL: of any scheme (a
+ * mistyped `mysql://` or `postgress://` URL is echoed in errors too), up to
+ * the last `@` (a raw `@` inside a password), and `user:password@host` typed
+ * without a scheme.
+ */
 export function redact(text: string): string {
-  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):\S*@/gi, '$1:***@')
+    .replace(/(^|[\s"(])([^:/@\s"'(]+):[^\s"'/@]*@/g, '$1$2:***@');
 }
 
 function invalidUrl(url: string, cause?: unknown): CutoverError {
@@ -105,7 +112,10 @@ export function pgConnector(options: PgConnectorOptions): Connector {
         await client.query(`SET application_name = ${literal(options.applicationName)}${searchPath}`);
         return {
           query: (text, values) => client.query(text, values as unknown[]) as Promise<any>,
-          close: async (broken) => client.release(broken ? true : undefined),
+          // Never hand the app back a session we changed (search_path pinned to this schema,
+          // application_name): discard it, and the pool opens a fresh one, running the app's own
+          // 'connect' hooks again. A RESET could not restore what those hooks had set.
+          close: async () => client.release(true),
         };
       }
       const client = new pg.Client({

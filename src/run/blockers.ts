@@ -5,24 +5,7 @@
  * (https://www.postgresql.org/docs/current/view-pg-locks.html).
  */
 import type { Session } from '../db/session.js';
-import { ident } from '../db/sql.js';
-import type { AstNode } from '../sql/statements.js';
 import type { Blocker } from './events.js';
-
-/** Every relation a statement names (RangeVar nodes), quoted for to_regclass. */
-export function relationsOf(node: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) {
-    for (const item of node) relationsOf(item, found);
-  } else if (node && typeof node === 'object') {
-    const record = node as AstNode;
-    if (record.RangeVar) {
-      const rv = record.RangeVar as { schemaname?: string; relname?: string };
-      if (rv.relname) found.add(rv.schemaname ? `${ident(rv.schemaname)}.${ident(rv.relname)}` : ident(rv.relname));
-    }
-    for (const value of Object.values(record)) relationsOf(value, found);
-  }
-  return found;
-}
 
 /**
  * Sessions other than ours holding locks on `relations` (or, when none of

@@ -11,7 +11,7 @@ import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
 import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from '../plan/types.js';
-import { checkScript, type Statement } from '../sql/statements.js';
+import { checkScript, toRunnable, type RunnableStatement } from '../sql/statements.js';
 import type { MigrationRef, OnEvent } from './events.js';
 import { executeStep, scriptOf, stepRef, type ExecuteOptions, type StepResult } from './execute.js';
 
@@ -73,10 +73,17 @@ export function historyError(errors: Problem[]): CutoverError {
 }
 
 /** Parse and validate every step's script; all problems at once (exit 2). */
-export async function prepareSteps(steps: Step[]): Promise<Statement[][]> {
-  const checked = await Promise.all(steps.map((step) => checkScript(scriptOf(step))));
-  throwAll(checked.flatMap((c) => c.problems));
-  return checked.map((c) => c.statements);
+export async function prepareSteps(steps: Step[]): Promise<RunnableStatement[][]> {
+  const checked: RunnableStatement[][] = [];
+  const problems: CutoverError[] = [];
+  // One file at a time, keeping no parse tree: memory stays flat for thousands of files.
+  for (const step of steps) {
+    const result = await checkScript(scriptOf(step));
+    problems.push(...result.problems);
+    checked.push(result.statements.map(toRunnable));
+  }
+  throwAll(problems);
+  return checked;
 }
 
 function refOf(migration: Migration): MigrationRef {
@@ -176,12 +183,16 @@ export async function runMigrations(
       if (ledger === undefined) await createLedger(connection, options.schema);
 
       const execute = executeOptions(options);
-      for (const [i, step] of thePlan.steps.entries()) {
-        const flushCommit = i === thePlan.steps.length - 1;
-        report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
+      try {
+        for (const [i, step] of thePlan.steps.entries()) {
+          const flushCommit = i === thePlan.steps.length - 1;
+          report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
+        }
+      } finally {
+        // The states after the run, after a failure too: the error carries this report.
+        const after = await readLedger(connection, options.schema).catch(() => undefined);
+        if (after) report.entries = (options.rollbackTo === undefined ? plan(migrations, after, options) : planRollback(migrations, after, options.rollbackTo)).entries;
       }
-      const after = await readLedger(connection, options.schema);
-      report.entries = (options.rollbackTo === undefined ? plan(migrations, after ?? [], options) : planRollback(migrations, after ?? [], options.rollbackTo)).entries;
       return report;
     });
   } catch (error) {

@@ -7,6 +7,7 @@ import { CutoverError } from '../errors.js';
 import type { MigrationScript } from '../migrations/types.js';
 import { byteToChar, codeFrame, lineColumn } from './location.js';
 import { loadParser } from './parser.js';
+import { ident } from '../db/sql.js';
 
 /** A parse-tree node, as libpg-query returns it. */
 export type AstNode = Record<string, any>;
@@ -149,4 +150,32 @@ export async function checkScript(script: MigrationScript): Promise<{ statements
     }
   }
   return { statements, problems };
+}
+
+/** Every relation a statement names (RangeVar nodes), quoted for to_regclass. */
+export function relationsOf(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) {
+    for (const item of node) relationsOf(item, found);
+  } else if (node && typeof node === 'object') {
+    const record = node as AstNode;
+    if (record.RangeVar) {
+      const rv = record.RangeVar as { schemaname?: string; relname?: string };
+      if (rv.relname) found.add(rv.schemaname ? `${ident(rv.schemaname)}.${ident(rv.relname)}` : ident(rv.relname));
+    }
+    for (const value of Object.values(record)) relationsOf(value, found);
+  }
+  return found;
+}
+
+/** A statement as the executor keeps it: no parse tree (memory), the relations it names. */
+export type RunnableStatement = Omit<Statement, 'node'> & { relations: string[] };
+
+/**
+ * Drop the parse tree, keeping what running and error reports need.
+ *
+ * @example
+ * const runnable = statements.map(toRunnable);
+ */
+export function toRunnable({ node, ...rest }: Statement): RunnableStatement {
+  return { ...rest, relations: [...relationsOf(node)] };
 }
