@@ -122,6 +122,31 @@ export function throwAll(errors: CutoverError[]): void {
   if (errors.length > 1) throw new CutoverErrors(errors);
 }
 
+/**
+ * Turn a Postgres error raised outside a migration (reading the ledger, a
+ * dropped connection …) into a DATABASE error with its SQLSTATE; anything
+ * else is returned unchanged. The original is kept as `cause`, not mutated.
+ */
+export function asCutoverError(error: unknown): unknown {
+  if (error instanceof CutoverError) return error;
+  const e = error as { code?: unknown; severity?: unknown; message?: string; detail?: string };
+  if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && e.severity !== undefined) {
+    return new CutoverError('DATABASE', `the database refused: ${e.message}${e.detail ? ` (${e.detail})` : ''} (SQLSTATE ${e.code})`, {
+      hint: 'Check the server log and the role\'s privileges; nothing further was done.',
+      details: { sqlstate: e.code },
+      cause: error,
+    });
+  }
+  if (e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && e.message?.includes('connect')) {
+    return new CutoverError('CONNECTION', `lost the connection to the database: ${e.message}`, {
+      hint: 'Is the server still up? Run again once it is reachable: a transactional migration that was cut off was rolled back.',
+      details: { errno: e.code },
+      cause: error,
+    });
+  }
+  return error;
+}
+
 /** The exit code for anything thrown: CutoverErrors map by code, anything else is 1. */
 export function exitCodeFor(error: unknown): ExitCode {
   return error instanceof CutoverError ? error.exitCode : EXIT.runtime;

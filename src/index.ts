@@ -8,6 +8,7 @@
 export { migrate, plan, status, resolve, rollback, readMigrations } from './api.js';
 export type { MigrateOptions, TargetOptions, StatusReport } from './api.js';
 export { schemaPool } from './db/pg.js';
+export { lockKey } from './db/advisory-lock.js';
 export { CutoverError, CutoverErrors, ERROR_CODES, EXIT, exitCodeFor, type ErrorCode } from './errors.js';
 export type { MigrateReport, PlannedStep, RunOptions } from './run/migrate.js';
 export type { RunEvent, OnEvent, Blocker, MigrationRef } from './run/events.js';

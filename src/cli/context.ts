@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { CutoverError } from '../errors.js';
+import { readMigrations } from '../api.js';
 import { parseConfigFile, resolveSettings, type SettingKey, type Settings } from '../config/settings.js';
 import type { RunEvent } from '../run/events.js';
 import type { CliIo } from './io.js';
@@ -88,6 +89,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags): Promise<Cont
  */
 export async function withDatabase<T>(context: Context, work: (url: string) => Promise<T>): Promise<T> {
   if (context.settings.url) return work(context.settings.url);
+  await readMigrations({ dir: context.dir }); // bad input is reported before a server is started
   const { startEmbedded, devDataDir } = await import('../embedded/index.js');
   const dataDir = devDataDir(context.io.cwd);
   context.say(`no --url or DATABASE_URL: using the embedded development database in ${dataDir}`);

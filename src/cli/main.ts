@@ -3,7 +3,7 @@
  * Nothing below it prints or exits; bin.ts connects it to the process.
  */
 import { CommanderError } from 'commander';
-import { CutoverError, EXIT, type ExitCode } from '../errors.js';
+import { EXIT, type ExitCode } from '../errors.js';
 import type { CliIo } from './io.js';
 import { createProgram, createRunner, reportError } from './program.js';
 import * as bundle from './commands/bundle.js';
@@ -40,9 +40,15 @@ export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promis
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is bad usage (already printed).
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
-      io.stderr.write(`  hint: see \`cutover ${program.args[0] ?? ''} --help\`\n`.replace('  --help', ' --help'));
+      const command = program.commands.find((c) => argv.includes(c.name()));
+      const hint = `see \`cutover ${command ? `${command.name()} ` : ''}--help\``;
+      io.stderr.write(`  hint: ${hint}\n`);
+      if (argv.includes('--json')) {
+        const message = error.message.replace(/^error: /, '');
+        io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'USAGE', message, hint } }, null, 2)}\n`);
+      }
       return EXIT.input;
     }
-    return reportError(io, error instanceof CutoverError ? error : error, argv.includes('--json'));
+    return reportError(io, error, argv.includes('--json'));
   }
 }

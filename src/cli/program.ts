@@ -3,7 +3,7 @@
  * action goes through (context, then the handler, then errors → exit code).
  */
 import { Command, Option } from 'commander';
-import { CutoverError, exitCodeFor, EXIT, type ExitCode } from '../errors.js';
+import { asCutoverError, CutoverError, exitCodeFor, EXIT, type ExitCode } from '../errors.js';
 import { createContext, type Context, type GlobalFlags } from './context.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render.js';
@@ -20,7 +20,8 @@ export interface Runner {
 }
 
 /** Report an error in the form asked for (JSON on stdout, or text on stderr). */
-export function reportError(io: CliIo, error: unknown, json: boolean): ExitCode {
+export function reportError(io: CliIo, caught: unknown, json: boolean): ExitCode {
+  const error = asCutoverError(caught);
   if (json) {
     const body = error instanceof CutoverError ? { ...error.toJSON(), ...(error.report ? { report: error.report } : {}) } : { code: 'INTERNAL', message: String(error) };
     io.stdout.write(`${JSON.stringify({ ok: false, error: body }, null, 2)}\n`);

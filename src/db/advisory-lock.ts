@@ -27,7 +27,7 @@ export interface LockHolder {
  * in `pg_locks` (classid = high 32 bits, objid = low 32 bits, objsubid = 1).
  *
  * @example
- * lockKey('public'); // '-4237…' (stable)
+ * lockKey('public'); // '4802748677178702453'
  */
 export function lockKey(schema: string): string {
   return createHash('sha256').update(`cutover:${schema}`).digest().readBigInt64BE(0).toString();

@@ -150,11 +150,14 @@ function searchPathOption(schema: string): string {
  * (set in the startup packet, so it holds before the first query).
  *
  * @example
- * const pool = schemaPool({ url: process.env.DATABASE_URL!, schema: 'tenant_42' });
+ * const pool = schemaPool({ url: process.env.DATABASE_URL, schema: 'tenant_42' });
  * await pool.query('SELECT * FROM notes'); // tenant_42.notes
  */
-export function schemaPool(options: { url: string; schema: string } & pg.PoolConfig): pg.Pool {
-  const { url, schema, ...rest } = options;
+export function schemaPool(options: { url: string | undefined; schema?: string } & pg.PoolConfig): pg.Pool {
+  const { url, schema = 'public', ...rest } = options;
+  if (!url) {
+    throw new CutoverError('CONFIG', 'schemaPool needs a database URL', { hint: 'Pass url (for example process.env.DATABASE_URL).', details: { setting: 'url' } });
+  }
   describeUrl(url);
   return new pg.Pool({ connectionString: url, ...rest, options: searchPathOption(schema) });
 }

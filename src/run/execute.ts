@@ -13,7 +13,7 @@
  * statement; success rewrites the row `applied`.
  */
 import { CutoverError } from '../errors.js';
-import { forgetSql, recordSql, SQLSTATE, type LedgerEntry } from '../db/ledger.js';
+import { auditSql, forgetSql, recordSql, SQLSTATE, type LedgerEntry } from '../db/ledger.js';
 import type { Connection } from '../db/session.js';
 import type { MigrationScript } from '../migrations/types.js';
 import type { Step } from '../plan/types.js';
@@ -74,6 +74,11 @@ function entryFor(step: Step, durationMs: number | undefined, options: ExecuteOp
     appliedBy: options.appliedBy, transactional: scriptOf(step).transaction,
     failedStatement: failure?.statement ?? null, error: failure?.error ?? null,
   };
+}
+
+/** The audit row of a rolled-back migration (who, and which down file). */
+function rollbackAudit(step: Step, options: ExecuteOptions): string {
+  return auditSql(options.schema, { version: step.migration.version, action: 'rollback', by: options.appliedBy, details: { file: step.migration.down?.file, checksum: step.migration.checksum } });
 }
 
 function backoff(attempt: number, options: ExecuteOptions): number {
@@ -146,7 +151,7 @@ async function runInTransaction(connection: Connection, step: Step, statements: 
         let text = (i === 0 ? prefix : '') + current.text;
         if (last) {
           // duration_ms is measured by the server: clock_timestamp() - now() (the transaction's start).
-          const ledger = step.direction === 'up' ? recordSql(options.schema, entryFor(step, undefined, options, 'applied')) : forgetSql(options.schema, step.migration.version);
+          const ledger = step.direction === 'up' ? recordSql(options.schema, entryFor(step, undefined, options, 'applied')) : forgetSql(options.schema, step.migration.version) + ';\n' + rollbackAudit(step, options);
           text += `;\n${ledger};\nCOMMIT`;
         }
         await connection.query(text);
@@ -208,7 +213,7 @@ async function runStatementByStatement(connection: Connection, step: Step, state
       if (concurrently) await connection.query(timeoutSql('', script, options));
     }
     const durationMs = options.now() - started;
-    await connection.query(step.direction === 'up' ? recordSql(options.schema, entryFor(step, durationMs, options, 'applied')) : forgetSql(options.schema, step.migration.version));
+    await connection.query(step.direction === 'up' ? recordSql(options.schema, entryFor(step, durationMs, options, 'applied')) : `${forgetSql(options.schema, step.migration.version)};\n${rollbackAudit(step, options)}`);
     return { attempts, durationMs };
   } finally {
     await connection.query('RESET lock_timeout; RESET statement_timeout').catch(() => {});

@@ -4,7 +4,7 @@
  * plan, releasing the lock in `finally`. `dryRun` stops after validation:
  * `plan` is this same path, lock included (the sqlx-cli lesson).
  */
-import { CutoverError, throwAll } from '../errors.js';
+import { asCutoverError, CutoverError, throwAll } from '../errors.js';
 import { acquireLock, releaseLock } from '../db/advisory-lock.js';
 import { createLedger, readLedger } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
@@ -154,6 +154,12 @@ export async function runMigrations(
   // over a connection error (exit 2 before exit 1), and nothing runs before both are done.
   const loading = Promise.resolve(migrationSet);
   loading.catch(() => {});
+  if (options.phase !== undefined && !['pre', 'post', 'all'].includes(options.phase)) {
+    throw new CutoverError('CONFIG', `phase "${options.phase}" is not one of pre, post, all`, {
+      hint: 'pre = expand (before the deploy), post = contract (after every instance runs the new version), all = both in version order.',
+      details: { setting: 'phase' },
+    });
+  }
   const now = options.now ?? Date.now;
   const started = now();
   const report: MigrateReport = {
@@ -195,8 +201,9 @@ export async function runMigrations(
       }
       return report;
     });
-  } catch (error) {
+  } catch (caught) {
     await loading; // a bad migration set is the error to report
+    const error = asCutoverError(caught);
     if (error instanceof CutoverError) error.report = report;
     throw error;
   } finally {

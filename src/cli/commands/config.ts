@@ -13,7 +13,7 @@ export function register(program: Command, runner: Runner): void {
     .action(runner.action(async (context) => {
       const origins = context.settings.origins;
       const keys = Object.keys(SETTINGS) as SettingKey[];
-      const rows = keys.map((key) => [key, origins[key].shown ?? '(not set)', origins[key].origin + (origins[key].source ? ` ${origins[key].source}` : '')]);
+      const rows = keys.map((key) => [key, origins[key].shown ?? (key === 'url' ? '(not set: the embedded dev database)' : '(not set)'), origins[key].origin + (origins[key].source ? ` ${origins[key].source}` : '')]);
       const width = (i: number) => Math.max(...rows.map((r) => r[i]!.length));
       const text = rows.map((r) => `${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[2]}`).join('\n');
       context.result({ ok: true, settings: origins }, text);

@@ -1,9 +1,9 @@
 /** `cutover new <name> [--post] [--reversible] [--no-transaction]`: write a migration file. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { CutoverError, EXIT } from '../../errors.js';
-import { timestampVersion } from '../../migrations/file-name.js';
+import { parseFileName, timestampVersion } from '../../migrations/file-name.js';
 import type { Runner } from '../program.js';
 
 interface NewFlags {
@@ -26,6 +26,17 @@ export function header(flags: { post?: boolean; transaction: boolean }): string 
   return lines.length ? `${lines.join('\n')}\n\n` : '';
 }
 
+/**
+ * The UTC timestamp, or one past the highest version in `dir` when that is
+ * not lower (two files written in the same second must not share a version).
+ */
+async function nextVersion(dir: string, now: Date): Promise<string> {
+  const stamp = BigInt(timestampVersion(now));
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const highest = names.map(parseFileName).reduce((max, parsed) => (typeof parsed === 'object' && 'order' in parsed && parsed.order > max ? parsed.order : max), -1n);
+  return String(highest >= stamp ? highest + 1n : stamp);
+}
+
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
   program
@@ -41,7 +52,7 @@ export function register(program: Command, runner: Runner): void {
           hint: 'Use letters, digits, _ and -, starting with a letter or digit: cutover new add_users_email',
         });
       }
-      const base = `${timestampVersion(context.io.now())}_${name}`;
+      const base = `${await nextVersion(context.dir, context.io.now())}_${name}`;
       const files = flags.reversible ? [`${base}.up.sql`, `${base}.down.sql`] : [`${base}.sql`];
       await mkdir(context.dir, { recursive: true });
       const written: string[] = [];

@@ -1,7 +1,7 @@
 /** `cutover status [--check]`: every migration's state; `--check` exits 3 when not up to date. */
 import type { Command } from 'commander';
 import { status } from '../../api.js';
-import { EXIT } from '../../errors.js';
+import { CutoverError, EXIT } from '../../errors.js';
 import { withDatabase } from '../context.js';
 import type { Runner } from '../program.js';
 import { renderStatus } from '../render.js';
@@ -15,8 +15,18 @@ export function register(program: Command, runner: Runner): void {
     .action(runner.action<{ check?: boolean }>(async (context, flags) => {
       const { settings } = context;
       const report = await withDatabase(context, (url) => status({ url, schema: settings.schema, dir: context.dir, strict: settings.strict }));
+      const counts = (state: string) => report.entries.filter((e) => e.state === state).length;
       const notUpToDate = report.errors.length > 0 || report.entries.some((e) => e.state !== 'applied' && e.state !== 'missing');
+      if (flags.check && notUpToDate) {
+        if (!context.flags.json) context.result(undefined, renderStatus(report));
+        const error = new CutoverError('CHECK_FAILED', `schema "${report.schema}" is not up to date: ${counts('pending')} pending (${report.pending.pre} pre, ${report.pending.post} post), ${counts('failed')} failed, ${counts('edited')} edited`, {
+          hint: 'Run `cutover migrate` (and resolve failed or edited migrations as `cutover status` says).',
+          details: { schema: report.schema, pending: report.pending, failed: counts('failed'), edited: counts('edited') },
+        });
+        error.report = report;
+        throw error;
+      }
       context.result({ ok: true, upToDate: !notUpToDate, ...report }, renderStatus(report));
-      return flags.check && notUpToDate ? EXIT.check : EXIT.ok;
+      return EXIT.ok;
     }));
 }
