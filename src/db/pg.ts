@@ -108,10 +108,23 @@ export function pgConnector(options: PgConnectorOptions): Connector {
         } catch (error) {
           throw connectionError(error, describe);
         }
+        // The session settings a URL connection sends in its startup packet travel here with the
+        // first parameterless query (one simple-protocol round trip), not in a round trip of their own.
         const searchPath = options.schema === undefined ? '' : `; SET search_path TO ${ident(options.schema)}`;
-        await client.query(`SET application_name = ${literal(options.applicationName)}${searchPath}`);
+        let setup: string | undefined = `SET application_name = ${literal(options.applicationName)}${searchPath}`;
         return {
-          query: (text, values) => client.query(text, values as unknown[]) as Promise<any>,
+          query: async (text, values) => {
+            if (setup !== undefined) {
+              const pending = setup;
+              setup = undefined;
+              if (!values || values.length === 0) {
+                const results = (await client.query(`${pending};\n${text}`)) as unknown as pg.QueryResult | pg.QueryResult[];
+                return (Array.isArray(results) ? results[results.length - 1] : results) as any;
+              }
+              await client.query(pending);
+            }
+            return client.query(text, values as unknown[]) as Promise<any>;
+          },
           // Never hand the app back a session we changed (search_path pinned to this schema,
           // application_name): discard it, and the pool opens a fresh one, running the app's own
           // 'connect' hooks again. A RESET could not restore what those hooks had set.
