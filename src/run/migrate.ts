@@ -194,6 +194,11 @@ export async function runMigrations(
           const flushCommit = i === thePlan.steps.length - 1;
           report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
         }
+      } catch (error) {
+        // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
+        // flushes them all before the failure is reported.
+        if (report.applied.length > 0) await connection.query('BEGIN; SELECT txid_current(); COMMIT').catch(() => {});
+        throw error;
       } finally {
         // The states after the run, after a failure too: the error carries this report.
         const after = await readLedger(connection, options.schema).catch(() => undefined);
