@@ -18,7 +18,7 @@ import type { Connection } from '../db/session.js';
 import type { MigrationScript } from '../migrations/types.js';
 import type { Step } from '../plan/types.js';
 import { codeFrame, lineColumn } from '../sql/location.js';
-import type { RunnableStatement as Statement } from '../sql/statements.js';
+import { relationsIn, type RunnableStatement as Statement } from '../sql/statements.js';
 import { describeBlockers, findBlockers } from './blockers.js';
 import type { Blocker, MigrationRef, OnEvent } from './events.js';
 
@@ -124,7 +124,7 @@ export function migrationError(error: unknown, step: Step, statement: Statement 
 
 async function blockersFor(connection: Connection, statement: Statement | undefined, schema: string): Promise<Blocker[]> {
   try {
-    return await findBlockers(connection, statement?.relations ?? [], schema);
+    return await findBlockers(connection, statement ? await relationsIn(statement.text) : [], schema);
   } catch {
     return [];
   }

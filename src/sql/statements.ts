@@ -167,8 +167,8 @@ export function relationsOf(node: unknown, found = new Set<string>()): Set<strin
   return found;
 }
 
-/** A statement as the executor keeps it: no parse tree (memory), the relations it names. */
-export type RunnableStatement = Omit<Statement, 'node'> & { relations: string[] };
+/** A statement as the executor keeps it: no parse tree (memory stays flat for thousands of files). */
+export type RunnableStatement = Omit<Statement, 'node'>;
 
 /**
  * Drop the parse tree, keeping what running and error reports need.
@@ -176,6 +176,18 @@ export type RunnableStatement = Omit<Statement, 'node'> & { relations: string[] 
  * @example
  * const runnable = statements.map(toRunnable);
  */
-export function toRunnable({ node, ...rest }: Statement): RunnableStatement {
-  return { ...rest, relations: [...relationsOf(node)] };
+export function toRunnable({ node: _node, ...rest }: Statement): RunnableStatement {
+  return rest;
+}
+
+/**
+ * The relations one statement names, parsed again from its text: only needed
+ * on the rare path (a lock timeout), so nothing is kept for it meanwhile.
+ *
+ * @example
+ * await relationsIn('ALTER TABLE users ADD COLUMN x int'); // ['"users"']
+ */
+export async function relationsIn(text: string): Promise<string[]> {
+  const parse = await loadParser();
+  return [...relationsOf(parse(text).stmts ?? [])];
 }
