@@ -1,0 +1,196 @@
+/**
+ * A migrating process killed outright (SIGKILL: no `finally`, no unlock)
+ * against a real Postgres (DESIGN §1 "Ledger", "Failure"): a transactional
+ * migration leaves nothing behind, a no-transaction one is visible as
+ * `failed` and blocks further runs until resolved, and the migration lock
+ * goes away with the dead session.
+ */
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lockKey } from '../src/db/advisory-lock.js';
+import { ident } from '../src/db/sql.js';
+import { cli, migrationsDir, spawnCli } from './support/cli.js';
+import { freshDatabase, query, testSchema } from './support/db.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+});
+
+/** Poll until `check` returns something truthy (bounded by the test's timeout, not asserted on). */
+async function until<T>(check: () => Promise<T>): Promise<NonNullable<T>> {
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function database(): Promise<string> {
+  const db = await freshDatabase();
+  cleanups.push(() => db.drop());
+  return db.url;
+}
+
+async function monitor(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: 'test monitor' });
+  client.on('error', () => {});
+  await client.connect();
+  cleanups.push(() => client.end());
+  return client;
+}
+
+interface LedgerRow { version: string; state: string; transactional: boolean; error: string | null }
+
+async function ledger(url: string, schema: string): Promise<LedgerRow[] | undefined> {
+  if (!(await exists(url, `${ident(schema)}.cutover_migrations`))) return undefined;
+  return query<LedgerRow & Record<string, unknown>>(url, `SELECT version, state, transactional, error FROM ${ident(schema)}.cutover_migrations ORDER BY version::bigint`);
+}
+
+async function exists(url: string, name: string): Promise<boolean> {
+  const [row] = await query<{ exists: boolean }>(url, 'SELECT to_regclass($1) IS NOT NULL AS exists', [name]);
+  return row!.exists;
+}
+
+/**
+ * Start `cutover migrate` as a child, wait until its session runs `statement`,
+ * SIGKILL it, then wait until the server has noticed: the backend is gone and
+ * with it the schema's migration lock. Returns the dead backend's pid.
+ */
+async function killDuring(url: string, schema: string, dir: string, statement: string): Promise<number> {
+  const watcher = await monitor(url);
+  const { child, done } = spawnCli(['migrate', '--url', url, '--schema', schema, '--dir', dir]);
+  cleanups.push(async () => child.kill('SIGKILL'));
+  const pid = await until(async () => {
+    const result = await watcher.query(
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cutover migrate' AND state = 'active' AND query LIKE $1",
+      [`%${statement}%`],
+    );
+    return result.rows[0]?.pid as number | undefined;
+  });
+  // While the statement runs, the dying process holds the schema's lock (advisory locks are per database).
+  const locks = () => watcher.query(
+    `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = $1::bigint
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    [lockKey(schema)],
+  );
+  expect((await locks()).rows).toEqual([{ pid }]);
+
+  child.kill('SIGKILL');
+  const result = await done;
+  expect(result.code).not.toBe(0);
+  // The server notices the dead client once the statement ends; its session, and the lock, go.
+  await until(async () => (await watcher.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0);
+  expect((await locks()).rows).toEqual([]);
+  return pid;
+}
+
+describe('a migrating process killed with SIGKILL', () => {
+  it('in a transactional migration: nothing half-applied, no ledger row, the rerun completes', async () => {
+    const url = await database();
+    const schema = testSchema();
+    const dir = await migrationsDir({
+      '0001_base.sql': 'CREATE TABLE base (id int);\n',
+      // A statement follows the sleep: the kill lands while the transaction is open.
+      '0002_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(3);\nINSERT INTO slow VALUES (1);\n',
+    });
+
+    await killDuring(url, schema, dir, 'pg_sleep(3)');
+
+    expect(await ledger(url, schema)).toEqual([{ version: '1', state: 'applied', transactional: true, error: null }]);
+    expect(await exists(url, `${ident(schema)}.base`)).toBe(true);
+    expect(await exists(url, `${ident(schema)}.slow`)).toBe(false);
+
+    const rerun = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir]);
+    expect(rerun, rerun.stderr).toMatchObject({ code: 0 });
+    expect(await ledger(url, schema)).toEqual([
+      { version: '1', state: 'applied', transactional: true, error: null },
+      { version: '2', state: 'applied', transactional: true, error: null },
+    ]);
+    expect(await query(url, `SELECT id FROM ${ident(schema)}.slow`)).toEqual([{ id: 1 }]);
+  }, 60_000);
+
+  it('during the last statement of a transactional migration: all or nothing, and the rerun settles it', async () => {
+    const url = await database();
+    const schema = testSchema();
+    // The last statement shares its round trip with the ledger row and COMMIT,
+    // so the server may still commit after the client is gone: either way the
+    // table and the ledger row must agree.
+    const dir = await migrationsDir({ '0001_last.sql': 'CREATE TABLE last_one (id int);\nSELECT pg_sleep(2);\n' });
+
+    await killDuring(url, schema, dir, 'pg_sleep(2)');
+
+    const recorded = ((await ledger(url, schema)) ?? []).filter((r) => r.version === '1');
+    const created = await exists(url, `${ident(schema)}.last_one`);
+    expect(recorded.map((r) => r.state)).toEqual(created ? ['applied'] : []);
+
+    const rerun = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir]);
+    expect(rerun, rerun.stderr).toMatchObject({ code: 0 });
+    expect(await ledger(url, schema)).toEqual([{ version: '1', state: 'applied', transactional: true, error: null }]);
+    expect(await exists(url, `${ident(schema)}.last_one`)).toBe(true);
+  }, 60_000);
+
+  const noTransactionFiles = {
+    '0001_items.sql': 'CREATE TABLE items (id int, v text);\nINSERT INTO items SELECT g, g::text FROM generate_series(1, 100) AS g;\n',
+    '0002_items_v.sql': '-- cutover:no-transaction\nSELECT pg_sleep(3);\nCREATE INDEX CONCURRENTLY items_v_idx ON items (v);\n',
+    '0003_after.sql': 'CREATE TABLE after_index (id int);\n',
+  };
+
+  async function killNoTransaction(): Promise<{ url: string; schema: string; dir: string }> {
+    const url = await database();
+    const schema = testSchema();
+    const dir = await migrationsDir(noTransactionFiles);
+    await killDuring(url, schema, dir, 'pg_sleep(3)');
+
+    // Recorded before it ran: visible as failed.
+    const rows = await ledger(url, schema);
+    expect(rows).toEqual([
+      { version: '1', state: 'applied', transactional: true, error: null },
+      { version: '2', state: 'failed', transactional: false, error: expect.stringContaining('did not finish') },
+    ]);
+    expect(await exists(url, `${ident(schema)}.items_v_idx`)).toBe(false);
+    expect(await exists(url, `${ident(schema)}.after_index`)).toBe(false);
+
+    // Further runs refuse, and touch nothing.
+    const refused = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'FAILED_MIGRATION', version: '2', file: '0002_items_v.sql' } });
+    expect(refused.stderr).toContain('cutover resolve 2');
+    expect(await ledger(url, schema)).toEqual(rows);
+    expect(await exists(url, `${ident(schema)}.after_index`)).toBe(false);
+    return { url, schema, dir };
+  }
+
+  it('in a no-transaction migration: recorded failed, runs refuse until resolve --rolled-back, then it runs again', async () => {
+    const { url, schema, dir } = await killNoTransaction();
+
+    const resolved = await cli(['resolve', '2', '--rolled-back', '--reason', 'killed before the index was built', '--url', url, '--schema', schema, '--dir', dir]);
+    expect(resolved, resolved.stderr).toMatchObject({ code: 0 });
+    expect(await ledger(url, schema)).toEqual([{ version: '1', state: 'applied', transactional: true, error: null }]);
+    const audit = await query(url, `SELECT version, action, reason FROM ${ident(schema)}.cutover_audit`);
+    expect(audit).toEqual([{ version: '2', action: 'resolve --rolled-back', reason: 'killed before the index was built' }]);
+
+    const rerun = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir]);
+    expect(rerun, rerun.stderr).toMatchObject({ code: 0 });
+    expect((await ledger(url, schema))!.map((r) => [r.version, r.state])).toEqual([['1', 'applied'], ['2', 'applied'], ['3', 'applied']]);
+    const index = await query(url, 'SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)', [`${ident(schema)}.items_v_idx`]);
+    expect(index).toEqual([{ indisvalid: true }]);
+    expect(await exists(url, `${ident(schema)}.after_index`)).toBe(true);
+  }, 60_000);
+
+  it('in a no-transaction migration: resolve --applied after finishing it by hand, then the rest runs', async () => {
+    const { url, schema, dir } = await killNoTransaction();
+
+    await query(url, `CREATE INDEX CONCURRENTLY items_v_idx ON ${ident(schema)}.items (v)`);
+    const resolved = await cli(['resolve', '2', '--applied', '--url', url, '--schema', schema, '--dir', dir]);
+    expect(resolved, resolved.stderr).toMatchObject({ code: 0 });
+    expect((await ledger(url, schema))!.map((r) => [r.version, r.state, r.error])).toEqual([['1', 'applied', null], ['2', 'applied', null]]);
+
+    const rerun = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
+    expect(rerun, rerun.stderr).toMatchObject({ code: 0 });
+    // Only the rest ran: the resolved migration was not run again.
+    expect(JSON.parse(rerun.stdout).applied.map((a: { migration: { version: string } }) => a.migration.version)).toEqual(['3']);
+    expect((await ledger(url, schema))!.map((r) => [r.version, r.state])).toEqual([['1', 'applied'], ['2', 'applied'], ['3', 'applied']]);
+    expect(await exists(url, `${ident(schema)}.after_index`)).toBe(true);
+  }, 60_000);
+});
