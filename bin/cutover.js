@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// Two-line bin: the CLI lives in src/cli/main.ts (compiled to dist/ on install).
-import { run } from '../dist/cli/bin.js';
+// Two-line bin: the CLI lives in src/cli/main.ts, bundled into dist/ on install (npm run build).
+import { run } from '../dist/bundle/cli/bin.js';
 process.exitCode = await run();

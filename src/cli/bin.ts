@@ -7,11 +7,16 @@ import { main } from './main.js';
 import type { CliIo } from './io.js';
 
 function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
+  // Walk up from this file (dist/cli/ or dist/bundle/cli/) to cutover's package.json.
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
+      if (manifest.name === 'cutover') return manifest.version;
+    } catch {
+      // not here: go up
+    }
   }
+  return '0.0.0';
 }
 
 /** Run the CLI on this process; resolves to the exit code. */
