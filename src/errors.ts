@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   UNKNOWN_VERSION: EXIT.input,
   NOTHING_TO_RESOLVE: EXIT.input,
   EMBEDDED_MISSING: EXIT.input,
+  EMBEDDED_FAILED: EXIT.runtime,
   // history problems: found after reading the ledger
   CHECKSUM_MISMATCH: EXIT.runtime,
   MISSING_ON_DISK: EXIT.runtime,

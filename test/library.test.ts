@@ -48,6 +48,8 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 
 function pool(options: pg.PoolConfig): pg.Pool {
   const created = new pg.Pool({ max: 2, ...options });
+  // An idle client whose session ends (the database dropped under it) must not crash the run.
+  created.on('error', () => {});
   cleanups.push(() => created.end());
   return created;
 }
@@ -107,6 +109,7 @@ describe('schemaPool()', () => {
     await migrate({ url: db.url, schema: target, dir });
 
     const app = schemaPool({ url: db.url, schema: target, max: 2 });
+    app.on('error', () => {});
     cleanups.push(() => app.end());
     // Both pooled connections, not only the first.
     const clients = await Promise.all([app.connect(), app.connect()]);

@@ -15,7 +15,12 @@ import { readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Paths inside a data directory. */
+/**
+ * Paths inside a data directory.
+ *
+ * @example
+ * layout('.cutover/dev').pgdata; // '.cutover/dev/pgdata'
+ */
 export function layout(dataDir: string): { pgdata: string; state: string; lock: string } {
   return {
     pgdata: path.join(dataDir, 'pgdata'),
@@ -31,7 +36,12 @@ export interface ServerState {
   ownerPid?: number;
 }
 
-/** Read server.json; a missing or unreadable file is an empty state. */
+/**
+ * Read server.json; a missing or unreadable file is an empty state.
+ *
+ * @example
+ * const { port } = await readState(layout(dataDir).state);
+ */
 export async function readState(file: string): Promise<ServerState> {
   try {
     const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
@@ -46,7 +56,12 @@ export async function readState(file: string): Promise<ServerState> {
   }
 }
 
-/** Write server.json. */
+/**
+ * Write server.json.
+ *
+ * @example
+ * await writeState(layout(dataDir).state, { port: 54321, ownerPid: process.pid });
+ */
 export async function writeState(file: string, state: ServerState): Promise<void> {
   await writeFile(file, JSON.stringify(state) + '\n');
 }
@@ -59,7 +74,13 @@ export interface Postmaster {
   status: string;
 }
 
-/** Read `postmaster.pid`, or undefined when there is none (server stopped cleanly). */
+/**
+ * Read `postmaster.pid`, or undefined when there is none (server stopped cleanly).
+ *
+ * @example
+ * const postmaster = await readPostmaster(layout(dataDir).pgdata);
+ * if (postmaster?.status === 'ready') console.log(`running on port ${postmaster.port}`);
+ */
 export async function readPostmaster(pgdata: string): Promise<Postmaster | undefined> {
   let text: string;
   try {
@@ -73,13 +94,24 @@ export async function readPostmaster(pgdata: string): Promise<Postmaster | undef
   return { pid, port: Number.parseInt(lines[3] ?? '', 10), status: (lines[7] ?? '').trim() };
 }
 
-/** Remove a stale `postmaster.pid` (its process is gone or is not a Postgres). */
+/**
+ * Remove a stale `postmaster.pid` (its process is gone or is not a Postgres).
+ *
+ * @example
+ * if (!isAlive(postmaster.pid)) await removePostmasterPid(pgdata);
+ */
 export async function removePostmasterPid(pgdata: string): Promise<void> {
   await unlink(path.join(pgdata, 'postmaster.pid')).catch(() => undefined);
 }
 
-/** Whether a process with this id exists (EPERM means it does, owned by someone else). */
+/**
+ * Whether a process with this id exists (EPERM means it does, owned by someone else).
+ *
+ * @example
+ * isAlive(process.pid); // true
+ */
 export function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false; // kill(0) would signal our own process group
   try {
     process.kill(pid, 0);
     return true;
@@ -93,6 +125,9 @@ export function isAlive(pid: number): boolean {
  * stale `postmaster.pid` often belongs to some other process, and Postgres
  * then refuses to start ("lock file already exists"). When we cannot tell
  * (no /proc, no ps), assume it is one: never delete a live server's lock file.
+ *
+ * @example
+ * await isPostgresProcess(postmaster.pid); // false: the pid now belongs to something else
  */
 export async function isPostgresProcess(pid: number): Promise<boolean> {
   const command = await readFile(`/proc/${pid}/cmdline`, 'utf8')
@@ -111,7 +146,13 @@ function psCommand(pid: number): Promise<string | undefined> {
   });
 }
 
-/** Wait until `pid` is gone; false if it is still there after `timeoutMs`. */
+/**
+ * Wait until `pid` is gone; false if it is still there after `timeoutMs`.
+ *
+ * @example
+ * process.kill(pid, 'SIGINT');
+ * if (!(await waitForExit(pid, 30_000))) process.kill(pid, 'SIGQUIT');
+ */
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
@@ -121,7 +162,12 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
   return true;
 }
 
-/** Delete everything in the data directory except the start lock (`reset`). */
+/**
+ * Delete everything in the data directory except the start lock (`reset`).
+ *
+ * @example
+ * await clearDataDir('.cutover/dev');
+ */
 export async function clearDataDir(dataDir: string): Promise<void> {
   const { lock } = layout(dataDir);
   const entries = await readdir(dataDir).catch(() => []);
@@ -136,6 +182,10 @@ export async function clearDataDir(dataDir: string): Promise<void> {
  * starting the same data directory at once (an app and `cutover migrate`)
  * neither run initdb twice nor start two servers. A lock whose holder is
  * dead is stale and taken over.
+ *
+ * @example
+ * const release = await acquireStartLock(layout(dataDir).lock, 60_000);
+ * try { ... } finally { await release(); }
  */
 export async function acquireStartLock(lockFile: string, timeoutMs: number): Promise<() => Promise<void>> {
   const deadline = Date.now() + timeoutMs;

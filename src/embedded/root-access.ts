@@ -11,7 +11,12 @@ import { chmod, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CutoverError } from '../errors.js';
 
-/** Whether this process runs as root (never true on Windows). */
+/**
+ * Whether this process runs as root (never true on Windows).
+ *
+ * @example
+ * const createPostgresUser = isRoot();
+ */
 export function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
@@ -20,7 +25,7 @@ export function isRoot(): boolean {
  * Make `dataDir` (ours) enterable by others and check that every directory
  * above it is too, for the `postgres` user.
  *
- * @throws CutoverError `CONNECTION` naming the first directory in the way.
+ * @throws CutoverError `EMBEDDED_FAILED` naming the first directory in the way.
  * @example
  * if (isRoot()) await ensureReachableByPostgres('/srv/app/.cutover/dev');
  */
@@ -35,7 +40,7 @@ export async function ensureReachableByPostgres(dataDir: string): Promise<void> 
       (ids !== undefined && uid === ids.uid && (mode & 0o100) !== 0) ||
       (ids !== undefined && gid === ids.gid && (mode & 0o010) !== 0);
     if (!canEnter) {
-      throw new CutoverError('CONNECTION', `the embedded database cannot run in ${dataDir}: the postgres user cannot enter ${dir}`, {
+      throw new CutoverError('EMBEDDED_FAILED', `the embedded database cannot run in ${dataDir}: the postgres user cannot enter ${dir}`, {
         hint: `Running as root, Postgres runs as the postgres user. Allow it in (chmod o+x ${dir}) or use a data directory elsewhere.`,
         details: { dataDir, directory: dir, mode: (mode & 0o777).toString(8) },
       });
