@@ -6,39 +6,13 @@
  * `pg_advisory_lock`), and the lock is per schema.
  */
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lockKey } from '../src/db/advisory-lock.js';
 import { ident } from '../src/db/sql.js';
 import { cli, migrationsDir, spawnCli } from './support/cli.js';
-import { freshDatabase, query, testSchema } from './support/db.js';
+import { query, testSchema } from './support/db.js';
+import { cleanup, database, session, until } from './support/fixtures.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-
-async function database(): Promise<string> {
-  const db = await freshDatabase();
-  cleanups.push(() => db.drop());
-  return db.url;
-}
-
-async function session(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'test holder' });
-  client.on('error', () => {});
-  await client.connect();
-  cleanups.push(() => client.end());
-  return client;
-}
-
-/** Poll until `check` returns something truthy (bounded by the test's timeout, not asserted on). */
-async function until<T>(check: () => Promise<T>): Promise<NonNullable<T>> {
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function ledger(url: string, schema: string): Promise<{ version: string; state: string }[]> {
   if (!(await exists(url, `${ident(schema)}.cutover_migrations`))) return [];
@@ -64,7 +38,7 @@ describe('concurrent runs', () => {
     const dir = await migrationsDir(files);
 
     const runs = Array.from({ length: 10 }, () => spawnCli(migrateArgs(url, schema, dir, '--json')));
-    for (const run of runs) cleanups.push(async () => run.child.kill('SIGKILL'));
+    for (const run of runs) cleanup(() => run.child.kill('SIGKILL'));
     const results = await Promise.all(runs.map((run) => run.done));
 
     for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0 });
@@ -93,10 +67,10 @@ describe('concurrent runs', () => {
     // Hold the schema's lock ourselves until every run is waiting for it, so the
     // index is built while the others wait (with a blocking pg_advisory_lock
     // they would sit in a transaction the CREATE INDEX CONCURRENTLY waits for).
-    const holder = await session(url);
+    const holder = await session(url, 'test holder');
     await holder.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(schema)]);
     const runs = Array.from({ length: 5 }, () => spawnCli(migrateArgs(url, schema, dir)));
-    for (const run of runs) cleanups.push(async () => run.child.kill('SIGKILL'));
+    for (const run of runs) cleanup(() => run.child.kill('SIGKILL'));
     await until(async () => {
       const waiting = await holder.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cutover migrate'");
       return waiting.rows[0].n === runs.length;
@@ -120,7 +94,7 @@ describe('concurrent runs', () => {
     const schemaB = `${testSchema()} b`;
     const dir = await migrationsDir({ '0001_notes.sql': 'CREATE TABLE notes (id int PRIMARY KEY, body text);\n' });
 
-    const holder = await session(url);
+    const holder = await session(url, 'test holder');
     await holder.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(schemaA)]);
     const holderPid: number = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 

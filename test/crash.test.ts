@@ -6,39 +6,12 @@
  * goes away with the dead session.
  */
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lockKey } from '../src/db/advisory-lock.js';
 import { ident } from '../src/db/sql.js';
 import { cli, migrationsDir, spawnCli } from './support/cli.js';
-import { freshDatabase, query, testSchema } from './support/db.js';
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-
-/** Poll until `check` returns something truthy (bounded by the test's timeout, not asserted on). */
-async function until<T>(check: () => Promise<T>): Promise<NonNullable<T>> {
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function database(): Promise<string> {
-  const db = await freshDatabase();
-  cleanups.push(() => db.drop());
-  return db.url;
-}
-
-async function monitor(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'test monitor' });
-  client.on('error', () => {});
-  await client.connect();
-  cleanups.push(() => client.end());
-  return client;
-}
+import { query, testSchema } from './support/db.js';
+import { cleanup, database, session, until } from './support/fixtures.js';
 
 interface LedgerRow { version: string; state: string; transactional: boolean; error: string | null }
 
@@ -58,9 +31,9 @@ async function exists(url: string, name: string): Promise<boolean> {
  * with it the schema's migration lock. Returns the dead backend's pid.
  */
 async function killDuring(url: string, schema: string, dir: string, statement: string): Promise<number> {
-  const watcher = await monitor(url);
+  const watcher = await session(url, 'test monitor');
   const { child, done } = spawnCli(['migrate', '--url', url, '--schema', schema, '--dir', dir]);
-  cleanups.push(async () => child.kill('SIGKILL'));
+  cleanup(() => child.kill('SIGKILL'));
   const pid = await until(async () => {
     const result = await watcher.query(
       "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cutover migrate' AND state = 'active' AND query LIKE $1",

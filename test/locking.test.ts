@@ -6,38 +6,22 @@
  * lock queue for longer than lock_timeout.
  */
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CutoverError, migrate, type RunEvent } from '../src/index.js';
 import { ident } from '../src/db/sql.js';
 import { cli, migrationsDir } from './support/cli.js';
-import { freshDatabase, query, testSchema } from './support/db.js';
+import { query, testSchema } from './support/db.js';
+import { database, session, until } from './support/fixtures.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-
-async function session(url: string, applicationName: string): Promise<{ client: pg.Client; pid: number }> {
-  const client = new pg.Client({ connectionString: url, application_name: applicationName });
-  client.on('error', () => {});
-  await client.connect();
-  cleanups.push(() => client.end());
+/** A session and its backend pid. */
+async function withPid(url: string, applicationName: string): Promise<{ client: pg.Client; pid: number }> {
+  const client = await session(url, applicationName);
   return { client, pid: (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid };
-}
-
-/** Poll until `check` returns something truthy (bounded by the test's timeout, not asserted on). */
-async function until<T>(check: () => Promise<T>): Promise<NonNullable<T>> {
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** A fresh database with table `t` (three rows) in the test schema, and a migration that alters it. */
 async function setup(): Promise<{ url: string; schema: string; table: string; dir: string }> {
-  const db = await freshDatabase();
-  cleanups.push(() => db.drop());
+  const db = { url: await database() };
   const schema = testSchema();
   const table = `${ident(schema)}.t`;
   await query(db.url, `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
@@ -68,7 +52,7 @@ const FAST = { lockTimeoutMs: 200, retryDelayMs: 50, retryDelayMaxMs: 200 };
 describe('a migration blocked by a lock on a live table', () => {
   it('is retried after lock_timeout and succeeds once the blocker ends', async () => {
     const { url, schema, table, dir } = await setup();
-    const blocker = await session(url, 'test blocker');
+    const blocker = await withPid(url, 'test blocker');
     await blocker.client.query('BEGIN');
     await blocker.client.query(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
 
@@ -100,7 +84,7 @@ describe('a migration blocked by a lock on a live table', () => {
 
   it('fails with LOCK_TIMEOUT after its attempts, naming the blocker; nothing is recorded or changed', async () => {
     const { url, schema, table, dir } = await setup();
-    const blocker = await session(url, 'test blocker');
+    const blocker = await withPid(url, 'test blocker');
     await blocker.client.query('BEGIN');
     await blocker.client.query(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
 
@@ -141,11 +125,11 @@ describe('a migration blocked by a lock on a live table', () => {
   it('does not queue the application\'s reads behind it for longer than lock_timeout', async () => {
     const { url, schema, table, dir } = await setup();
     // A long read transaction: holds ACCESS SHARE on t until it ends.
-    const blocker = await session(url, 'test long read');
+    const blocker = await withPid(url, 'test long read');
     await blocker.client.query('BEGIN');
     await blocker.client.query(`SELECT count(*) FROM ${table}`);
-    const app = await session(url, 'test app');
-    const monitor = await session(url, 'test monitor');
+    const app = await withPid(url, 'test app');
+    const monitor = await withPid(url, 'test monitor');
 
     const events: RunEvent[] = [];
     let finished = false;
