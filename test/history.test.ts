@@ -291,3 +291,12 @@ describe('a transactional migration failing at run time', () => {
     expect(await tableExists('b')).toBe(false);
   });
 });
+
+describe('a statement that ends in a line comment', () => {
+  it('is applied with its ledger row (the comment does not swallow what cutover appends)', async () => {
+    const dir = await migrationsDir({ '1_a.sql': 'CREATE TABLE a (id int) -- the last statement, no semicolon' });
+    const result = await cli(['migrate', '--url', db.url, '--schema', schema, '--dir', dir]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await query(db.url, `SELECT version FROM ${ident(schema)}.cutover_migrations`)).toEqual([{ version: '1' }]);
+  });
+});

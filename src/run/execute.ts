@@ -152,7 +152,8 @@ async function runInTransaction(connection: Connection, step: Step, statements: 
         if (last) {
           // duration_ms is measured by the server: clock_timestamp() - now() (the transaction's start).
           const ledger = step.direction === 'up' ? recordSql(options.schema, entryFor(step, undefined, options, 'applied')) : forgetSql(options.schema, step.migration.version) + ';\n' + rollbackAudit(step, options);
-          text += `;\n${ledger};\nCOMMIT`;
+          // A newline first: the statement may end in a -- comment that would swallow the semicolon.
+          text += `\n;\n${ledger};\nCOMMIT`;
         }
         await connection.query(text);
       }
