@@ -9,6 +9,8 @@
 // W2  the same directory again once everything is applied (app-boot no-op)
 // W3  1,000 generated migrations applied to a fresh database (cutover + floor only;
 //     mostly about cutover's peak RSS)
+// LOCKS  lock safety under live traffic: bench/lock-safety.js (naive ALTER vs cutover)
+// LINT   1,000 generated files linted by cutover and squawk-cli: bench/lint-bench.js
 //
 // Server: BENCH_DATABASE_URL (its user must be allowed to CREATE DATABASE), or a
 // throw-away PostgreSQL started here (Debian's /usr/lib/postgresql/*/bin, through
@@ -36,7 +38,7 @@ const NM = join(BENCH, 'node_modules');
 const { values: opt } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
-    only: { type: 'string', default: 'W1,W2,W3' },
+    only: { type: 'string', default: 'W1,W2,W3,LOCKS,LINT' },
     tools: { type: 'string' },
     out: { type: 'string', default: join(BENCH, 'RESULTS.md') },
     'no-write': { type: 'boolean', default: false },
@@ -54,10 +56,12 @@ const RUNS = Number(opt.runs);
 const ONLY = new Set(opt.only.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean));
 const TIMEOUT_MS = Number(opt.timeout) * 1000;
 const log = (...a) => console.error(...a);
+let lockBlock; // bench/lock-safety.js's RESULTS.md section
+let lintBlock; // bench/lint-bench.js's RESULTS.md section
 
 // ---------------------------------------------------------------- deps
 function ensureBenchDeps() {
-  const need = ['pg', 'node-pg-migrate', 'postgres-migrations', 'graphile-migrate', 'dbmate'];
+  const need = ['pg', 'node-pg-migrate', 'postgres-migrations', 'graphile-migrate', 'dbmate', 'knex', 'squawk-cli'];
   if (need.every((p) => existsSync(join(NM, p, 'package.json')))) return;
   log('bench: installing bench dependencies (npm --prefix bench install) ...');
   // `npm install`, not `npm ci`: the lock file pins versions, but a registry that
@@ -410,6 +414,18 @@ try {
       }
     }
   }
+  // Lock safety under live traffic (bench/lock-safety.js), on the same server.
+  if (ONLY.has('LOCKS')) {
+    const r = spawnSync(process.execPath, [join(BENCH, 'lock-safety.js'), '--no-write'], { env: { ...process.env, BENCH_DATABASE_URL: server.url }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    lockBlock = /<!-- lock-safety:start -->[\s\S]*?<!-- lock-safety:end -->/.exec(r.stdout ?? '')?.[0];
+    if (r.status !== 0) log(`bench: lock-safety exited with ${r.status}`);
+  }
+  // Linting: cutover vs squawk-cli on 1,000 generated files (bench/lint-bench.js); no database.
+  if (ONLY.has('LINT')) {
+    const r = spawnSync(process.execPath, [join(BENCH, 'lint-bench.js'), '--no-write', '--runs', String(RUNS)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    lintBlock = /<!-- lint:start -->[\s\S]*?<!-- lint:end -->/.exec(r.stdout ?? '')?.[0];
+    if (r.status !== 0) log(`bench: lint-bench exited with ${r.status}`);
+  }
 } finally {
   await admin.end().catch(() => {});
   cleanup();
@@ -516,7 +532,12 @@ md.push('- **dbmate**: the native binary that the npm package `dbmate` ships as 
 md.push('');
 md.push(`Workload generator: \`bench/generate.js\` (deterministic; a cycle of create table, add columns, create indexes, 100-row INSERT, create view, create plpgsql function). Generated files: \`${relative(REPO, workDir)}/\` (git-ignored).`);
 md.push('');
-const text = md.join('\n');
+// The lock-safety section: this run's, or the one already in the file (kept, not lost).
+lockBlock ??= existsSync(opt.out) ? /<!-- lock-safety:start -->[\s\S]*?<!-- lock-safety:end -->/.exec(readFileSync(opt.out, 'utf8'))?.[0] : undefined;
+// The fleet sections (bench/fleet.js, long runs of their own) are kept as they are.
+const fleetBlocks = existsSync(opt.out) ? [...readFileSync(opt.out, 'utf8').matchAll(/<!-- fleet:[^\n]*:begin -->[\s\S]*?<!-- fleet:[^\n]*:end -->/g)].map((m) => `\n${m[0]}\n`).join('') : '';
+lintBlock ??= existsSync(opt.out) ? /<!-- lint:start -->[\s\S]*?<!-- lint:end -->/.exec(readFileSync(opt.out, 'utf8'))?.[0] : undefined;
+const text = md.join('\n') + (lockBlock ? `\n${lockBlock}\n` : '') + (lintBlock ? `\n${lintBlock}\n` : '') + fleetBlocks;
 if (!opt['no-write']) writeFileSync(opt.out, text);
 console.log(text);
 log(`bench: done in ${elapsed.toFixed(0)} s${opt['no-write'] ? '' : `; wrote ${relative(process.cwd(), opt.out) || opt.out}`}`);

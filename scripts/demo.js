@@ -5,7 +5,8 @@
 //   3. `cutover status`,
 //   4. start the notes app (it migrates at start-up through the library:
 //      nothing left to do), make two requests, print them,
-//   5. stop everything.
+//   5. stop everything (after 6-8, scripts/demo-upgrade.js: release 2 under load,
+//      expand/contract with the post-deploy guard vs a naive rename, and a summary).
 import { fork, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -73,12 +74,17 @@ try {
   app = await startApp(env);
   await request(app.port, 'POST', '/notes', { body: 'Upgrade day: the migration ran once, at start-up.', author: 'demo' });
   await request(app.port, 'GET', '/notes');
+
+  // 6–8: the upgrade under load, done the zero-downtime way and the naive way (scripts/demo-upgrade.js).
+  const { upgradeDemo } = await import('./demo-upgrade.js');
+  const upgrade = await upgradeDemo({ url: server.url, root, workDir: path.join(root, '.cutover/demo-releases'), say: (text) => console.log(text), bold });
+  if (upgrade[0]?.failed !== 0) throw new Error(`the expand/contract upgrade had ${upgrade[0]?.failed} failed requests`);
 } catch (error) {
   failed = true;
   console.error(`\ndemo failed: ${error?.message ?? error}`);
   if (error?.hint) console.error(`  hint: ${error.hint}`);
 } finally {
-  step('5. stopping');
+  step('9. stopping');
   if (app) {
     app.child.removeAllListeners('exit');
     const exited = new Promise((resolve) => app.child.once('exit', resolve));

@@ -17,6 +17,9 @@ import { plan as planSteps } from './plan/plan.js';
 import type { PhaseOption, Problem, StatusEntry } from './plan/types.js';
 import { runMigrations, type MigrateReport, type RunOptions } from './run/migrate.js';
 import { resolveVersion, type ResolveAction, type ResolveReport } from './run/resolve.js';
+import { guardedRun, type GuardOptions } from './deploy/guarded-run.js';
+import { runAutoContract, type AutoContractReport } from './deploy/auto-contract.js';
+import { findInvalidIndexes, type InvalidIndex } from './backup/invalid-indexes.js';
 
 /** Where the database is and which migrations to use. */
 export interface TargetOptions {
@@ -35,9 +38,13 @@ export interface TargetOptions {
 }
 
 /** Options of {@link migrate}. */
-export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun'>;
+export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun' | 'beforeRun'> & GuardOptions & {
+  /** Pre phase, then the post phase if every live instance knows it (docs/zero-downtime.md); the report says what happened in `contract`. */
+  autoContract?: boolean;
+};
 
-function connectorFor(options: TargetOptions, command: string): Connector {
+/** The connector for a library call (also used by src/deploy). */
+export function connectorFor(options: TargetOptions, command: string): Connector {
   if (!options.url && !options.pool) {
     throw new CutoverError('CONFIG', 'no database given: pass `url` or `pool`', {
       hint: 'For example migrate({ url: process.env.DATABASE_URL }). On the command line: --url or DATABASE_URL (without them, the embedded dev database is used).',
@@ -56,7 +63,8 @@ export function readMigrations(options: Pick<TargetOptions, 'dir' | 'migrations'
   return loadMigrations(options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations'));
 }
 
-function whoAmI(): string {
+/** `user@host`, recorded as applied_by. */
+export function whoAmI(): string {
   try {
     return `${userInfo().username}@${hostname()}`;
   } catch {
@@ -73,9 +81,13 @@ function whoAmI(): string {
  * import { migrate } from 'cutover';
  * await migrate({ url: process.env.DATABASE_URL, dir: 'migrations' });
  */
+export async function migrate(options: MigrateOptions & { autoContract: true }): Promise<AutoContractReport>;
+export async function migrate(options: MigrateOptions): Promise<MigrateReport>;
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'migrate');
-  return runMigrations(connector, readMigrations(options), { appliedBy: whoAmI(), ...options, schema: options.schema ?? 'public' });
+  const run = { appliedBy: whoAmI(), ...options, schema: options.schema ?? 'public' };
+  // Post migrations go through the post-deploy guard (src/deploy): refused while an older instance is live.
+  return options.autoContract ? runAutoContract(connector, readMigrations(options), run) : guardedRun(connector, readMigrations(options), run);
 }
 
 /**
@@ -98,6 +110,8 @@ export interface StatusReport {
   pending: { pre: number; post: number };
   errors: Problem[];
   warnings: Problem[];
+  /** Indexes left INVALID by a failed CREATE INDEX CONCURRENTLY (fix: `resolve --rebuild-invalid-indexes`). */
+  invalidIndexes?: InvalidIndex[];
 }
 
 /**
@@ -117,7 +131,8 @@ export async function status(options: TargetOptions & { strict?: boolean }): Pro
     const result = planSteps(migrations, ledger, { phase: 'all', ...(options.strict ? { strict: true } : {}) });
     const pending = { pre: 0, post: 0 };
     for (const entry of result.entries) if (entry.state === 'pending') pending[entry.phase]++;
-    return { schema, target: connector.describe, entries: result.entries, pending, errors: result.errors, warnings: result.warnings };
+    const invalidIndexes = await findInvalidIndexes(connection, schema);
+    return { schema, target: connector.describe, entries: result.entries, pending, errors: result.errors, warnings: result.warnings, invalidIndexes };
   } finally {
     await connection.close();
   }

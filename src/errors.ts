@@ -33,6 +33,12 @@ export const ERROR_CODES = {
   UNKNOWN_VERSION: EXIT.input,
   NOTHING_TO_RESOLVE: EXIT.input,
   EMBEDDED_MISSING: EXIT.input,
+  UNKNOWN_RULE: EXIT.input,
+  NO_TARGETS: EXIT.input,
+  TARGET_QUERY: EXIT.input,
+  BACKUP_NOT_FOUND: EXIT.input,
+  BACKUP_CORRUPT: EXIT.input,
+  CONFIRMATION_REQUIRED: EXIT.input,
   EMBEDDED_FAILED: EXIT.runtime,
   // history problems: found after reading the ledger
   CHECKSUM_MISMATCH: EXIT.runtime,
@@ -49,8 +55,21 @@ export const ERROR_CODES = {
   LOCK_TIMEOUT: EXIT.runtime,
   MIGRATION_FAILED: EXIT.runtime,
   DATABASE: EXIT.runtime,
+  INSTANCES_BEHIND: EXIT.runtime,
+  SCHEMA_WAIT_TIMEOUT: EXIT.runtime,
+  UPGRADE_FAILED: EXIT.runtime,
+  FLEET_FAILED: EXIT.runtime,
+  CANARY_FAILED: EXIT.runtime,
+  PG_DUMP_MISSING: EXIT.runtime,
+  PG_DUMP_TOO_OLD: EXIT.runtime,
+  BACKUP_FAILED: EXIT.runtime,
+  RESTORE_FAILED: EXIT.runtime,
+  COPY_FAILED: EXIT.runtime,
   // checks
   CHECK_FAILED: EXIT.check,
+  REHEARSAL_FAILED: EXIT.check,
+  COPY_MISMATCH: EXIT.check,
+  LINT_FAILED: EXIT.check,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

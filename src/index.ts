@@ -19,3 +19,12 @@ export type { LedgerRow, Plan, PlanOptions, PhaseOption, Problem, ProblemCode, S
 export { loadMigrations, directorySource, bundleSource, renderBundle } from './migrations/index.js';
 export type { Migration, MigrationScript, MigrationSource, BundledFile, Phase } from './migrations/index.js';
 export type { Session, Connection, Connector } from './db/session.js';
+export { migrateFleet, fleetStatus, defaultConcurrency, parseShard, shardOf, inShard } from './fleet/index.js';
+export type { MigrateFleetOptions, FleetTargetOptions, FleetRunOptions, FleetStatusReport, TargetStatus, TargetSpec, TargetRef, TargetOutcome, TargetResult, FleetReport, FleetEvent, OnFleetEvent, Shard, StopReason } from './fleet/index.js';
+export { registerInstance, listInstances, forgetInstance, waitForSchema, checkPostGuard, isLive, schemaState, runUpgrade } from './deploy/index.js';
+export type { RegisterInstanceOptions, InstancesReport, Instance, InstanceRecord, GuardProblem, GuardVerdict, GuardOptions, AutoContractReport, ContractOutcome, SchemaState, WaitForSchemaReport } from './deploy/index.js';
+export type { UpgradeOptions, UpgradePorts, UpgradeReport, UpgradeStep } from './deploy/index.js';
+export { healthHandler, createHealthHandler, healthResult } from './serve/index.js';
+export type { HealthHandlerOptions, HealthHandler, HealthBody, HealthResult } from './serve/index.js';
+export { backup, restore, listBackupsIn, invalidIndexes, rebuildIndexes, rollbackWithBackup, rehearseMigrations, copy } from './backup/index.js';
+export type { BackupApiOptions, RestoreApiOptions, RehearseApiOptions, CopyApiOptions, RollbackWithBackupOptions, RollbackOutcome, BackupReport, RestoreReport, RehearseReport, CopyReport, BackupManifest, InvalidIndex, SchemaDiff, OldCodeReport, ProcessRunner, BackupFiles } from './backup/index.js';

@@ -213,6 +213,7 @@ describe('plan and migrate --dry-run', () => {
     expect(report).toEqual({
       ok: true, schema, target: expect.any(String), phase: 'all', dryRun: true, lockWaitedMs: expect.any(Number),
       planned: expect.any(Array), applied: [], deferred: [], warnings: [], entries: expect.any(Array), durationMs: expect.any(Number),
+      lint: expect.objectContaining({ findings: expect.any(Array), counts: expect.any(Object) }),
     });
     expect(report.target).not.toMatch(/:[^/@]*@/); // never a password
     expect(report.entries).toEqual([
@@ -224,8 +225,11 @@ describe('plan and migrate --dry-run', () => {
     expect(report.planned[0]).toEqual({
       version: '1', name: 'users', file: '1_users.sql', phase: 'pre', transaction: true, direction: 'up',
       statements: [
-        { line: 1, kind: 'CreateStmt', text: 'CREATE TABLE users (id int PRIMARY KEY, fullname text, display_name text)' },
-        { line: 2, kind: 'InsertStmt', text: "INSERT INTO users VALUES (1, 'Ann Lee', 'Ann')" },
+        { line: 1, kind: 'CreateStmt', text: 'CREATE TABLE users (id int PRIMARY KEY, fullname text, display_name text)', locks: [], rewrites: [] },
+        {
+          line: 2, kind: 'InsertStmt', text: "INSERT INTO users VALUES (1, 'Ann Lee', 'Ann')",
+          locks: [{ relation: 'users', mode: 'RowExclusive', role: 'target', action: 'insert' }], rewrites: [],
+        },
       ],
     });
     expect(report.planned[1]).toMatchObject({ version: '2', phase: 'post', transaction: true, direction: 'up', statements: [{ line: 2, kind: 'AlterTableStmt' }] });

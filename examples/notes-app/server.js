@@ -9,11 +9,14 @@
 // "exports"); run `npm run build` first so dist/ exists.
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { migrate, schemaPool } from 'cutover';
+import { migrate, schemaPool, registerInstance, healthHandler } from 'cutover';
 
 const url = process.env.DATABASE_URL;
 const schema = process.env.DB_SCHEMA ?? 'public';
 const port = Number(process.env.PORT ?? 3000);
+// Release 2 renames notes.body to notes.content (expand/contract: see v2/ and docs/zero-downtime.md).
+const appVersion = process.env.APP_VERSION ?? '1.0.0';
+const textColumn = appVersion.startsWith('1.') ? 'body' : 'content';
 if (!url) {
   console.error('notes-app: set DATABASE_URL (for example the URL `npx cutover dev` prints)');
   process.exit(2);
@@ -21,9 +24,15 @@ if (!url) {
 
 // Migrate at start-up: the three lines. Safe with many replicas booting at once
 // (they queue on an advisory lock; each migration runs exactly once).
-const dir = fileURLToPath(new URL('./migrations', import.meta.url));
-const report = await migrate({ url, schema, dir, phase: process.env.MIGRATE_PHASE ?? 'all' });
-const db = schemaPool({ url, schema }); // every connection's search_path is pinned to `schema`
+const dir = process.env.MIGRATIONS_DIR ?? fileURLToPath(new URL('./migrations', import.meta.url));
+// Register in the instance registry first (the post-deploy guard and autoContract read it), then migrate.
+const instance = await registerInstance({ url, schema, dir, appVersion, ...(process.env.INSTANCE_ID ? { id: process.env.INSTANCE_ID } : {}), heartbeatMs: Number(process.env.HEARTBEAT_MS ?? 10_000) });
+// MIGRATE_PHASE=pre|post|all, or by default autoContract: the pre phase, then the post phase once
+// every live instance knows it (else it waits for a later start-up or heartbeat).
+const phase = process.env.MIGRATE_PHASE;
+const report = await migrate({ url, schema, dir, ...(phase ? { phase } : { autoContract: true }) });
+const db = schemaPool({ url, schema, application_name: instance.applicationName }); // search_path pinned to `schema`
+const health = healthHandler({ pool: db, schema, dir, appVersion }); // 503 until the schema has what this code needs
 
 console.error(`notes-app: schema "${schema}": ${report.applied.length} migration(s) applied at start-up, ${report.deferred.length} left pending`);
 
@@ -43,18 +52,18 @@ async function readJson(request) {
 async function route(request) {
   const { pathname } = new URL(request.url ?? '/', 'http://localhost');
   if (request.method === 'GET' && pathname === '/health') {
-    await db.query('SELECT 1');
-    return [200, { ok: true, schema }];
+    const { statusCode, body } = await health.check();
+    return [statusCode, body];
   }
   if (request.method === 'GET' && pathname === '/notes') {
-    const { rows } = await db.query('SELECT id, body, author, created_at FROM notes ORDER BY created_at DESC, id DESC LIMIT 100');
+    const { rows } = await db.query(`SELECT id, ${textColumn} AS body, author, created_at FROM notes ORDER BY created_at DESC, id DESC LIMIT 100`);
     return [200, rows];
   }
   if (request.method === 'POST' && pathname === '/notes') {
     const { body, author } = await readJson(request);
     if (typeof body !== 'string' || body.trim() === '') return [400, { error: '"body" must be a non-empty string' }];
     const { rows } = await db.query(
-      'INSERT INTO notes (body, author) VALUES ($1, $2) RETURNING id, body, author, created_at',
+      `INSERT INTO notes (${textColumn}, author) VALUES ($1, $2) RETURNING id, ${textColumn} AS body, author, created_at`,
       [body, typeof author === 'string' && author !== '' ? author : 'anonymous'],
     );
     return [201, rows[0]];
@@ -84,7 +93,8 @@ server.listen(port, '127.0.0.1', () => {
 
 function shutdown() {
   server.close();
-  db.end().finally(() => process.exit(0));
+  // Deregister first: the post-deploy guard stops waiting for this instance at once.
+  instance.stop().finally(() => db.end().finally(() => process.exit(0)));
 }
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

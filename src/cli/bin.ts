@@ -3,6 +3,7 @@
  * handed to `main`. bin/cutover.js calls `run()`.
  */
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { main } from './main.js';
 import type { CliIo } from './io.js';
 
@@ -32,6 +33,16 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<numbe
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     }),
+    ...(process.stdin.isTTY ? {
+      confirm: async (question: string) => {
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        try {
+          return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+        } finally {
+          rl.close();
+        }
+      },
+    } : {}),
   };
   return main(argv, io, packageVersion());
 }

@@ -27,6 +27,9 @@ export interface GlobalFlags {
   lockWait?: string;
   strict?: boolean;
   allowOutOfOrder?: boolean;
+  lintRules?: string;
+  pgVersion?: string;
+  lintSmallTable?: string;
 }
 
 /** A command's view of the world. */
@@ -64,6 +67,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags): Promise<Cont
   const fromFlags: Partial<Record<SettingKey, unknown>> = {
     url: flags.url, schema: flags.schema, dir: flags.dir, lockTimeout: flags.lockTimeout, statementTimeout: flags.statementTimeout,
     lockRetries: flags.lockRetries, lockWait: flags.lockWait, strict: flags.strict, allowOutOfOrder: flags.allowOutOfOrder,
+    lintRules: flags.lintRules, pgVersion: flags.pgVersion, lintSmallTable: flags.lintSmallTable,
   };
   const settings = resolveSettings({ flags: fromFlags, env: io.env, ...(file ? { file } : {}) });
   const say = (text: string) => {

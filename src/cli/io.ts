@@ -15,4 +15,6 @@ export interface CliIo {
   now(): Date;
   /** Resolves on SIGINT/SIGTERM (for `cutover dev`). */
   waitForInterrupt(): Promise<void>;
+  /** Ask a yes/no question on the terminal (restore, rollback from a backup); absent: no one to ask. */
+  confirm?(question: string): Promise<boolean>;
 }

@@ -3,7 +3,7 @@
  * Nothing below it prints or exits; bin.ts connects it to the process.
  */
 import { CommanderError } from 'commander';
-import { EXIT, type ExitCode } from '../errors.js';
+import { CutoverError, EXIT, type ExitCode } from '../errors.js';
 import type { CliIo } from './io.js';
 import { createProgram, createRunner, reportError } from './program.js';
 import * as bundle from './commands/bundle.js';
@@ -15,8 +15,17 @@ import * as plan from './commands/plan.js';
 import * as resolve from './commands/resolve.js';
 import * as rollback from './commands/rollback.js';
 import * as status from './commands/status.js';
+import * as lint from './commands/lint.js';
+import * as instances from './commands/instances.js';
+import * as wait from './commands/wait.js';
+import * as backup from './commands/backup.js';
+import * as restore from './commands/restore.js';
+import * as rehearse from './commands/rehearse.js';
+import * as copy from './commands/copy.js';
+import * as serve from './commands/serve.js';
+import * as upgrade from './commands/upgrade.js';
 
-const COMMANDS = [newCommand, migrate, plan, status, resolve, rollback, dev, bundle, config];
+const COMMANDS = [newCommand, migrate, plan, status, resolve, rollback, lint, dev, bundle, config, instances, wait, serve, backup, restore, rehearse, copy, upgrade];
 
 /**
  * Run the CLI.
@@ -33,6 +42,14 @@ export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promis
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT.input;
+    }
+    // After a command, -V/--version would print cutover's version and exit 0: `cutover wait --version 42`
+    // in a readiness probe would pass at once. A usage error instead.
+    const at = argv.findIndex((arg) => program.commands.some((c) => c.name() === arg));
+    if (at >= 0 && argv.slice(at + 1).some((arg) => arg === '-V' || arg === '--version' || arg.startsWith('--version='))) {
+      throw new CutoverError('USAGE', `--version after \`${argv[at]}\` is cutover's own version flag`, {
+        hint: `To print cutover's version: cutover --version. To name a migration version: ${argv[at] === 'wait' || argv[at] === 'serve' ? '--at-least <version>' : 'see the command\'s --help'}.`,
+      });
     }
     await program.parseAsync(argv, { from: 'user' });
     return runner.exitCode;

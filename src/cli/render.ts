@@ -29,6 +29,10 @@ export function renderEvent(event: RunEvent, verbose = false): string | undefine
       return `${event.migration.direction === 'down' ? 'rolled back' : 'applied'} ${event.migration.file} (${event.migration.phase}${event.migration.transaction ? '' : ', no transaction'}) in ${formatDuration(event.durationMs)}${event.attempts > 1 ? ` after ${event.attempts} attempts` : ''}`;
     case 'migration-failed':
       return undefined; // the error itself is rendered once, at the end
+    case 'instances-waiting':
+      return `waiting for ${plural(event.problems.length, 'old instance')} to go before the post migrations (${formatDuration(event.waitedMs)}):\n${event.problems.map((p) => `  - ${p.message}`).join('\n')}`;
+    case 'guard-forced':
+      return `warning: post-deploy guard overridden for ${event.versions.join(', ')} (reason: ${event.reason}); recorded in cutover_audit. Instances still on older code:\n${event.problems.map((p) => `  - ${p.message}`).join('\n')}`;
   }
 }
 
@@ -78,11 +82,31 @@ export function renderPlan(report: MigrateReport, verbose = false): string {
   if (report.planned.length === 0) lines.push('  nothing to do');
   report.planned.forEach((step, i) => {
     lines.push(`  ${i + 1}. ${step.direction === 'down' ? 'roll back ' : ''}${step.file}  ${step.phase}  ${step.transaction ? 'transaction' : 'no transaction'}  ${plural(step.statements.length, 'statement')}`);
-    if (verbose) for (const s of step.statements) lines.push(`       ${String(s.line).padStart(4)} | ${s.text.replace(/\n/g, '\n            | ')}`);
+    for (const s of step.statements) {
+      if (verbose) lines.push(`       ${String(s.line).padStart(4)} | ${s.text.replace(/\n/g, '\n            | ')}`);
+      if (s.locks?.length) lines.push(`       ${verbose ? '     ' : `line ${s.line}: `}locks ${describeLocks(s.locks)}${s.rewrites?.length ? `; rewrites ${s.rewrites.join(', ')}` : ''}`);
+    }
   });
   const left = leftover(report);
   if (left) lines.push(`  ${left.slice(2)}`);
+  lines.push(...renderLintFindings(report));
   return lines.join('\n');
+}
+
+/** `ACCESS EXCLUSIVE on "users", SHARE ROW EXCLUSIVE on "orgs"` (the linter's facts, as plan shows them). */
+function describeLocks(locks: { relation: string; mode: string }[]): string {
+  return locks.map((l) => `${l.mode.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()} on "${l.relation}"`).join(', ');
+}
+
+/** The lint findings of a plan or migrate report, short (the full form is `cutover lint`). */
+export function renderLintFindings(report: MigrateReport): string[] {
+  if (!report.lint) return [];
+  const { counts, findings } = report.lint;
+  if (findings.length === 0) return ['lint: no findings'];
+  return [
+    `lint: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info (details: cutover lint)`,
+    ...findings.map((f) => `  ${f.severity}[${f.rule}] ${f.file}:${f.line}:${f.column}: ${f.message}\n    help: ${f.help}`),
+  ];
 }
 
 function when(entry: StatusEntry): string {

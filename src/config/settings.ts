@@ -9,8 +9,10 @@ import { CutoverError, throwAll } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { describeUrl, redact } from '../db/pg.js';
 import { didYouMean } from '../suggest.js';
+import type { TargetSpec } from '../fleet/types.js';
+import { targetsProblem, toTargetSpecs } from '../fleet/config.js';
 
-type Kind = 'string' | 'duration' | 'integer' | 'boolean' | 'url';
+type Kind = 'string' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules';
 
 interface Setting {
   kind: Kind;
@@ -31,6 +33,10 @@ export const SETTINGS = {
   lockWait: { kind: 'duration', flag: '--lock-wait', env: 'CUTOVER_LOCK_WAIT', summary: "how long to wait for another run's migration lock (default: no limit)" },
   strict: { kind: 'boolean', flag: '--strict', env: 'CUTOVER_STRICT', default: false, summary: 'the database ahead of the directory is an error' },
   allowOutOfOrder: { kind: 'boolean', flag: '--allow-out-of-order', env: 'CUTOVER_ALLOW_OUT_OF_ORDER', default: false, summary: 'allow pending migrations older than applied ones' },
+  lintRules: { kind: 'rules', flag: '--lint-rules', env: 'CUTOVER_LINT_RULES', summary: 'lint rule severities: { "prefer-text": "off" } in the file, prefer-text=off,lock-accumulation=error as a flag' },
+  pgVersion: { kind: 'integer', flag: '--pg-version', env: 'CUTOVER_PG_VERSION', summary: "PostgreSQL major the linter targets (default: the connected server's, else the newest)" },
+  lintSmallTable: { kind: 'integer', flag: '--lint-small-table', env: 'CUTOVER_LINT_SMALL_TABLE', default: 10000, summary: 'with a live catalog, tables with fewer estimated rows get no lock warnings' },
+  targets: { kind: 'targets', flag: '(config file only)', summary: 'fleet: databases and their schemas, [{ url, schemas | schemasQuery | allSchemas }] (docs/fleet.md)' },
 } as const satisfies Record<string, Setting>;
 
 /** A setting's name. */
@@ -50,6 +56,12 @@ export interface Settings {
   lockWaitMs?: number;
   strict: boolean;
   allowOutOfOrder: boolean;
+  /** Lint rule severities (`off` disables). */
+  lintRules?: Record<string, 'error' | 'warning' | 'info' | 'off'>;
+  pgVersion?: number;
+  lintSmallTable: number;
+  /** Fleet targets from the config file (docs/fleet.md). */
+  targets?: TargetSpec[];
   /** For each setting: where its value came from, and the value as shown (URL redacted). */
   origins: Record<SettingKey, { origin: Origin; source?: string; shown: string | undefined }>;
 }
@@ -65,7 +77,7 @@ export interface SettingsInput {
 function convert(key: SettingKey, raw: unknown, where: string): { value?: unknown; problem?: CutoverError } {
   const setting: Setting = SETTINGS[key];
   const bad = (expected: string, hint: string) => ({
-    problem: new CutoverError('CONFIG', `${where}: ${key} = ${JSON.stringify(setting.kind === 'url' ? redact(String(raw)) : raw)} is not ${expected}`, { hint, details: { setting: key, where } }),
+    problem: new CutoverError('CONFIG', `${where}: ${key} = ${setting.kind === 'targets' ? '[…]' : JSON.stringify(setting.kind === 'url' ? redact(String(raw)) : raw)} is not ${expected}`, { hint, details: { setting: key, where } }),
   });
   switch (setting.kind) {
     case 'string':
@@ -93,19 +105,32 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
       const ms = typeof raw === 'number' ? raw : parseDuration(String(raw));
       return ms !== undefined && ms >= 0 ? { value: ms } : bad('a duration', 'Use a number with a unit: 500ms, 10s, 5min, 1h.');
     }
+    case 'rules': {
+      // An object in the file; `id=severity,id=severity` as a flag or in the environment.
+      const entries = typeof raw === 'string' ? raw.split(',').filter(Boolean).map((pair) => pair.split('=').map((x) => x.trim())) : raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw) : undefined;
+      const valid = entries?.every(([id, level]) => typeof id === 'string' && id !== '' && ['error', 'warning', 'info', 'off'].includes(String(level)));
+      return valid ? { value: Object.fromEntries(entries!) } : bad('a map of rule ids to error, warning, info or off', 'For example "lintRules": { "prefer-text": "off", "lock-accumulation": "error" }, or --lint-rules prefer-text=off.');
+    }
+    case 'targets': {
+      const problem = targetsProblem(raw);
+      return problem === undefined ? { value: toTargetSpecs(raw as never) } : bad(`a list of targets (${problem})`, 'For example "targets": [{ "url": "postgres://…/app", "schemas": "tenant_*" }] (docs/fleet.md).');
+    }
   }
 }
 
 function show(key: SettingKey, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (key === 'url') return describeUrl(String(value));
+  if (key === 'lintRules') return Object.entries(value as Record<string, string>).map(([id, level]) => `${id}=${level}`).join(',');
+  if (key === 'targets') return (value as TargetSpec[]).map((t) => describeUrl(t.url)).join(', ');
   if (SETTINGS[key].kind === 'duration') return `${value}ms`;
   return String(value);
 }
 
 const FIELD: Record<SettingKey, keyof Settings> = {
   url: 'url', schema: 'schema', dir: 'dir', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
-  lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder',
+  lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', targets: 'targets',
+  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSmallTable: 'lintSmallTable',
 };
 
 /**

@@ -6,6 +6,7 @@ import type { LockHolder } from '../db/advisory-lock.js';
 import type { Phase } from '../migrations/types.js';
 import type { Problem } from '../plan/types.js';
 import type { CutoverError } from '../errors.js';
+import type { GuardProblem } from '../deploy/guard.js';
 
 /** A session blocking a migration's lock request. */
 export interface Blocker {
@@ -38,7 +39,9 @@ export type RunEvent =
   | { type: 'migration-started'; schema: string; migration: MigrationRef; attempt: number }
   | { type: 'migration-retrying'; schema: string; migration: MigrationRef; attempt: number; delayMs: number; blockers: Blocker[] }
   | { type: 'migration-finished'; schema: string; migration: MigrationRef; durationMs: number; attempts: number }
-  | { type: 'migration-failed'; schema: string; migration: MigrationRef; error: CutoverError };
+  | { type: 'migration-failed'; schema: string; migration: MigrationRef; error: CutoverError }
+  | { type: 'instances-waiting'; schema: string; waitedMs: number; problems: GuardProblem[] }
+  | { type: 'guard-forced'; schema: string; versions: string[]; reason: string; problems: GuardProblem[] };
 
 /** A callback receiving events. */
 export type OnEvent = (event: RunEvent) => void;

@@ -13,6 +13,8 @@ import { plan, planRollback } from '../plan/plan.js';
 import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from '../plan/types.js';
 import { checkScript, toRunnable, type RunnableStatement } from '../sql/statements.js';
 import type { MigrationRef, OnEvent } from './events.js';
+import type { LintedStatement, LintReport } from '../lint/engine.js';
+import type { LintHook } from '../lint/hook.js';
 import { executeStep, scriptOf, stepRef, type ExecuteOptions, type StepResult } from './execute.js';
 
 /** Defaults, documented in docs/locking.md. */
@@ -40,11 +42,23 @@ export interface RunOptions extends PlanOptions {
   onEvent?: OnEvent;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /**
+   * Parses and validates the plan's scripts (default {@link prepareSteps}). The fleet runner
+   * passes one that parses each file once for every target sharing the migration set.
+   */
+  prepare?: (steps: Step[]) => Promise<RunnableStatement[][]>;
+  /**
+   * Called under the lock with the validated steps, before anything runs; a
+   * throw stops the run with nothing done (the post-deploy guard, src/deploy).
+   */
+  beforeRun?: (steps: readonly Step[], connection: Connection) => Promise<void>;
+  /** Lint the pending steps (`plan`, `migrate --lint`): findings and locks go in the report (src/lint/hook.ts). */
+  lint?: LintHook;
 }
 
 /** A step as `plan` shows it. */
 export interface PlannedStep extends MigrationRef {
-  statements: { line: number; kind: string; text: string; needsNoTransaction?: string }[];
+  statements: { line: number; kind: string; text: string; needsNoTransaction?: string; locks?: LintedStatement['locks']; rewrites?: string[] }[];
 }
 
 /** The result of a run ("nothing to do" is a success with `applied: []`). */
@@ -62,6 +76,8 @@ export interface MigrateReport {
   /** Every migration's state after the run. */
   entries: StatusEntry[];
   durationMs: number;
+  /** With a lint hook: the findings on the pending files. */
+  lint?: LintReport;
 }
 
 /** Thrown history problems: one error, every problem in its details. */
@@ -84,6 +100,23 @@ export async function prepareSteps(steps: Step[]): Promise<RunnableStatement[][]
   }
   throwAll(problems);
   return checked;
+}
+
+/** Lint the pending steps into the report; `refuseOnError` makes error findings stop the run (exit 3). */
+async function lintPending(report: MigrateReport, steps: Step[], connection: Connection, schema: string, hook: LintHook): Promise<void> {
+  const lint = await hook.run(steps, connection, schema);
+  report.lint = lint;
+  lint.files.forEach((file, i) => file.statements.forEach((s, j) => {
+    const planned = report.planned[i]?.statements[j];
+    if (planned) Object.assign(planned, { locks: s.locks, rewrites: s.rewrites });
+  }));
+  if (hook.refuseOnError && !report.dryRun && lint.counts.error > 0) {
+    const errors = lint.findings.filter((f) => f.severity === 'error');
+    throw new CutoverError('LINT_FAILED', `${errors.length} lint error(s) in pending migrations; nothing was run:\n${errors.map((f) => `${f.file}:${f.line}:${f.column}: [${f.rule}] ${f.message}`).join('\n')}`, {
+      hint: 'Fix them as `cutover lint` explains, or suppress one with `-- cutover:lint-ignore <rule> <reason>`; --lint=warn only reports.',
+      details: { findings: errors.map(({ rule, file, line, column }) => ({ rule, file, line, column })) },
+    });
+  }
 }
 
 function refOf(migration: Migration): MigrationRef {
@@ -180,12 +213,14 @@ export async function runMigrations(
       if (thePlan.steps.length === 0) return report;
 
       // Every pending file is parsed and validated before anything runs — even the ledger's creation.
-      const statements = await prepareSteps(thePlan.steps);
+      const statements = await (options.prepare ?? prepareSteps)(thePlan.steps);
       report.planned = thePlan.steps.map((step, i) => ({
         ...stepRef(step),
         statements: statements[i]!.map((s) => ({ line: s.line, kind: s.kind, text: s.text, ...(s.needsNoTransaction ? { needsNoTransaction: s.needsNoTransaction } : {}) })),
       }));
+      if (options.lint) await lintPending(report, thePlan.steps, connection, options.schema, options.lint);
       if (report.dryRun) return report;
+      await options.beforeRun?.(thePlan.steps, connection);
       if (ledger === undefined) await createLedger(connection, options.schema);
 
       const execute = executeOptions(options);

@@ -1,16 +1,30 @@
 /** `cutover migrate [--phase] [--to] [--dry-run]`: apply pending migrations. */
 import { Option, type Command } from 'commander';
 import { migrate, plan } from '../../api.js';
-import { EXIT } from '../../errors.js';
+import { CutoverError, EXIT } from '../../errors.js';
+import { durationFlag } from '../duration-flag.js';
 import type { PhaseOption } from '../../plan/types.js';
 import { runSettings, withDatabase } from '../context.js';
 import type { Runner } from '../program.js';
-import { renderMigrateReport, renderPlan } from '../render.js';
+import { renderLintFindings, renderMigrateReport, renderPlan } from '../render.js';
+import { lintSettings } from './lint.js';
+import { lintHook } from '../../lint/hook.js';
+import { warnInvalidIndexes } from '../invalid-indexes.js';
+import type { InvalidIndex } from '../../backup/invalid-indexes.js';
+import { backupIfPending } from './backup.js';
+import { addFleetOptions, isFleet, runFleetMigrate, type FleetFlags } from './fleet-run.js';
 
-interface MigrateFlags {
+interface MigrateFlags extends FleetFlags {
   phase: PhaseOption;
   to?: string;
   dryRun?: boolean;
+  wait?: string;
+  force?: boolean;
+  reason?: string;
+  backup?: boolean;
+  backupDir?: string;
+  pgBin?: string;
+  lint: 'off' | 'warn' | 'error';
 }
 
 /** The phase option, shared with `plan`. */
@@ -20,16 +34,44 @@ export function phaseOption(): Option {
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
-  program
-    .command('migrate')
+  addFleetOptions(program
+    .command('migrate'), true)
     .description('apply pending migrations, in version order, under the schema\'s migration lock')
     .addOption(phaseOption())
     .option('--to <version>', 'stop after this version')
     .option('--dry-run', 'show the plan instead (same as `cutover plan`)')
+    .addOption(new Option('--lint <level>', 'lint pending files: warn = show findings, error = refuse to run on error findings (exit 3)').choices(['off', 'warn', 'error']).default('warn'))
+    .option('--wait <duration>', 'post migrations: wait this long for instances on older code to go (default: refuse at once)')
+    .option('--force', 'post migrations: run them although older instances are live (needs --reason; recorded in cutover_audit)')
+    .option('--reason <text>', 'why --force (recorded with who and when)')
+    .option('--backup', 'take a backup of the schema first (`cutover backup`), only when something is pending')
+    .option('--backup-dir <dir>', 'where --backup writes (default .cutover/backups)')
+    .option('--pg-bin <dir>', 'directory of pg_dump for --backup (env PG_BIN; default: PATH)')
     .action(runner.action<MigrateFlags>(async (context, flags) => {
-      const options = { ...runSettings(context), phase: flags.phase, ...(flags.to ? { to: flags.to } : {}) };
-      const report = await withDatabase(context, (url) => (flags.dryRun ? plan : migrate)({ url, ...options }));
-      context.result({ ok: true, ...report }, flags.dryRun ? renderPlan(report, context.flags.verbose) : renderMigrateReport(report));
+      if (isFleet(context, flags)) return runFleetMigrate(context, flags);
+      if (Boolean(flags.force) !== (flags.reason !== undefined)) {
+        throw new CutoverError('USAGE', flags.force ? '--force needs --reason "…"' : '--reason goes with --force', {
+          hint: 'Overriding the post-deploy guard is recorded: cutover migrate --phase post --force --reason "v1 is drained; its rows are stale"',
+        });
+      }
+      const waitMs = durationFlag('--wait', flags.wait);
+      const options = {
+        ...runSettings(context), phase: flags.phase, ...(flags.to ? { to: flags.to } : {}),
+        ...(waitMs === undefined ? {} : { waitForInstancesMs: waitMs }),
+        ...(flags.force ? { force: { reason: flags.reason! } } : {}),
+        ...(flags.lint === 'off' ? {} : { lint: lintHook(lintSettings(context), flags.lint === 'error') }),
+      };
+      let invalidIndexes: InvalidIndex[] = [];
+      const report = await withDatabase(context, async (url) => {
+        if (flags.backup && !flags.dryRun) await backupIfPending(context, url, options, flags);
+        try {
+          return await (flags.dryRun ? plan : migrate)({ url, ...options });
+        } finally {
+          invalidIndexes = await warnInvalidIndexes(context, url);
+        }
+      });
+      if (!flags.dryRun && report.lint?.findings.length) context.say(renderLintFindings(report).join('\n'));
+      context.result({ ok: true, ...report, invalidIndexes }, flags.dryRun ? renderPlan(report, context.flags.verbose) : renderMigrateReport(report));
       return EXIT.ok;
     }));
 }

@@ -1,0 +1,55 @@
+/**
+ * `cutover lint [paths…] [--format pretty|json|github|sarif] [--pg-version N]`:
+ * lint migrations (the directory, or the given files); with --url, against
+ * the live catalog. Exit 3 when an error-level finding remains. Never starts
+ * the embedded database: without a URL it lints offline.
+ */
+import { Option, type Command } from 'commander';
+import { relative } from 'node:path';
+import { EXIT } from '../../errors.js';
+import type { Context } from '../context.js';
+import type { Runner } from '../program.js';
+
+interface LintFlags {
+  format?: 'pretty' | 'json' | 'github' | 'sarif';
+  pgVersion?: string;
+  lintRules?: string;
+  lintSmallTable?: string;
+}
+
+/** Lint options from the resolved settings (shared with plan and migrate). */
+export function lintSettings(context: Context) {
+  const s = context.settings;
+  return {
+    ...(s.lintRules ? { rules: s.lintRules } : {}),
+    ...(s.pgVersion === undefined ? {} : { pgVersion: s.pgVersion }),
+    smallTableRows: s.lintSmallTable,
+  };
+}
+
+/** Register the command. */
+export function register(program: Command, runner: Runner): void {
+  program
+    .command('lint')
+    .description('check migrations for locks, rewrites and unsafe steps; exit 3 on errors (--url: use the live catalog)')
+    .argument('[paths...]', 'migration files or directories (default: the migrations directory)')
+    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json', 'github', 'sarif']).default('pretty'))
+    .option('--pg-version <major>', "target PostgreSQL major (default: the connected server's, else the newest)")
+    .option('--lint-rules <list>', 'rule severities: prefer-text=off,lock-accumulation=error')
+    .option('--lint-small-table <rows>', 'with --url: no lock warnings for tables with fewer estimated rows (default 10000)')
+    .action(runner.action<LintFlags>(async (context, flags, args) => {
+      const { lintMigrations } = await import('../../lint/lint-files.js');
+      const { renderLint } = await import('../../lint/render/index.js');
+      const paths = args.map((p) => (p.startsWith('/') ? p : `${context.io.cwd}/${p}`));
+      const report = await lintMigrations({
+        dir: context.dir, paths, schema: context.settings.schema, ...lintSettings(context),
+        ...(context.settings.url ? { url: context.settings.url } : {}),
+      });
+      const format = context.flags.json ? 'json' : flags.format ?? 'pretty';
+      const base = paths.length ? '' : `${relative(context.io.cwd, context.dir) || '.'}/`;
+      const text = renderLint(report, format, { base, verbose: context.flags.verbose ?? false });
+      if (format === 'pretty') context.result(report, text);
+      else context.io.stdout.write(`${text}\n`);
+      return report.counts.error > 0 ? EXIT.check : EXIT.ok;
+    }));
+}

@@ -1,0 +1,51 @@
+/**
+ * `cutover serve [--port 8080] [--host] [--app-version]`: the health endpoint
+ * standalone (a sidecar, or a readiness probe target), until Ctrl-C / SIGTERM.
+ */
+import type { Command } from 'commander';
+import { CutoverError, EXIT } from '../../errors.js';
+import { healthHandler } from '../../serve/library.js';
+import { listenHealth } from '../../serve/server.js';
+import type { Runner } from '../program.js';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  appVersion?: string;
+  atLeast?: string;
+}
+
+/** Register the command. */
+export function register(program: Command, runner: Runner): void {
+  program
+    .command('serve')
+    .description('serve the health endpoint (GET /health: 200 when the schema has what this code needs, else 503)')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8080')
+    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option('--app-version <version>', 'the app version to report (what deploy scripts wait for)')
+    .option('--at-least <version>', 'needed: pre migrations up to this version (default: every pre migration in --dir)')
+    .action(runner.action<ServeFlags>(async (context, flags) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new CutoverError('USAGE', `--port ${flags.port} is not a port number`, { hint: 'Use a number from 0 to 65535.' });
+      }
+      if (!context.settings.url) {
+        throw new CutoverError('CONFIG', '`cutover serve` needs a database: --url or DATABASE_URL', { hint: 'It reports on a schema that exists elsewhere.', details: { setting: 'url' } });
+      }
+      const handler = healthHandler({
+        url: context.settings.url, schema: context.settings.schema, dir: context.dir, appVersion: flags.appVersion ?? null,
+        ...(flags.atLeast ? { atLeast: flags.atLeast } : {}),
+      });
+      try {
+        const server = await listenHealth(handler, { port, host: flags.host });
+        context.say(`serving health for schema "${context.settings.schema}" on ${server.url} (Ctrl-C to stop)`);
+        const first = await handler.check();
+        context.result({ ok: true, url: server.url, health: first.body }, `${server.url}: ${first.body.status}${first.body.reason ? ` (${first.body.reason})` : ''}`);
+        await context.io.waitForInterrupt();
+        await server.close();
+      } finally {
+        await handler.close();
+      }
+      return EXIT.ok;
+    }));
+}

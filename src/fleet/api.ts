@@ -1,0 +1,167 @@
+/**
+ * The fleet's front door: `migrateFleet` and `fleetStatus`, taking target
+ * specs (`{ url, schemas | pattern | query | allSchemas }`), the migration
+ * set (read once for the whole fleet) and run options. It resolves targets,
+ * picks a concurrency the server can take, and calls the core.
+ */
+import { availableParallelism } from 'node:os';
+import { whoAmI, readMigrations } from '../api.js';
+import { CutoverError } from '../errors.js';
+import { describeUrl, pgConnector } from '../db/pg.js';
+import type { Connection } from '../db/session.js';
+import type { BundledFile } from '../migrations/bundle.js';
+import type { DatabaseConnector } from './connections.js';
+import { compareNames, discoverSchemas, needsDiscovery } from './discover.js';
+import { runFleet, type FleetRunOptions } from './run-fleet.js';
+import { inShard, parseShard } from './shard.js';
+import { readFleetStatus, type FleetStatusReport } from './status.js';
+import type { FleetReport, Shard, Target, TargetSpec } from './types.js';
+
+/** Where the fleet is and which migrations to use. */
+export interface FleetTargetOptions {
+  /** The databases and, in each, the schemas to migrate. */
+  targets: TargetSpec[];
+  /** Migrations directory (default `./migrations`). */
+  dir?: string;
+  /** Or bundled migrations (from `cutover bundle`). */
+  migrations?: readonly BundledFile[];
+  /** Targets at once (default: from the machine and the server's free connections). */
+  concurrency?: number;
+  /** This worker's share of the targets: `{ index, count }` or `'i/n'` (1-based). */
+  shard?: Shard | string;
+  /** Shown in pg_stat_activity (default `cutover fleet`). */
+  applicationName?: string;
+}
+
+/** Options of {@link migrateFleet}. */
+export type MigrateFleetOptions = FleetTargetOptions & Omit<FleetRunOptions, 'concurrency' | 'shard'>;
+
+/** What {@link defaultConcurrency} weighs. */
+export interface ConcurrencyInputs {
+  cpus: number;
+  maxConnections: number;
+  reserved: number;
+  inUse: number;
+}
+
+/**
+ * The default concurrency: two targets per CPU (each spends half its time
+ * waiting on the server), at most 16, and never more than half the
+ * connections the server has free.
+ *
+ * @example
+ * defaultConcurrency({ cpus: 2, maxConnections: 100, reserved: 3, inUse: 10 }); // 4
+ */
+export function defaultConcurrency(inputs: ConcurrencyInputs): number {
+  const free = Math.floor((inputs.maxConnections - inputs.reserved - inputs.inUse) / 2);
+  return Math.max(1, Math.min(16, Math.max(2, inputs.cpus * 2), free));
+}
+
+function checkSpecs(specs: TargetSpec[]): void {
+  if (!Array.isArray(specs) || specs.length === 0) {
+    throw new CutoverError('CONFIG', 'no targets given', { hint: 'Pass targets: [{ url, schemas: [...] | pattern | query | allSchemas }].', details: { setting: 'targets' } });
+  }
+  for (const spec of specs) {
+    describeUrl(spec.url); // INVALID_URL, password masked
+    if (!spec.schemas?.length && spec.pattern === undefined && spec.query === undefined && !spec.allSchemas) {
+      throw new CutoverError('CONFIG', `target ${describeUrl(spec.url)} selects no schemas`, {
+        hint: 'Give it schemas (names), pattern (a glob such as tenant_*), query (SELECT returning schema names) or allSchemas: true.',
+        details: { setting: 'targets', target: describeUrl(spec.url) },
+      });
+    }
+  }
+}
+
+interface Resolved {
+  targets: Target[];
+  shard: Shard | undefined;
+  databases: Map<string, DatabaseConnector>;
+  concurrency: number;
+}
+
+async function serverRoom(connection: Connection): Promise<Omit<ConcurrencyInputs, 'cpus'>> {
+  const result = await connection.query<{ max: number; reserved: number; used: number }>(
+    `SELECT current_setting('max_connections')::int AS max, current_setting('superuser_reserved_connections')::int AS reserved,
+            (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS used`,
+  );
+  const row = result.rows[0]!;
+  return { maxConnections: row.max, reserved: row.reserved, inUse: row.used };
+}
+
+/** Resolve specs into sorted, deduplicated targets (this shard's), with a connector per database. */
+async function resolveTargets(options: FleetTargetOptions, applicationName: string): Promise<Resolved> {
+  checkSpecs(options.targets);
+  const databases = new Map<string, DatabaseConnector>();
+  const found = new Map<string, Target>();
+  let room: Omit<ConcurrencyInputs, 'cpus'> | undefined;
+  for (const spec of options.targets) {
+    const database = describeUrl(spec.url);
+    if (!databases.has(database)) databases.set(database, pgConnector({ url: spec.url, applicationName }));
+    let names = spec.schemas ?? [];
+    if (needsDiscovery(spec) || (options.concurrency === undefined && room === undefined)) {
+      const connection = await databases.get(database)!.connect();
+      try {
+        if (needsDiscovery(spec)) names = await discoverSchemas(connection, spec);
+        if (options.concurrency === undefined) {
+          const here = await serverRoom(connection);
+          if (!room || here.maxConnections - here.inUse < room.maxConnections - room.inUse) room = here;
+        }
+      } finally {
+        await connection.close();
+      }
+    }
+    for (const schema of names) found.set(`${database}\0${schema}`, { database, schema, url: spec.url });
+  }
+  const all = [...found.values()].sort((a, b) => compareNames(a.database, b.database) || compareNames(a.schema, b.schema));
+  if (all.length === 0) {
+    throw new CutoverError('NO_TARGETS', 'no schema matched the targets given', {
+      hint: 'Check the --schemas glob or --schemas-query (system schemas pg_* and information_schema never match); --all-schemas finds only schemas that already have a ledger.',
+      details: { targets: options.targets.map((s) => describeUrl(s.url)) },
+    });
+  }
+  const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
+  const concurrency = options.concurrency ?? defaultConcurrency({ cpus: availableParallelism(), ...room! });
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new CutoverError('USAGE', `concurrency ${concurrency}: expected a whole number ≥ 1`, { hint: 'For example --concurrency 8.', details: { setting: 'concurrency' } });
+  }
+  return { targets: inShard(all, shard), shard, databases, concurrency };
+}
+
+/**
+ * Migrate many schemas, in one or several databases, in parallel: each one
+ * exactly as `migrate` would (its own lock, ledger and search_path). Resolves
+ * with the fleet report; rejects with FLEET_FAILED / CANARY_FAILED carrying it.
+ *
+ * @example
+ * import { migrateFleet } from 'cutover';
+ * const report = await migrateFleet({
+ *   targets: [{ url: process.env.DATABASE_URL!, pattern: 'tenant_*' }],
+ *   dir: 'migrations', concurrency: 8, canary: 5,
+ *   onEvent: (e) => { if (e.type === 'target-finished') console.log(e.target.schema, e.result.outcome); },
+ * });
+ */
+export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetReport> {
+  const loading = readMigrations(options);
+  loading.catch(() => {});
+  const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, ...run } = options;
+  const resolved = await resolveTargets(options, applicationName ?? 'cutover fleet');
+  const migrations = await loading;
+  return runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
+    appliedBy: whoAmI(), ...run, concurrency: resolved.concurrency, ...(resolved.shard ? { shard: resolved.shard } : {}),
+  });
+}
+
+/**
+ * Where every target stands: how many at each version, which have pending
+ * pre/post, failed, edited or ahead migrations. Reads only.
+ *
+ * @example
+ * const { versions, counts } = await fleetStatus({ targets: [{ url, allSchemas: true }] });
+ */
+export async function fleetStatus(options: FleetTargetOptions & { strict?: boolean }): Promise<FleetStatusReport> {
+  const migrations = await readMigrations(options);
+  const resolved = await resolveTargets(options, options.applicationName ?? 'cutover status');
+  return readFleetStatus(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
+    concurrency: resolved.concurrency, ...(options.strict ? { strict: true } : {}),
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Connections for the fleet: one per concurrent target, reused from target
+ * to target. Each target still gets its own session state: `search_path`
+ * is pinned to its schema (sent with its first query, no extra round trip),
+ * its advisory lock is taken and released by `runMigrations`, and after a
+ * failure the connection is thrown away, never handed to the next tenant.
+ */
+import { ident } from '../db/sql.js';
+import type { Connection, Connector, QueryResultLike } from '../db/session.js';
+
+/** Opens plain connections to one database (no search_path pinned). */
+export interface DatabaseConnector {
+  readonly describe: string;
+  connect(): Promise<Connection>;
+}
+
+/**
+ * Targets a connection serves before it is replaced (a few milliseconds to
+ * reconnect): a backend that has touched thousands of schemas keeps their
+ * catalog cache entries, and a long-lived session should not grow with the fleet.
+ */
+export const TARGETS_PER_CONNECTION = 100;
+
+/** One worker's connection, reused across its targets while they succeed. */
+export class ConnectionSlot {
+  private connection: Connection | undefined;
+  private database: string | undefined;
+  private broken = false;
+  private served = 0;
+
+  /**
+   * A connector for one target: the slot's connection with `search_path`
+   * pinned to `schema`. Closing it keeps the connection for the next target.
+   */
+  connectorFor(database: DatabaseConnector, schema: string): Connector {
+    return {
+      describe: database.describe,
+      connect: async () => {
+        if (this.connection && this.database !== database.describe) await this.discard();
+        if (!this.connection) {
+          this.connection = await database.connect();
+          this.database = database.describe;
+        }
+        return pinned(this.connection, schema, (broken) => {
+          if (broken) this.broken = true;
+        });
+      },
+    };
+  }
+
+  /** After a target: keep the connection if it ended cleanly, else close it. */
+  async settle(failed: boolean): Promise<void> {
+    if (failed || this.broken || ++this.served >= TARGETS_PER_CONNECTION) await this.discard();
+  }
+
+  /** Close the connection (the end of the run, or a failure). */
+  async discard(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    this.database = undefined;
+    this.broken = false;
+    this.served = 0;
+    await connection?.close(true).catch(() => {});
+  }
+}
+
+function pinned(connection: Connection, schema: string, onClose: (broken: boolean) => void): Connection {
+  let setup: string | undefined = `SET search_path TO ${ident(schema)}`;
+  return {
+    query: async <R>(text: string, values?: unknown[]): Promise<QueryResultLike<R>> => {
+      if (setup !== undefined) {
+        const pending = setup;
+        setup = undefined;
+        if (!values || values.length === 0) {
+          // Simple protocol: several statements, one round trip; node-postgres answers with one result each.
+          const results = (await connection.query<R>(`${pending};\n${text}`)) as QueryResultLike<R> | QueryResultLike<R>[];
+          return Array.isArray(results) ? results[results.length - 1]! : results;
+        }
+        await connection.query(pending);
+      }
+      return connection.query<R>(text, values);
+    },
+    close: async (broken) => onClose(broken === true),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Every target's ledger in a few queries per database (UNION ALL over the
+ * schemas that have one), read without locks, as `status` reads one. The
+ * fleet uses it to skip targets with nothing to do without a lock round
+ * trip each, and for the status matrix.
+ */
+import { ledgerTables } from '../db/ledger.js';
+import type { Session } from '../db/session.js';
+import { literal } from '../db/sql.js';
+import type { LedgerRow } from '../plan/types.js';
+import type { Phase } from '../migrations/types.js';
+
+/** Schemas per query: keeps each statement a few hundred kB at most. */
+const BATCH = 500;
+
+/**
+ * The ledgers of `schemas`: rows, or `undefined` for a schema without a
+ * ledger. A schema whose batch could not be read (no privilege …) is left
+ * out: its run reports the problem properly.
+ *
+ * @example
+ * const ledgers = await readLedgers(client, ['tenant_1', 'tenant_2']);
+ */
+export async function readLedgers(session: Session, schemas: readonly string[]): Promise<Map<string, LedgerRow[] | undefined>> {
+  const wanted = new Set(schemas);
+  const found = await session.query<{ name: string }>(
+    `SELECT n.nspname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relname = 'cutover_migrations' AND c.relkind IN ('r', 'p')`,
+  );
+  const withLedger = found.rows.map((r) => r.name).filter((name) => wanted.has(name));
+  const ledgers = new Map<string, LedgerRow[] | undefined>();
+  const has = new Set(withLedger);
+  for (const schema of schemas) if (!has.has(schema)) ledgers.set(schema, undefined);
+  for (let i = 0; i < withLedger.length; i += BATCH) {
+    const batch = withLedger.slice(i, i + BATCH);
+    const sql = batch.map((schema) => `SELECT ${literal(schema)} AS schema, version, name, phase, checksum, state FROM ${ledgerTables(schema).migrations}`).join('\nUNION ALL\n');
+    let result;
+    try {
+      result = await session.query<{ schema: string; version: string; name: string; phase: Phase; checksum: string; state: 'applied' | 'failed' }>(sql);
+    } catch {
+      continue;
+    }
+    const rows = new Map(batch.map((schema) => [schema, [] as LedgerRow[]]));
+    for (const r of result.rows) {
+      rows.get(r.schema)!.push({
+        version: r.version, name: r.name, phase: r.phase, checksum: r.checksum, state: r.state,
+        appliedAt: null, durationMs: null, appliedBy: null, failedStatement: null, error: null,
+      });
+    }
+    for (const [schema, list] of rows) ledgers.set(schema, list);
+  }
+  return ledgers;
+}

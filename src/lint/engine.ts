@@ -1,0 +1,167 @@
+/**
+ * The lint engine: parse each file, compute each statement's facts against
+ * a schema model (offline, or over the live catalog), run every rule, apply
+ * the config's severities and the `-- cutover:lint-ignore` suppressions
+ * (file-level in the header, statement-level just above a statement; a
+ * reason is always required), and return one report — plain data that the
+ * renderers in render/ turn into text, JSON, GitHub annotations or SARIF.
+ */
+import { CutoverError, throwAll } from '../errors.js';
+import type { MigrationScript } from '../migrations/types.js';
+import type { Statement } from '../sql/statements.js';
+import { splitMany } from './batch-parse.js';
+import { SchemaModel, type Catalog } from './catalog.js';
+import { sqlName, statementFacts, track, type RelationLock, type StatementFacts } from './facts/index.js';
+import { checkRuleId, RULES, type RuleId } from './registry.js';
+import type { Finding, Report, RuleContext, Severity } from './types.js';
+
+/** Options of a lint run. */
+export interface LintOptions {
+  /** Per-rule severity or `off` (config `lintRules`). */
+  rules?: Record<string, Severity | 'off'>;
+  /** Target PostgreSQL major (default: the connected server's, else the newest). */
+  pgVersion?: number;
+  /** The live catalog (`--url`); offline without it. */
+  catalog?: Catalog;
+  /** Tables with fewer estimated rows than this are "small": lock warnings are dropped (live catalog only). */
+  smallTableRows?: number;
+}
+
+/** One statement as lint saw it. */
+export interface LintedStatement {
+  line: number;
+  column: number;
+  kind: string;
+  locks: RelationLock[];
+  rewrites: string[];
+  scans: string[];
+}
+
+/** The result of linting some files. */
+export interface LintReport {
+  files: { file: string; phase: string; transaction: boolean; statements: LintedStatement[] }[];
+  findings: Finding[];
+  counts: Record<Severity, number>;
+  /** The major the facts were taken for, and whether a live catalog was used. */
+  pgVersion?: number;
+  live: boolean;
+}
+
+/** The script fields lint needs. */
+export type LintScript = Pick<MigrationScript, 'file' | 'sql' | 'phase' | 'transaction' | 'lintIgnore'>;
+
+/** Sequential read/write throughput assumed for estimates: a conservative figure for cloud disks. */
+const MB_PER_SECOND = 200;
+
+/** ` ("users": ~1.2M rows, 830 MB; reading or rewriting it takes ~4 s)` from the live catalog's relpages. */
+function estimate(catalog: Catalog, relations: string[]): string {
+  const parts = [...new Set(relations)].flatMap((name) => {
+    const info = catalog.relation(name);
+    if (!info?.pages || info.pages <= 0) return [];
+    const mb = (info.pages * 8192) / 1e6;
+    const rows = info.rows !== undefined && info.rows >= 0 ? `~${info.rows >= 1e6 ? `${(info.rows / 1e6).toFixed(1)}M` : Math.round(info.rows)} rows, ` : '';
+    return [`"${name}": ${rows}${mb < 1 ? '<1' : Math.round(mb)} MB; reading or rewriting it takes ~${Math.max(1, Math.round(mb / MB_PER_SECOND))} s at ${MB_PER_SECOND} MB/s, plus index builds`];
+  });
+  return parts.length ? ` (${parts.join('; ')})` : '';
+}
+
+const IGNORE = /^\s*--\s*cutover:lint-ignore(?:\s+(\S+))?(?:\s+(\S.*))?$/;
+
+/** Statement-level ignores: `-- cutover:lint-ignore` lines between the previous statement and this one. */
+function statementIgnores(script: LintScript, statements: Statement[], index: number, problems: CutoverError[]): string[] {
+  const from = index === 0 ? 0 : statements[index - 1]!.end;
+  const lines = script.sql.slice(from, statements[index]!.start).split('\n');
+  const firstLine = script.sql.slice(0, from).split('\n').length;
+  const rules: string[] = [];
+  lines.forEach((text, i) => {
+    const match = IGNORE.exec(text);
+    if (!match || index === 0) return; // the header's ignores are file-wide (parsed as directives)
+    const line = firstLine + i;
+    if (!match[1] || !match[2]) {
+      problems.push(new CutoverError('BAD_DIRECTIVE', `${script.file}:${line}: cutover:lint-ignore needs rule ids and a reason`, {
+        hint: 'Write `-- cutover:lint-ignore <rule>[,<rule>] <why this is safe>` just above the statement.', details: { file: script.file, line, directive: 'lint-ignore' },
+      }));
+      return;
+    }
+    for (const id of match[1].split(',')) {
+      const unknown = checkRuleId(id, `${script.file}:${line}`);
+      if (unknown) problems.push(unknown);
+      rules.push(id);
+    }
+  });
+  return rules;
+}
+
+/**
+ * Lint files (in version order: a table created in an earlier file is known
+ * to later ones). Throws UNKNOWN_RULE / BAD_DIRECTIVE / SYNTAX_ERROR (exit 2).
+ *
+ * @example
+ * const report = await lintScripts(migrations, { rules: { 'prefer-text': 'off' } });
+ */
+export async function lintScripts(scripts: readonly LintScript[], options: LintOptions = {}): Promise<LintReport> {
+  const problems: CutoverError[] = [];
+  for (const id of Object.keys(options.rules ?? {})) {
+    const unknown = checkRuleId(id, 'lintRules');
+    if (unknown) problems.push(unknown);
+  }
+  throwAll(problems);
+  const model = new SchemaModel(options.catalog);
+  const pgVersion = options.pgVersion ?? model.serverMajor;
+  const small = options.smallTableRows ?? 10_000;
+  const report: LintReport = { files: [], findings: [], counts: { error: 0, warning: 0, info: 0 }, live: model.live, ...(pgVersion ? { pgVersion } : {}) };
+  const parsed = await splitMany(scripts);
+  for (const [fileIndex, script] of scripts.entries()) {
+    model.nextFile();
+    const statements = parsed[fileIndex]!;
+    const fileIgnores = new Set(script.lintIgnore.flatMap((i) => i.rules));
+    for (const [line, id] of script.lintIgnore.flatMap((i) => i.rules.map((r) => [i.line, r] as const))) {
+      const unknown = checkRuleId(id, `${script.file}:${line}`);
+      if (unknown) problems.push(unknown);
+    }
+    const allFacts: StatementFacts[] = [];
+    let lines: string[] | undefined;
+    const linted: LintedStatement[] = [];
+    for (const [index, statement] of statements.entries()) {
+      const facts = statementFacts(statement.kind, statement.node, model, pgVersion);
+      allFacts.push(facts);
+      linted.push({ line: statement.line, column: statement.column, kind: statement.kind, locks: facts.locks, rewrites: facts.rewrites, scans: facts.scans.map((s) => s.relation) });
+      const local = index === 0 ? [] : statementIgnores(script, statements, index, problems);
+      const ignored = local.length ? new Set([...fileIgnores, ...local]) : fileIgnores;
+      const isSmall = (relation: string) => {
+        const info = model.relation(relation);
+        if (info?.created) return true;
+        return model.live && info !== undefined && info.rows !== undefined && info.rows >= 0 && info.rows < small;
+      };
+      // One context per statement; `report` attributes findings to the rule being run.
+      let rule: (typeof RULES)[number] = RULES[0];
+      let configured: Severity | 'off' | undefined;
+      const context: RuleContext = {
+        statement, facts, statements, allFacts, script, catalog: model, isSmall,
+        ...(pgVersion ? { pgVersion } : {}),
+        report: (found: Report) => {
+          const severity = (configured as Severity | undefined) ?? found.severity ?? rule.severity;
+          const heavy = facts.locks[0];
+          lines ??= script.sql.split('\n');
+          report.findings.push({
+            rule: rule.id as RuleId, severity, file: script.file, line: statement.line, column: statement.column,
+            message: found.message + (model.live ? estimate(model, [...facts.rewrites, ...facts.scans.map((x) => x.relation)]) : ''), help: found.help, ...(found.fix ? { fix: found.fix } : {}),
+            ...(heavy ? { lock: `${sqlName(heavy.mode)} on "${heavy.relation}"` } : {}),
+            statement: statement.text.split('\n')[0]!, source: lines[statement.line - 1] ?? '', docs: `docs/rules/${rule.id}.md`,
+          });
+          report.counts[severity]++;
+        },
+      };
+      for (const current of RULES) {
+        configured = options.rules?.[current.id];
+        if (configured === 'off' || ignored.has(current.id)) continue;
+        rule = current;
+        current.check(context);
+      }
+      track(model, statement.kind, statement.node);
+    }
+    report.files.push({ file: script.file, phase: script.phase, transaction: script.transaction, statements: linted });
+  }
+  throwAll(problems);
+  return report;
+}

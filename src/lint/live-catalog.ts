@@ -1,0 +1,59 @@
+/**
+ * The live catalog (`lint --url`, `plan`): relations of the target schema
+ * with their sizes (`reltuples`, `relpages`), columns, constraints, each
+ * index's table and each partitioned table's default partition, read in one
+ * round trip, plus the server's major version.
+ */
+import type { Session } from '../db/session.js';
+import { typeFromCatalog, type Catalog, type ConstraintInfo, type RelationInfo } from './catalog.js';
+
+const QUERY = `
+SELECT c.relname AS name, c.relkind AS kind, c.reltuples::float8 AS rows, c.relpages AS pages,
+  (SELECT t.relname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid WHERE i.indexrelid = c.oid) AS "table",
+  (SELECT d.relname FROM pg_inherits h JOIN pg_class d ON d.oid = h.inhrelid
+     WHERE h.inhparent = c.oid AND d.relpartbound IS NOT NULL AND pg_get_expr(d.relpartbound, d.oid) = 'DEFAULT') AS "defaultPartition",
+  COALESCE((SELECT json_agg(json_build_array(a.attname, format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)
+     FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '[]') AS columns,
+  COALESCE((SELECT json_agg(json_build_object('name', k.conname, 'type', k.contype, 'validated', k.convalidated,
+       'references', r.relname, 'definition', pg_get_constraintdef(k.oid)))
+     FROM pg_constraint k LEFT JOIN pg_class r ON r.oid = k.confrelid WHERE k.conrelid = c.oid), '[]') AS constraints
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm', 'v', 'i', 'I') AND ($2::text[] IS NULL OR c.relname = ANY($2))`;
+
+interface Row {
+  name: string; kind: string; rows: number; pages: number; table: string | null; defaultPartition: string | null;
+  columns: [string, string][]; constraints: (Omit<ConstraintInfo, 'references'> & { references: string | null })[];
+}
+
+/** `CHECK ((col IS NOT NULL))` → the column. */
+function notNullColumns(definition: string | undefined): string[] {
+  const match = /^CHECK \(\("?([^"()]+)"? IS NOT NULL\)\)$/.exec(definition ?? '');
+  return match ? [match[1]!] : [];
+}
+
+/**
+ * Read the live catalog of one schema (all relations, or only `names`).
+ *
+ * @example
+ * const catalog = await loadCatalog(client, 'public');
+ * catalog.relation('users')?.rows;
+ */
+export async function loadCatalog(session: Session, schema: string, names?: string[]): Promise<Catalog> {
+  const [{ rows: relations }, { rows: [version] }] = await Promise.all([
+    session.query<Row>(QUERY, [schema, names ?? null]),
+    session.query<{ major: number }>(`SELECT current_setting('server_version_num')::int / 10000 AS major`),
+  ]);
+  const byName = new Map<string, RelationInfo>();
+  for (const row of relations) {
+    byName.set(row.name, {
+      name: row.name, kind: row.kind, rows: row.rows, pages: row.pages,
+      ...(row.table ? { table: row.table } : {}),
+      ...(row.defaultPartition ? { defaultPartition: row.defaultPartition } : {}),
+      columns: new Map(row.columns.map(([column, type]) => [column, typeFromCatalog(type)])),
+      constraints: row.constraints.map(({ references, ...c }) => ({
+        ...c, ...(references ? { references } : {}), ...(c.type === 'c' ? { notNullColumns: notNullColumns(c.definition) } : {}),
+      })),
+    });
+  }
+  return { live: true, serverMajor: version!.major, relation: (name) => byName.get(name.replace(new RegExp(`^${schema.replace(/\W/g, '\\$&')}\\.`), '')) };
+}

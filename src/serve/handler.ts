@@ -1,0 +1,59 @@
+/**
+ * The health endpoint as a plain node:http handler, `(req, res) => void`,
+ * built from its dependencies (a session, the migration set, the app
+ * version): mount it in Express (`app.get('/health', handler)`), Fastify
+ * (`reply.raw`), Hono on node, or a bare `http.createServer`. `check()`
+ * gives the same result as data, for frameworks that build responses.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { redact } from '../db/pg.js';
+import { readLedger } from '../db/ledger.js';
+import type { Session } from '../db/session.js';
+import { readRegistry } from '../deploy/registry.js';
+import { schemaState } from '../deploy/schema-state.js';
+import type { Migration } from '../migrations/types.js';
+import { healthResult, type HealthResult } from './health.js';
+
+/** What the handler needs. */
+export interface HealthDeps {
+  /** Any session that can query: a pg.Pool fits. */
+  session: Session;
+  schema: string;
+  /** This code's migration set (what it needs); undefined: only `atLeast` is checked. */
+  migrations?: readonly Migration[] | Promise<readonly Migration[]>;
+  atLeast?: string;
+  appVersion: string | null;
+}
+
+/** A node:http handler with `check()` for data. */
+export interface HealthHandler {
+  (request: IncomingMessage, response: ServerResponse): Promise<void>;
+  check(): Promise<HealthResult>;
+}
+
+/**
+ * Build the handler.
+ *
+ * @example
+ * const health = createHealthHandler({ session: pool, schema: 'public', migrations, appVersion: '2.0.0' });
+ * http.createServer((req, res) => (req.url === '/health' ? health(req, res) : app(req, res)));
+ */
+export function createHealthHandler(deps: HealthDeps): HealthHandler {
+  async function check(): Promise<HealthResult> {
+    try {
+      const migrations = deps.migrations === undefined ? undefined : await deps.migrations;
+      const ledger = (await readLedger(deps.session, deps.schema)) ?? [];
+      const { instances, now } = await readRegistry(deps.session, deps.schema);
+      return healthResult({ schema: deps.schema, appVersion: deps.appVersion, state: schemaState(migrations, ledger, deps.atLeast), instances, now });
+    } catch (error) {
+      return healthResult({ schema: deps.schema, appVersion: deps.appVersion, error: redact((error as Error).message ?? String(error)) });
+    }
+  }
+  const handler = (async (request: IncomingMessage, response: ServerResponse) => {
+    const { statusCode, body } = await check();
+    response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(request.method === 'HEAD' ? undefined : `${JSON.stringify(body)}\n`);
+  }) as HealthHandler;
+  handler.check = check;
+  return handler;
+}
