@@ -12,7 +12,9 @@ import type { Connection } from '../db/session.js';
 import type { BundledFile } from '../migrations/bundle.js';
 import type { DatabaseConnector } from './connections.js';
 import { compareNames, discoverSchemas, needsDiscovery } from './discover.js';
-import { runFleet, type FleetRunOptions } from './run-fleet.js';
+import { readLedgers } from './ledgers.js';
+import { runFleet, targetKey, type FleetRunOptions } from './run-fleet.js';
+import type { LedgerRow } from '../plan/types.js';
 import { inShard, parseShard } from './shard.js';
 import { readFleetStatus, type FleetStatusReport } from './status.js';
 import type { FleetReport, Shard, Target, TargetSpec } from './types.js';
@@ -128,6 +130,28 @@ async function resolveTargets(options: FleetTargetOptions, applicationName: stri
 }
 
 /**
+ * Every target's ledger, a few queries per database, no locks. A database that
+ * cannot be read this way is left out: its targets are read by their own runs.
+ */
+async function readAllLedgers(resolved: Resolved): Promise<Map<string, LedgerRow[] | undefined>> {
+  const ledgers = new Map<string, LedgerRow[] | undefined>();
+  const byDatabase = new Map<string, string[]>();
+  for (const t of resolved.targets) byDatabase.set(t.database, [...(byDatabase.get(t.database) ?? []), t.schema]);
+  for (const [database, schemas] of byDatabase) {
+    let connection: Connection | undefined;
+    try {
+      connection = await resolved.databases.get(database)!.connect();
+      for (const [schema, rows] of await readLedgers(connection, schemas)) ledgers.set(targetKey({ database, schema }), rows);
+    } catch {
+      // Each target's own run reports what is wrong (connection, privileges) properly.
+    } finally {
+      await connection?.close();
+    }
+  }
+  return ledgers;
+}
+
+/**
  * Migrate many schemas, in one or several databases, in parallel: each one
  * exactly as `migrate` would (its own lock, ledger and search_path). Resolves
  * with the fleet report; rejects with FLEET_FAILED / CANARY_FAILED carrying it.
@@ -146,8 +170,10 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetR
   const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, ...run } = options;
   const resolved = await resolveTargets(options, applicationName ?? 'cutover fleet');
   const migrations = await loading;
+  // Targets already up to date are found in a few queries, not a lock round trip each.
+  const ledgers = await readAllLedgers(resolved);
   return runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
-    appliedBy: whoAmI(), ...run, concurrency: resolved.concurrency, ...(resolved.shard ? { shard: resolved.shard } : {}),
+    appliedBy: whoAmI(), ...run, concurrency: resolved.concurrency, ledgers, ...(resolved.shard ? { shard: resolved.shard } : {}),
   });
 }
 
@@ -162,6 +188,6 @@ export async function fleetStatus(options: FleetTargetOptions & { strict?: boole
   const migrations = await readMigrations(options);
   const resolved = await resolveTargets(options, options.applicationName ?? 'cutover status');
   return readFleetStatus(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
-    concurrency: resolved.concurrency, ...(options.strict ? { strict: true } : {}),
+    concurrency: resolved.concurrency, ledgers: await readAllLedgers(resolved), ...(options.strict ? { strict: true } : {}),
   });
 }

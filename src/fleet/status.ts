@@ -95,15 +95,22 @@ export async function readFleetStatus(
   targets: readonly Target[],
   databaseOf: (target: Target) => DatabaseConnector,
   migrations: readonly Migration[],
-  options: { concurrency: number; strict?: boolean },
+  options: { concurrency: number; strict?: boolean; ledgers?: ReadonlyMap<string, LedgerRow[] | undefined> },
 ): Promise<FleetStatusReport> {
   const statuses: TargetStatus[] = new Array(targets.length);
-  const slots = Array.from({ length: Math.max(1, Math.min(options.concurrency, targets.length)) }, () => new ConnectionSlot());
+  // Ledgers read beforehand (readLedgers) need no connection per target.
+  const unread: number[] = [];
+  targets.forEach((target, index) => {
+    const key = `${target.database}\0${target.schema}`;
+    if (options.ledgers?.has(key)) statuses[index] = targetStatus(target, migrations, options.ledgers.get(key), options.strict);
+    else unread.push(index);
+  });
+  const slots = Array.from({ length: Math.max(1, Math.min(options.concurrency, unread.length)) }, () => new ConnectionSlot());
   let next = 0;
   try {
     await Promise.all(slots.map(async (slot) => {
-      while (next < targets.length) {
-        const index = next++;
+      while (next < unread.length) {
+        const index = unread[next++]!;
         const target = targets[index]!;
         const connection = await slot.connectorFor(databaseOf(target), target.schema).connect();
         try {
