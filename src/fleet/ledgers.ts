@@ -11,7 +11,7 @@ import type { LedgerRow } from '../plan/types.js';
 import type { Phase } from '../migrations/types.js';
 
 /** Schemas per query: keeps each statement a few hundred kB at most. */
-const BATCH = 500;
+const BATCH = 100;
 
 /**
  * The ledgers of `schemas`: rows, or `undefined` for a schema without a

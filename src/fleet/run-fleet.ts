@@ -9,7 +9,7 @@
 import { asCutoverError, CutoverError, EXIT } from '../errors.js';
 import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
-import type { LedgerRow } from '../plan/types.js';
+import type { LedgerRow, StatusEntry } from '../plan/types.js';
 import { runMigrations, type MigrateReport, type RunOptions } from '../run/migrate.js';
 import type { RunEvent } from '../run/events.js';
 import { ConnectionSlot, type DatabaseConnector } from './connections.js';
@@ -36,10 +36,10 @@ export interface FleetRunOptions extends Omit<RunOptions, 'schema' | 'onEvent' |
   onEvent?: OnFleetEvent;
 }
 
-/** The highest applied version in a run's entries (entries follow version order). */
-function versionOf(report: MigrateReport | undefined): string | null {
+/** The highest applied version among entries (they follow version order). */
+function highestApplied(entries: readonly StatusEntry[]): string | null {
   let version: string | null = null;
-  for (const entry of report?.entries ?? []) if (entry.state === 'applied' && entry.file !== undefined) version = entry.version;
+  for (const entry of entries) if (entry.state === 'applied' && entry.file !== undefined) version = entry.version;
   return version;
 }
 
@@ -48,7 +48,7 @@ function resultOf(target: TargetRef, canary: boolean, report: MigrateReport | un
   return {
     database: target.database, schema: target.schema,
     outcome: error ? 'failed' : applied > 0 ? 'applied' : 'up-to-date',
-    applied, version: versionOf(report), deferred: report?.deferred.length ?? 0, canary, durationMs,
+    applied, version: highestApplied(report?.entries ?? []), deferred: report?.deferred.length ?? 0, canary, durationMs,
     lockWaitedMs: report?.lockWaitedMs ?? 0, warnings: report?.warnings.length ?? 0,
     ...(error ? { error } : {}),
   };
@@ -150,10 +150,8 @@ export async function runFleet(
     const pre = plan(migrations, rows, runOptions);
     if (pre.steps.length > 0 || pre.errors.length > 0) return undefined;
     for (const problem of pre.warnings) tagged?.({ type: 'warning', schema: tag.schema, problem });
-    let version: string | null = null;
-    for (const entry of pre.entries) if (entry.state === 'applied' && entry.file !== undefined) version = entry.version;
     return {
-      database: tag.database, schema: tag.schema, outcome: 'up-to-date', applied: 0, version, deferred: pre.deferred.length,
+      database: tag.database, schema: tag.schema, outcome: 'up-to-date', applied: 0, version: highestApplied(pre.entries), deferred: pre.deferred.length,
       canary: isCanary, durationMs: 0, lockWaitedMs: 0, warnings: pre.warnings.length,
     };
   }
