@@ -9,7 +9,7 @@
 import { CutoverError, throwAll } from '../errors.js';
 import type { MigrationScript } from '../migrations/types.js';
 import type { Statement } from '../sql/statements.js';
-import { splitMany } from './batch-parse.js';
+import { splitMany } from '../sql/split-many.js';
 import { SchemaModel, type Catalog } from './catalog.js';
 import { sqlName, statementFacts, track, type RelationLock, type StatementFacts } from './facts/index.js';
 import { checkRuleId, RULES, type RuleId } from './registry.js';

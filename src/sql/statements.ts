@@ -127,29 +127,40 @@ export async function checkScript(script: MigrationScript): Promise<{ statements
     if (error instanceof CutoverError) return { statements: [], problems: [error] };
     throw error;
   }
+  return { statements, problems: checkStatements(script, statements) };
+}
+
+/**
+ * Validate parsed statements for how the script will run (pure): not empty,
+ * no transaction control in a transactional file, nothing that cannot run in
+ * a transaction block.
+ *
+ * @example
+ * const problems = checkStatements(migration, await splitStatements(migration));
+ */
+export function checkStatements(script: MigrationScript, statements: readonly Statement[]): CutoverError[] {
   const problems: CutoverError[] = [];
   if (statements.length === 0) {
     problems.push(new CutoverError('EMPTY_FILE', `${script.file}: the file holds no SQL statement (only comments)`, {
       hint: 'Write the migration, or delete the file.', details: { file: script.file },
     }));
   }
-  if (script.transaction) {
-    for (const statement of statements) {
-      const where = `${codeFrame(script.file, script.sql, statement.start)}`;
-      if (statement.kind === 'TransactionStmt') {
-        problems.push(new CutoverError('TRANSACTION_CONTROL', `transaction control (${statement.text.split(/\s/)[0]!.toUpperCase()}) inside a transactional migration\n${where}`, {
-          hint: 'cutover wraps each migration in a transaction itself: remove BEGIN/COMMIT, or add `-- cutover:no-transaction` to manage transactions yourself.',
-          details: { file: script.file, line: statement.line, column: statement.column },
-        }));
-      } else if (statement.needsNoTransaction) {
-        problems.push(new CutoverError('NEEDS_NO_TRANSACTION', `${statement.needsNoTransaction} cannot run inside a transaction block\n${where}`, {
-          hint: 'Put it in its own migration file that starts with `-- cutover:no-transaction` (make it idempotent: IF NOT EXISTS / IF EXISTS).',
-          details: { file: script.file, line: statement.line, column: statement.column, statement: statement.needsNoTransaction },
-        }));
-      }
+  if (!script.transaction) return problems;
+  for (const statement of statements) {
+    const where = `${codeFrame(script.file, script.sql, statement.start)}`;
+    if (statement.kind === 'TransactionStmt') {
+      problems.push(new CutoverError('TRANSACTION_CONTROL', `transaction control (${statement.text.split(/\s/)[0]!.toUpperCase()}) inside a transactional migration\n${where}`, {
+        hint: 'cutover wraps each migration in a transaction itself: remove BEGIN/COMMIT, or add `-- cutover:no-transaction` to manage transactions yourself.',
+        details: { file: script.file, line: statement.line, column: statement.column },
+      }));
+    } else if (statement.needsNoTransaction) {
+      problems.push(new CutoverError('NEEDS_NO_TRANSACTION', `${statement.needsNoTransaction} cannot run inside a transaction block\n${where}`, {
+        hint: 'Put it in its own migration file that starts with `-- cutover:no-transaction` (make it idempotent: IF NOT EXISTS / IF EXISTS).',
+        details: { file: script.file, line: statement.line, column: statement.column, statement: statement.needsNoTransaction },
+      }));
     }
   }
-  return { statements, problems };
+  return problems;
 }
 
 /** Every relation a statement names (RangeVar nodes), quoted for to_regclass. */

@@ -149,7 +149,7 @@ describe('docs', () => {
 
 describe('batch parsing', () => {
   it('splitMany gives exactly what splitStatements gives per file', async () => {
-    const { splitMany } = await import('../../src/lint/batch-parse.js');
+    const { splitMany } = await import('../../src/sql/split-many.js');
     const { splitStatements } = await import('../../src/sql/statements.js');
     const names = (await readdir(FIXTURES)).flatMap((rule) => [`${rule}/ok.sql`, `${rule}/error.sql`]);
     const scripts = await Promise.all(names.map(async (file) => ({ file, sql: await readFile(new URL(file, FIXTURES), 'utf8') })));
@@ -166,7 +166,7 @@ describe('batch parsing', () => {
   });
 
   it('a syntax error still names its own file, line and column', async () => {
-    const { splitMany } = await import('../../src/lint/batch-parse.js');
+    const { splitMany } = await import('../../src/sql/split-many.js');
     const error = await splitMany([{ file: 'a.sql', sql: 'SELECT 1;' }, { file: 'b.sql', sql: 'SELECT 1;\nCREATE TABLE (x int);' }]).catch((e: CutoverError) => e);
     expect(error).toMatchObject({ code: 'SYNTAX_ERROR', details: { file: 'b.sql', line: 2, column: 14 } });
   });

@@ -55,3 +55,19 @@ describe('locations', () => {
     expect(codeFrame('x.sql', 'SELEC 1;', 0)).toBe('x.sql:1:1\n  1 | SELEC 1;\n    | ^');
   });
 });
+
+describe('splitMany', () => {
+  it('parses many files in one call and maps each statement back to its file', async () => {
+    const { splitMany } = await import('../../src/sql/split-many.js');
+    const [a, b] = await splitMany([script('CREATE TABLE a ();\nCREATE TABLE b ()'), { ...script('-- x\nDROP TABLE a;'), file: 'n.sql' }]);
+    expect(a!.map((s) => [s.kind, s.line])).toEqual([['CreateStmt', 1], ['CreateStmt', 2]]);
+    expect(b!.map((s) => [s.kind, s.line, s.text])).toEqual([['DropStmt', 2, 'DROP TABLE a']]);
+  });
+
+  it('never lets a statement run across files: an unterminated $$ is a syntax error in its own file', async () => {
+    const { splitMany } = await import('../../src/sql/split-many.js');
+    const open = { ...script('CREATE FUNCTION f() RETURNS int AS $$ SELECT 1;'), file: 'open.sql' };
+    const close = { ...script('$$ LANGUAGE sql;'), file: 'close.sql' };
+    await expect(splitMany([open, close])).rejects.toMatchObject({ code: 'SYNTAX_ERROR', details: { file: 'open.sql' } });
+  });
+});

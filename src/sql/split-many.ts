@@ -1,17 +1,17 @@
 /**
  * Parse many files in one call of the parser. libpg-query's per-call cost
  * dominates on many small files while its WASM code is still cold (1,000
- * one-statement files: ~150 ms one by one, ~15 ms as one text), so lint joins
- * the files with `\n;` and maps each statement back to its file. The result
+ * one-statement files: ~150 ms one by one, ~15 ms as one text), so migrate and
+ * lint join the files with `\n;` and maps each statement back to its file. The result
  * is what {@link splitStatements} returns per file (a test holds them equal;
  * only the parse tree's inner `location`s count from the joined text, and no
  * rule reads them); if the joined text does not parse, each file is parsed alone so
  * the error names the right file, line and column.
  */
 import type { MigrationScript } from '../migrations/types.js';
-import { byteToChar, lineColumn } from '../sql/location.js';
-import { loadParser } from '../sql/parser.js';
-import { needsNoTransaction, splitStatements, type AstNode, type Statement } from '../sql/statements.js';
+import { byteToChar, lineColumn } from './location.js';
+import { loadParser } from './parser.js';
+import { needsNoTransaction, splitStatements, type AstNode, type Statement } from './statements.js';
 
 const SEPARATOR = '\n;';
 
@@ -37,6 +37,16 @@ export async function splitMany(scripts: readonly Pick<MigrationScript, 'file' |
     starts.push(offset);
     offset += Buffer.byteLength(script.sql) + Buffer.byteLength(SEPARATOR);
   }
+  // A statement must not run across a file boundary (an unterminated $$ closed by the next
+  // file would parse joined but not alone): then each file is parsed alone.
+  const fileEnd = (i: number) => starts[i]! + Buffer.byteLength(scripts[i]!.sql);
+  const crosses = (result.stmts ?? []).some((raw) => {
+    const location = raw.stmt_location ?? 0;
+    let i = 0;
+    while (i + 1 < starts.length && starts[i + 1]! <= location) i++;
+    return raw.stmt_len !== undefined && raw.stmt_len > 0 && location + raw.stmt_len > fileEnd(i) + Buffer.byteLength(SEPARATOR);
+  });
+  if (crosses) return Promise.all(scripts.map((s) => splitStatements(s)));
   const out: Statement[][] = scripts.map(() => []);
   const cache = scripts.map(() => undefined as undefined | { bytes: Buffer; toChar: (b: number) => number });
   let fileIndex = 0;
