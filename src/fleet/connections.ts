@@ -15,11 +15,14 @@ export interface DatabaseConnector {
 }
 
 /**
- * Targets a connection serves before it is replaced (a few milliseconds to
- * reconnect): a backend that has touched thousands of schemas keeps their
- * catalog cache entries, and a long-lived session should not grow with the fleet.
+ * Targets a connection serves before it is replaced (a reconnect costs a few
+ * milliseconds, a tenant's 20 migrations tens). A backend keeps a catalog
+ * cache entry for every relation it touched and processes every other
+ * backend's DDL invalidations against them: one session over thousands of
+ * schemas slows down (the serial floor in bench/fleet.js runs at about half
+ * the per-tenant speed of dbmate's process per schema).
  */
-export const TARGETS_PER_CONNECTION = 100;
+export const TARGETS_PER_CONNECTION = 10;
 
 /** One worker's connection, reused across its targets while they succeed. */
 export class ConnectionSlot {

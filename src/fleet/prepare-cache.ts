@@ -7,6 +7,7 @@ import { throwAll, type CutoverError } from '../errors.js';
 import type { MigrationScript } from '../migrations/types.js';
 import type { Step } from '../plan/types.js';
 import { scriptOf } from '../run/execute.js';
+import { prepareSteps } from '../run/migrate.js';
 import { checkScript, toRunnable, type RunnableStatement } from '../sql/statements.js';
 
 interface Checked {
@@ -23,20 +24,25 @@ interface Checked {
  */
 export function sharedPreparer(): (steps: Step[]) => Promise<RunnableStatement[][]> {
   const cache = new Map<MigrationScript, Promise<Checked>>();
-  const check = (script: MigrationScript): Promise<Checked> => {
-    let entry = cache.get(script);
-    if (!entry) {
-      entry = checkScript(script).then((r) => ({ statements: r.statements.map(toRunnable), problems: r.problems }));
-      cache.set(script, entry);
-    }
-    return entry;
+  const checkAlone = async (step: Step): Promise<Checked> => {
+    const r = await checkScript(scriptOf(step));
+    return { statements: r.statements.map(toRunnable), problems: r.problems };
   };
   return async (steps) => {
+    // Files not seen yet are parsed together, as a single run does (prepareSteps, in chunks);
+    // if one is bad, each is checked alone so every target is told about exactly its bad files.
+    const missing = steps.filter((step) => !cache.has(scriptOf(step)));
+    if (missing.length > 0) {
+      const group: Promise<Checked[]> = prepareSteps(missing).then(
+        (lists) => lists.map((statements) => ({ statements, problems: [] })),
+        () => Promise.all(missing.map(checkAlone)),
+      );
+      missing.forEach((step, i) => cache.set(scriptOf(step), group.then((all) => all[i]!)));
+    }
     const checked: RunnableStatement[][] = [];
     const problems: CutoverError[] = [];
-    // One file at a time (as prepareSteps does): no burst of parse trees for a big directory.
     for (const step of steps) {
-      const result = await check(scriptOf(step));
+      const result = await cache.get(scriptOf(step))!;
       problems.push(...result.problems);
       checked.push(result.statements);
     }
