@@ -11,6 +11,7 @@ import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
 import type { LedgerRow, StatusEntry } from '../plan/types.js';
 import { runMigrations, type MigrateReport, type RunOptions } from '../run/migrate.js';
+import { postDeployGuard } from '../deploy/guarded-run.js';
 import type { RunEvent } from '../run/events.js';
 import { ConnectionSlot, type DatabaseConnector } from './connections.js';
 import { sharedPreparer } from './prepare-cache.js';
@@ -125,6 +126,8 @@ export async function runFleet(
     try {
       const report = await runMigrations(slot.connectorFor(databaseOf(target), target.schema), migrations, {
         ...runOptions, schema: target.schema, prepare, ...(tagged ? { onEvent: tagged } : {}),
+        // Each tenant's post migrations pass its own post-deploy guard, as in a single run.
+        beforeRun: postDeployGuard({ schema: target.schema, ...(runOptions.appliedBy ? { appliedBy: runOptions.appliedBy } : {}), ...(tagged ? { onEvent: tagged } : {}) }),
       });
       await slot.settle(false);
       result = resultOf(tag, isCanary, report, now() - t0);

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CutoverError, fleetStatus, migrateFleet, type FleetEvent, type FleetReport } from '../../src/index.js';
+import { CutoverError, fleetStatus, migrateFleet, registerInstance, type FleetEvent, type FleetReport } from '../../src/index.js';
 import { ident } from '../../src/db/sql.js';
 import { cli, migrationsDir } from '../support/cli.js';
 import { freshDatabase, query } from '../support/db.js';
@@ -294,5 +294,26 @@ describe('the CLI', () => {
     expect(body.error.report.failures[0].error.code).toBe('MIGRATION_FAILED');
     const usage = await cli(['migrate', '--url', db.url, '--dir', dir, '--schemas', 't*', '--shard', '0/2']);
     expect(usage.code).toBe(2);
+  });
+});
+
+describe('the post-deploy guard in a fleet run', () => {
+  it('holds back the post migration of a tenant whose old instance is live, and only that tenant', async () => {
+    await tenants(db.url, ['tenant_old', 'tenant_new']);
+    const dir = await migrationsDir({ ...files, '4_drop_body.sql': '-- cutover:phase post\nALTER TABLE notes DROP COLUMN body;\n' });
+    await migrateFleet({ targets: [{ url: db.url, schemas: ['tenant_old', 'tenant_new'] }], dir, phase: 'pre' });
+    // An app instance of tenant_old still runs code that knows only up to version 3 (it reads `body`).
+    const old = await registerInstance({ url: db.url, schema: 'tenant_old', id: 'old-1', host: 'h', appVersion: 'v1', knownVersion: '3', heartbeatMs: 30_000, ttlMs: 60_000 });
+    cleanups.push(() => old.stop());
+
+    const error = await failure(migrateFleet({ targets: [{ url: db.url, schemas: ['tenant_old', 'tenant_new'] }], dir, phase: 'post', continueOnError: true }));
+    const report = error.report as FleetReport;
+    const outcome = new Map(report.targets.map((t) => [t.schema, [t.outcome, t.error?.code]]));
+    expect(outcome.get('tenant_new')).toEqual(['applied', undefined]);
+    expect(outcome.get('tenant_old')).toEqual(['failed', 'INSTANCES_BEHIND']);
+    expect(await ledgerVersions(db.url, 'tenant_old')).toEqual(['1', '2', '3']);
+    expect(await ledgerVersions(db.url, 'tenant_new')).toEqual(['1', '2', '3', '4']);
+    // The old code's query still works where the guard held.
+    expect(await query(db.url, 'SELECT body FROM tenant_old.notes')).toEqual([]);
   });
 });
