@@ -39,10 +39,9 @@ function notNullColumns(definition: string | undefined): string[] {
  * catalog.relation('users')?.rows;
  */
 export async function loadCatalog(session: Session, schema: string, names?: string[]): Promise<Catalog> {
-  const [{ rows: relations }, { rows: [version] }] = await Promise.all([
-    session.query<Row>(QUERY, [schema, names ?? null]),
-    session.query<{ major: number }>(`SELECT current_setting('server_version_num')::int / 10000 AS major`),
-  ]);
+  // One after the other: a session runs one query at a time (pg 9 will refuse overlapping ones).
+  const { rows: relations } = await session.query<Row>(QUERY, [schema, names ?? null]);
+  const { rows: [version] } = await session.query<{ major: number }>(`SELECT current_setting('server_version_num')::int / 10000 AS major`);
   const byName = new Map<string, RelationInfo>();
   for (const row of relations) {
     byName.set(row.name, {
