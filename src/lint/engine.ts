@@ -15,6 +15,9 @@ import { sqlName, statementFacts, track, type RelationLock, type StatementFacts 
 import { checkRuleId, RULES, type RuleId } from './registry.js';
 import type { Finding, Report, RuleContext, Severity } from './types.js';
 
+
+const PARSE_CHUNK = 64;
+
 /** Options of a lint run. */
 export interface LintOptions {
   /** Per-rule severity or `off` (config `lintRules`). */
@@ -110,10 +113,13 @@ export async function lintScripts(scripts: readonly LintScript[], options: LintO
   const pgVersion = options.pgVersion ?? model.serverMajor;
   const small = options.smallTableRows ?? 10_000;
   const report: LintReport = { files: [], findings: [], counts: { error: 0, warning: 0, info: 0 }, live: model.live, ...(pgVersion ? { pgVersion } : {}) };
-  const parsed = await splitMany(scripts);
+  // Parsed a chunk at a time: one parser call per chunk is fast, and no more parse trees are
+  // alive at once than a chunk holds (a thousand files' trees would double peak memory).
+  let parsed: Awaited<ReturnType<typeof splitMany>> = [];
   for (const [fileIndex, script] of scripts.entries()) {
+    if (fileIndex % PARSE_CHUNK === 0) parsed = await splitMany(scripts.slice(fileIndex, fileIndex + PARSE_CHUNK));
     model.nextFile();
-    const statements = parsed[fileIndex]!;
+    const statements = parsed[fileIndex % PARSE_CHUNK]!;
     const fileIgnores = new Set(script.lintIgnore.flatMap((i) => i.rules));
     for (const [line, id] of script.lintIgnore.flatMap((i) => i.rules.map((r) => [i.line, r] as const))) {
       const unknown = checkRuleId(id, `${script.file}:${line}`);
