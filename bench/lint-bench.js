@@ -148,7 +148,7 @@ async function main() {
   if (results.squawk) {
     const ratio = median(results.cutover.map((r, i) => r.ms / results.squawk[i].ms));
     const perFile = (median(results.cutover.map((r) => r.ms)) - median(results['cutover-1-file'].map((r) => r.ms))) / (FILES - 1);
-    md.push('', `cutover ÷ squawk, median of per-run ratios: **${ratio.toFixed(2)}×** (target ≤ 1.00×: ${ratio <= 1 ? 'met' : '**not met**'}). Most of cutover's time is start-up, paid once per run: node itself, loading the CLI, and compiling libpg-query's 1.7 MB WASM parser (the 1-file row); each further file costs about ${perFile.toFixed(2)} ms (the files are parsed in one call of the parser, src/lint/batch-parse.ts). squawk is a native binary started by a small node launcher.`);
+    md.push('', `cutover ÷ squawk, median of per-run ratios: **${ratio.toFixed(2)}×** (target ≤ 1.00×: ${ratio <= 1 ? 'met' : '**not met**'}). Most of cutover's time is start-up, paid once per run: node itself, loading the CLI, and compiling libpg-query's 1.7 MB WASM parser (the 1-file row); each further file costs about ${perFile.toFixed(2)} ms (the files are parsed a chunk of 64 per call of the parser, src/sql/split-many.ts). squawk is a native binary started by a small node launcher.`);
   }
   md.push('', '### Where they disagree, against the server', '');
   md.push(`Per kind of statement (${Math.round(FILES / KINDS.length)} files each): the rules each tool reported (squawk's procedural rules ${[...SQUAWK_PROCEDURAL].map((r) => `\`${r}\``).join(', ')} left out: cutover sets lock_timeout itself and retries), and what PostgreSQL does, as proven by cutover's server-verification suite (test/lint/facts-server.test.ts, PostgreSQL 15 and 18). ✓ = the tool's verdict matches the truth.`);
