@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { chmod, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,15 +70,4 @@ export const nodeBackupFiles: BackupFiles = {
   join: (...parts) => join(...parts),
 };
 
-/** cutover's own version, from its package.json (walking up from this module). */
-export function packageVersion(): string {
-  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
-      if (manifest.name === 'cutover') return manifest.version;
-    } catch {
-      // not here: go up
-    }
-  }
-  return '0.0.0';
-}
+export { packageVersion } from '../version.js';

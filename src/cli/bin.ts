@@ -2,23 +2,10 @@
  * The process edge of the CLI: real streams, environment, clock and signals
  * handed to `main`. bin/cutover.js calls `run()`.
  */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { main } from './main.js';
+import { packageVersion } from '../version.js';
 import type { CliIo } from './io.js';
-
-function packageVersion(): string {
-  // Walk up from this file (dist/cli/ or dist/bundle/cli/) to cutover's package.json.
-  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
-      if (manifest.name === 'cutover') return manifest.version;
-    } catch {
-      // not here: go up
-    }
-  }
-  return '0.0.0';
-}
 
 /** Run the CLI on this process; resolves to the exit code. */
 export async function run(argv: string[] = process.argv.slice(2)): Promise<number> {
