@@ -11,7 +11,8 @@ import { readLedger } from './db/ledger.js';
 import type { Connector } from './db/session.js';
 import { bundleSource, type BundledFile } from './migrations/bundle.js';
 import { directorySource } from './migrations/directory.js';
-import { loadMigrations } from './migrations/load.js';
+import { loadMigrations, type LoadOptions } from './migrations/load.js';
+import type { FormatOption } from './migrations/formats/types.js';
 import type { Migration } from './migrations/types.js';
 import { plan as planSteps } from './plan/plan.js';
 import type { PhaseOption, Problem, StatusEntry } from './plan/types.js';
@@ -33,6 +34,10 @@ export interface TargetOptions {
   dir?: string;
   /** Or bundled migrations (from `cutover bundle`), for a container without the folder. */
   migrations?: readonly BundledFile[];
+  /** The layout of `dir` or `migrations`: `auto` (default) or a tool's (docs/formats.md). */
+  format?: FormatOption;
+  /** Told which layout `auto` chose, and why. */
+  onDetect?: LoadOptions['onDetect'];
   /** Shown in pg_stat_activity (default `cutover`). */
   applicationName?: string;
 }
@@ -58,9 +63,14 @@ export function connectorFor(options: TargetOptions, command: string): Connector
   });
 }
 
-/** Read the migration set from `migrations` or `dir`. */
-export function readMigrations(options: Pick<TargetOptions, 'dir' | 'migrations'>): Promise<Migration[]> {
-  return loadMigrations(options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations'));
+/** Where migrations come from: a directory or a bundle, and its layout. */
+export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect'>;
+
+/** Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`). */
+export function readMigrations(options: MigrationsOptions): Promise<Migration[]> {
+  return loadMigrations(options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations'), {
+    ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
+  });
 }
 
 /** `user@host`, recorded as applied_by. */

@@ -2,7 +2,7 @@
  * The library's front door for backups: `backup`, `restore`, with a URL,
  * wired to the Node edge (node.ts). Nothing here decides anything.
  */
-import { connectorFor, readMigrations, rollback, type MigrateOptions } from '../api.js';
+import { connectorFor, readMigrations, rollback, type MigrateOptions, type MigrationsOptions } from '../api.js';
 import type { BundledFile } from '../migrations/bundle.js';
 import type { RunOptions } from '../run/migrate.js';
 import { rehearse, type RehearseReport } from './rehearse.js';
@@ -179,11 +179,9 @@ export async function rollbackWithBackup(options: RollbackWithBackupOptions): Pr
 }
 
 /** Options of {@link rehearseMigrations}. */
-export interface RehearseApiOptions extends ToolOptions, Omit<RunOptions, 'schema' | 'dryRun' | 'to' | 'phase'> {
+export interface RehearseApiOptions extends ToolOptions, MigrationsOptions, Omit<RunOptions, 'schema' | 'dryRun' | 'to' | 'phase'> {
   url: string;
   schema?: string;
-  dir?: string;
-  migrations?: readonly BundledFile[];
   scratchUrl?: string;
   schemaOnly?: boolean;
   keep?: boolean;
@@ -202,7 +200,7 @@ export interface RehearseApiOptions extends ToolOptions, Omit<RunOptions, 'schem
  * const report = await rehearseMigrations({ url: process.env.DATABASE_URL, schemaOnly: true });
  */
 export function rehearseMigrations(options: RehearseApiOptions): Promise<RehearseReport> {
-  const { url, schema = 'public', scratchUrl, schemaOnly, keep, queries, pgBin, env, runner, files, clock, dir, migrations, ...run } = options;
+  const { url, schema = 'public', scratchUrl, schemaOnly, keep, queries, pgBin, env, runner, files, clock, dir, migrations, format, onDetect, ...run } = options;
   return rehearse({
     url,
     connect: (target, pinned) => connectorFor({ url: target, ...(pinned === undefined ? {} : { schema: pinned }) }, 'rehearse'),
@@ -210,7 +208,7 @@ export function rehearseMigrations(options: RehearseApiOptions): Promise<Rehears
     files: files ?? nodeBackupFiles,
     now: clock ?? (() => new Date()),
   }, {
-    schema, migrations: readMigrations({ ...(dir ? { dir } : {}), ...(migrations ? { migrations } : {}) }),
+    schema, migrations: readMigrations({ ...(dir ? { dir } : {}), ...(migrations ? { migrations } : {}), ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) }),
     scratchUrl, schemaOnly: schemaOnly === true, keep: keep === true, queries, pgBin, run,
   });
 }

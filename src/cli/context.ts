@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { CutoverError } from '../errors.js';
-import { readMigrations } from '../api.js';
+import { readMigrations, type TargetOptions } from '../api.js';
 import { parseConfigFile, resolveSettings, type SettingKey, type Settings } from '../config/settings.js';
 import type { RunEvent } from '../run/events.js';
 import type { CliIo } from './io.js';
@@ -17,6 +17,8 @@ export interface GlobalFlags {
   url?: string;
   schema?: string;
   dir?: string;
+  /** Layout and, for `lint`, output format: the flag may be given twice (`--format diesel --format github`). */
+  format?: string[];
   config?: string;
   json?: boolean;
   verbose?: boolean;
@@ -39,6 +41,10 @@ export interface Context {
   settings: Settings;
   /** Absolute migrations directory. */
   dir: string;
+  /** `lint`'s output format, from `--format` (its values never clash with a layout's). */
+  output?: LintOutput;
+  /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
+  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect'>;
   /** Human text: to stderr (stdout carries only results and JSON). */
   say(text: string): void;
   /** The command's result: JSON document with --json, else `human` on stdout. */
@@ -61,11 +67,30 @@ async function readConfig(io: CliIo, path: string | undefined): Promise<{ path: 
   return { path: file, values: parseConfigFile(file, text) };
 }
 
+/** `lint --format`'s values. */
+export const LINT_OUTPUTS = ['pretty', 'json', 'github', 'sarif'] as const;
+type LintOutput = (typeof LINT_OUTPUTS)[number];
+
+/** Split `--format` values into a layout and a lint output format; each at most once. */
+function splitFormat(values: readonly string[], command: string): { layout?: string; output?: LintOutput } {
+  const outputs = values.filter((value): value is LintOutput => (LINT_OUTPUTS as readonly string[]).includes(value));
+  const layouts = values.filter((value) => !(LINT_OUTPUTS as readonly string[]).includes(value));
+  const usage = (message: string, hint: string) => new CutoverError('USAGE', message, { hint, details: { flag: '--format' } });
+  if (outputs.length > 0 && command !== 'lint') {
+    throw usage(`--format ${outputs[0]} is an output format of \`cutover lint\`, not a layout`, 'For this command --format names the layout of the migrations directory: auto, cutover, sqlx, diesel, golang-migrate, dbmate, flyway or prisma.');
+  }
+  if (outputs.length > 1 || layouts.length > 1) {
+    throw usage(`--format given twice for the same thing (${values.join(', ')})`, 'Give one layout and, for lint, one output format: --format diesel --format github.');
+  }
+  return { ...(layouts[0] ? { layout: layouts[0] } : {}), ...(outputs[0] ? { output: outputs[0] } : {}) };
+}
+
 /** Build the context for a command from its global flags. */
-export async function createContext(io: CliIo, flags: GlobalFlags): Promise<Context> {
+export async function createContext(io: CliIo, flags: GlobalFlags, command = ''): Promise<Context> {
+  const format = splitFormat(flags.format ?? [], command);
   const file = await readConfig(io, flags.config);
   const fromFlags: Partial<Record<SettingKey, unknown>> = {
-    url: flags.url, schema: flags.schema, dir: flags.dir, lockTimeout: flags.lockTimeout, statementTimeout: flags.statementTimeout,
+    url: flags.url, schema: flags.schema, dir: flags.dir, format: format.layout, lockTimeout: flags.lockTimeout, statementTimeout: flags.statementTimeout,
     lockRetries: flags.lockRetries, lockWait: flags.lockWait, strict: flags.strict, allowOutOfOrder: flags.allowOutOfOrder,
     lintRules: flags.lintRules, pgVersion: flags.pgVersion, lintSmallTable: flags.lintSmallTable,
   };
@@ -73,9 +98,19 @@ export async function createContext(io: CliIo, flags: GlobalFlags): Promise<Cont
   const say = (text: string) => {
     if (!flags.quiet) io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   };
+  const dir = isAbsolute(settings.dir) ? settings.dir : join(io.cwd, settings.dir);
+  let told = false;
   return {
-    io, flags, settings, say,
-    dir: isAbsolute(settings.dir) ? settings.dir : join(io.cwd, settings.dir),
+    io, flags, settings, say, dir, ...(format.output ? { output: format.output } : {}),
+    source: {
+      dir, format: settings.format,
+      // Say once which layout `auto` chose, unless it is cutover's own.
+      onDetect: (detection) => {
+        if (told || detection.format === 'cutover') return;
+        told = true;
+        say(`reading ${detection.location} as ${detection.format}: ${detection.reason} (set --format to choose)`);
+      },
+    },
     result(json, human) {
       if (flags.json) io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       else if (!flags.quiet || human.startsWith('error')) io.stdout.write(`${human}\n`);
@@ -93,7 +128,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags): Promise<Cont
  */
 export async function withDatabase<T>(context: Context, work: (url: string) => Promise<T>): Promise<T> {
   if (context.settings.url) return work(context.settings.url);
-  await readMigrations({ dir: context.dir }); // bad input is reported before a server is started
+  await readMigrations(context.source); // bad input is reported before a server is started
   const { startEmbedded, devDataDir } = await import('../embedded/index.js');
   const dataDir = devDataDir(context.io.cwd);
   context.say(`no --url or DATABASE_URL: using the embedded development database in ${dataDir}`);
@@ -110,7 +145,7 @@ export function runSettings(context: Context) {
   const s = context.settings;
   return {
     schema: s.schema,
-    dir: context.dir,
+    ...context.source,
     lockTimeoutMs: s.lockTimeoutMs,
     lockRetries: s.lockRetries,
     strict: s.strict,

@@ -30,6 +30,11 @@ export function reportError(io: CliIo, caught: unknown, json: boolean): ExitCode
   return exitCodeFor(error);
 }
 
+/** Commander collector for a flag that may be given more than once (`--format`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** Make the runner for one `main` call. */
 export function createRunner(io: CliIo): Runner {
   const runner: Runner = {
@@ -40,7 +45,7 @@ export function createRunner(io: CliIo): Runner {
         const command = args[args.length - 1] as Command;
         const flags = command.optsWithGlobals() as GlobalFlags & O;
         try {
-          const context = await createContext(io, flags);
+          const context = await createContext(io, flags, command.name());
           runner.exitCode = await handler(context, command.opts() as O, command.args);
         } catch (error) {
           runner.exitCode = reportError(io, error, flags.json === true);
@@ -59,6 +64,7 @@ export function createProgram(io: CliIo, version: string): Command {
     .option('--url <url>', 'database URL (env DATABASE_URL); without it, the embedded dev database')
     .option('--schema <name>', 'target schema (env DB_SCHEMA, default public)')
     .option('--dir <path>', 'migrations directory (env CUTOVER_DIR, default ./migrations)')
+    .option('--format <layout>', 'layout of the migrations directory: auto (default), cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma', collect)
     .option('--config <file>', 'config file (default ./cutover.config.json when present)')
     .option('--json', 'print one JSON document on stdout; human text goes to stderr')
     .option('--verbose', 'say more')

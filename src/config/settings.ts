@@ -11,8 +11,9 @@ import { describeUrl, redact } from '../db/pg.js';
 import { didYouMean } from '../suggest.js';
 import type { TargetSpec } from '../fleet/types.js';
 import { targetsProblem, toTargetSpecs } from '../fleet/config.js';
+import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
 
-type Kind = 'string' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules';
+type Kind = 'string' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format';
 
 interface Setting {
   kind: Kind;
@@ -27,6 +28,7 @@ export const SETTINGS = {
   url: { kind: 'url', flag: '--url', env: 'DATABASE_URL', summary: 'database URL; without it, the embedded dev database' },
   schema: { kind: 'string', flag: '--schema', env: 'DB_SCHEMA', default: 'public', summary: 'target schema (ledger and search_path)' },
   dir: { kind: 'string', flag: '--dir', env: 'CUTOVER_DIR', default: 'migrations', summary: 'migrations directory' },
+  format: { kind: 'format', flag: '--format', env: 'CUTOVER_FORMAT', default: 'auto', summary: `layout of the migrations directory: auto, ${FORMATS.join(', ')} (docs/formats.md)` },
   lockTimeout: { kind: 'duration', flag: '--lock-timeout', env: 'CUTOVER_LOCK_TIMEOUT', default: 5000, summary: 'lock_timeout of each migration transaction' },
   statementTimeout: { kind: 'duration', flag: '--statement-timeout', env: 'CUTOVER_STATEMENT_TIMEOUT', summary: "statement_timeout of migrations (default: the server's)" },
   lockRetries: { kind: 'integer', flag: '--lock-retries', env: 'CUTOVER_LOCK_RETRIES', default: 5, summary: 'retries of a migration after a lock timeout' },
@@ -50,6 +52,8 @@ export interface Settings {
   url?: string;
   schema: string;
   dir: string;
+  /** The directory's layout, or `auto`. */
+  format: FormatOption;
   lockTimeoutMs: number;
   statementTimeoutMs?: number;
   lockRetries: number;
@@ -111,6 +115,10 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
       const valid = entries?.every(([id, level]) => typeof id === 'string' && id !== '' && ['error', 'warning', 'info', 'off'].includes(String(level)));
       return valid ? { value: Object.fromEntries(entries!) } : bad('a map of rule ids to error, warning, info or off', 'For example "lintRules": { "prefer-text": "off", "lock-accumulation": "error" }, or --lint-rules prefer-text=off.');
     }
+    case 'format': {
+      const choices = ['auto', ...FORMATS];
+      return typeof raw === 'string' && choices.includes(raw) ? { value: raw } : bad(`a layout (${choices.join(', ')})`, `Pick one of ${choices.join(', ')}.${typeof raw === 'string' ? didYouMean(raw, choices) : ''}`);
+    }
     case 'targets': {
       const problem = targetsProblem(raw);
       return problem === undefined ? { value: toTargetSpecs(raw as never) } : bad(`a list of targets (${problem})`, 'For example "targets": [{ "url": "postgres://…/app", "schemas": "tenant_*" }] (docs/fleet.md).');
@@ -128,7 +136,7 @@ function show(key: SettingKey, value: unknown): string | undefined {
 }
 
 const FIELD: Record<SettingKey, keyof Settings> = {
-  url: 'url', schema: 'schema', dir: 'dir', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
+  url: 'url', schema: 'schema', dir: 'dir', format: 'format', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
   lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', targets: 'targets',
   lintRules: 'lintRules', pgVersion: 'pgVersion', lintSmallTable: 'lintSmallTable',
 };

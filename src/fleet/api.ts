@@ -5,7 +5,7 @@
  * picks a concurrency the server can take, and calls the core.
  */
 import { availableParallelism } from 'node:os';
-import { whoAmI, readMigrations } from '../api.js';
+import { whoAmI, readMigrations, type MigrationsOptions } from '../api.js';
 import { CutoverError } from '../errors.js';
 import { describeUrl, pgConnector } from '../db/pg.js';
 import type { Connection } from '../db/session.js';
@@ -20,13 +20,9 @@ import { readFleetStatus, type FleetStatusReport } from './status.js';
 import type { FleetReport, Shard, Target, TargetSpec } from './types.js';
 
 /** Where the fleet is and which migrations to use. */
-export interface FleetTargetOptions {
+export interface FleetTargetOptions extends MigrationsOptions {
   /** The databases and, in each, the schemas to migrate. */
   targets: TargetSpec[];
-  /** Migrations directory (default `./migrations`). */
-  dir?: string;
-  /** Or bundled migrations (from `cutover bundle`). */
-  migrations?: readonly BundledFile[];
   /** Targets at once (default: from the machine and the server's free connections). */
   concurrency?: number;
   /** This worker's share of the targets: `{ index, count }` or `'i/n'` (1-based). */

@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { throwAll, type CutoverError } from '../errors.js';
-import { readMigrations } from '../api.js';
+import { readMigrations, type MigrationsOptions } from '../api.js';
 import { pgConnector } from '../db/pg.js';
 import { readScript } from '../migrations/load.js';
 import type { MigrationScript } from '../migrations/types.js';
@@ -14,9 +14,7 @@ import { lintScripts, type LintOptions, type LintReport } from './engine.js';
 import { loadCatalog } from './live-catalog.js';
 
 /** Options of {@link lintMigrations}. */
-export interface LintFilesOptions extends Omit<LintOptions, 'catalog'> {
-  /** The migrations directory (used when `paths` is empty). */
-  dir?: string;
+export interface LintFilesOptions extends Omit<LintOptions, 'catalog'>, Pick<MigrationsOptions, 'dir' | 'format' | 'onDetect'> {
   /** Files or directories to lint instead. */
   paths?: string[];
   /** Use the live catalog of this database (sizes, constraints, column types, version). */
@@ -25,12 +23,14 @@ export interface LintFilesOptions extends Omit<LintOptions, 'catalog'> {
 }
 
 async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> {
-  if (!options.paths?.length) return readMigrations({ dir: options.dir ?? 'migrations' });
+  const { format, onDetect } = options;
+  const layout = { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) };
+  if (!options.paths?.length) return readMigrations({ dir: options.dir ?? 'migrations', ...layout });
   const scripts: MigrationScript[] = [];
   const problems: CutoverError[] = [];
   for (const path of options.paths) {
     if ((await stat(path)).isDirectory()) {
-      scripts.push(...(await readMigrations({ dir: path })));
+      scripts.push(...(await readMigrations({ dir: path, ...layout })));
       continue;
     }
     const result = readScript(basename(path), await readFile(path));

@@ -1,5 +1,6 @@
 /**
- * A {@link MigrationSource} over one flat directory (DESIGN §1). This is an
+ * A {@link MigrationSource} over a directory (DESIGN §1), and the files one
+ * level down for layouts with a directory per migration. This is an
  * edge module: it is the only place in the migrations concept that touches
  * the file system.
  */
@@ -21,7 +22,12 @@ export function directorySource(dir: string): MigrationSource {
     async list() {
       try {
         const entries = await readdir(dir, { withFileTypes: true });
-        return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+        const files = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+        // One level down: diesel and Prisma keep a directory per migration. Hidden directories are skipped.
+        const subdirectories = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'));
+        const nested = await Promise.all(subdirectories.map(async (sub) =>
+          (await readdir(join(dir, sub.name), { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => `${sub.name}/${entry.name}`)));
+        return [...files, ...nested.flat()];
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') {

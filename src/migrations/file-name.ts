@@ -7,7 +7,6 @@
 /** A file name taken apart. */
 export interface ParsedName {
   version: string;
-  order: bigint;
   name: string;
   kind: 'plain' | 'up' | 'down';
 }
@@ -30,7 +29,7 @@ export function parseFileName(file: string): ParsedName | 'ignored' | { problem:
   }
   const order = BigInt(match[1]!);
   if (order > BIGINT_MAX) return { problem: `${file}: version ${match[1]} does not fit in a bigint` };
-  return { version: order.toString(), order, name: match[2]!, kind: (match[3] as 'up' | 'down' | undefined) ?? 'plain' };
+  return { version: order.toString(), name: match[2]!, kind: (match[3] as 'up' | 'down' | undefined) ?? 'plain' };
 }
 
 /**

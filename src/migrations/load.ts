@@ -1,13 +1,16 @@
 /**
- * Turn a {@link MigrationSource} into migrations: names, pairs, directives,
- * checksums. Every problem in every file is collected and thrown together
- * (exit 2), before anything touches a database. SQL parsing is separate
- * (src/sql) and happens only for pending migrations.
+ * Turn a {@link MigrationSource} into migrations: the layout (cutover's own
+ * or another tool's, src/migrations/formats), pairs, directives, checksums.
+ * Every problem in every file is collected and thrown together (exit 2),
+ * before anything touches a database. SQL parsing is separate (src/sql) and
+ * happens only for pending migrations.
  */
 import { CutoverError, throwAll } from '../errors.js';
 import { checksum, normalizeText } from './checksum.js';
 import { parseDirectives } from './directives.js';
-import { parseFileName, type ParsedName } from './file-name.js';
+import { detectFormat, type Detection } from './formats/detect.js';
+import { MIGRATION_FORMATS, versionOrder } from './formats/index.js';
+import type { FormatId, FormatOption, FoundScript } from './formats/types.js';
 import type { Migration, MigrationScript, MigrationSource } from './types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -30,7 +33,7 @@ function decode(bytes: Uint8Array | string, file: string): string | CutoverError
  * @example
  * readScript('1_a.sql', 'CREATE TABLE a ();\n');
  */
-export function readScript(file: string, contents: Uint8Array | string): MigrationScript | CutoverError[] {
+export function readScript(file: string, contents: Uint8Array | string, transaction?: boolean): MigrationScript | CutoverError[] {
   const text = decode(contents, file);
   if (text instanceof CutoverError) return [text];
   const sql = normalizeText(text);
@@ -39,75 +42,72 @@ export function readScript(file: string, contents: Uint8Array | string): Migrati
   }
   const { directives, problems } = parseDirectives(sql, file);
   if (problems.length > 0) return problems;
+  // The layout's own "no transaction" (diesel's metadata.toml, dbmate's transaction:false) and the directive both count.
+  if (transaction === false) directives.transaction = false;
   return { file, sql, checksum: checksum(sql), ...directives };
 }
 
+/** Options of {@link loadMigrations}. */
+export interface LoadOptions {
+  /** The layout, or `auto` (the default): detected from the paths. */
+  format?: FormatOption;
+  /** Told which layout `auto` chose, and why. */
+  onDetect?: (detection: Detection & { location: string }) => void;
+}
+
+function unknownFormat(format: string, location: string): CutoverError {
+  return new CutoverError('CONFIG', `format "${format}" cannot be read yet (${location})`, {
+    hint: `Known layouts: ${Object.keys(MIGRATION_FORMATS).join(', ')}.`, details: { format },
+  });
+}
+
 /**
- * Read every migration from a source, sorted by version.
- * Throws a {@link CutoverError} (or several) naming each bad file.
+ * Read every migration from a source, sorted by version in its layout's
+ * order. Throws a {@link CutoverError} (or several) naming each bad file.
  *
  * @example
  * const migrations = await loadMigrations(directorySource('./migrations'));
+ * const dieselOnes = await loadMigrations(directorySource('./migrations'), { format: 'diesel' });
  */
-export async function loadMigrations(source: MigrationSource): Promise<Migration[]> {
-  const names = (await source.list()).sort();
-  const problems: CutoverError[] = [];
-  const parsed: { file: string; name: ParsedName }[] = [];
-  for (const file of names) {
-    const name = parseFileName(file);
-    if (name === 'ignored') continue;
-    if ('problem' in name) {
-      problems.push(new CutoverError('BAD_FILENAME', name.problem, {
-        hint: 'Rename it to <version>_<description>.sql (e.g. 20260101120000_add_users.sql), or give it another extension if it is not a migration.',
-        details: { file },
-      }));
-    } else parsed.push({ file, name });
-  }
-
-  // Group by version: a valid group is one plain file, or one .up/.down pair.
-  const byVersion = new Map<string, { order: bigint; name: string; plain?: string; up?: string; down?: string }>();
-  for (const { file, name } of parsed) {
-    const entry = byVersion.get(name.version) ?? { order: name.order, name: name.name };
-    const taken = entry.plain ?? (name.kind === 'plain' ? entry.up ?? entry.down : entry[name.kind]);
-    if (taken !== undefined) {
-      problems.push(new CutoverError('DUPLICATE_VERSION', `${file}: version ${name.version} is also used by ${taken}`, {
-        hint: 'Each version may appear once (or as one .up.sql/.down.sql pair). Renumber one of the files; `cutover new` writes timestamp versions.',
-        details: { file, other: taken, version: name.version },
-      }));
-      continue;
+export async function loadMigrations(source: MigrationSource, options: LoadOptions = {}): Promise<Migration[]> {
+  const paths = await source.list();
+  const texts = new Map<string, Promise<string | CutoverError>>();
+  const read = (path: string) => {
+    let text = texts.get(path);
+    if (!text) {
+      text = Promise.resolve(source.read(path)).then((bytes) => {
+        const decoded = decode(bytes, path);
+        return decoded instanceof CutoverError ? decoded : normalizeText(decoded);
+      });
+      texts.set(path, text);
     }
-    entry[name.kind] = file;
-    byVersion.set(name.version, entry);
-  }
+    return text;
+  };
 
-  const files = await Promise.all(
-    [...byVersion.values()].flatMap((entry) => [entry.plain, entry.up, entry.down]).filter((file): file is string => file !== undefined)
-      .map(async (file) => [file, await source.read(file)] as const),
-  );
-  const contents = new Map(files);
+  let formatId: FormatId;
+  if (options.format === undefined || options.format === 'auto') {
+    const detection = await detectFormat(paths, read);
+    formatId = detection.format;
+    options.onDetect?.({ ...detection, location: source.location });
+  } else formatId = options.format;
+  const format = MIGRATION_FORMATS[formatId];
+  if (!format) throw unknownFormat(formatId, source.location);
 
+  const { found, problems } = await format.collect(paths, read);
+  const script = (found: FoundScript) => readScript(found.file, found.text, found.transaction);
   const migrations: Migration[] = [];
-  for (const [version, entry] of byVersion) {
-    if (entry.up && !entry.down) {
-      problems.push(new CutoverError('MISSING_DOWN', `${entry.up}: reversible migration has no ${entry.up.replace(/\.up\.sql$/, '.down.sql')}`, {
-        hint: 'Add the .down.sql file, or rename the .up.sql file to a plain .sql migration.', details: { file: entry.up, version },
-      }));
-      continue;
-    }
-    if (entry.down && !entry.up) {
-      problems.push(new CutoverError('MISSING_UP', `${entry.down}: down migration has no ${entry.down.replace(/\.down\.sql$/, '.up.sql')}`, {
-        hint: 'Add the .up.sql file, or delete the stray .down.sql file.', details: { file: entry.down, version },
-      }));
-      continue;
-    }
-    const upFile = (entry.plain ?? entry.up)!;
-    const up = readScript(upFile, contents.get(upFile)!);
-    const down = entry.down ? readScript(entry.down, contents.get(entry.down)!) : undefined;
+  for (const entry of found) {
+    const up = script(entry.up);
+    const down = entry.down ? script(entry.down) : undefined;
     if (Array.isArray(up)) problems.push(...up);
     if (Array.isArray(down)) problems.push(...down);
     if (Array.isArray(up) || Array.isArray(down)) continue;
-    migrations.push({ ...up, version, order: entry.order, name: entry.name, ...(down ? { down } : {}) });
+    migrations.push({
+      ...up, version: entry.version, name: entry.name, format: formatId,
+      ...(entry.repeatable ? { repeatable: true } : {}), ...(down ? { down } : {}),
+    });
   }
   throwAll(problems);
-  return migrations.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+  const order = versionOrder(formatId);
+  return migrations.sort((a, b) => order.compare(a.version, b.version));
 }

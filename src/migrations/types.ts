@@ -3,6 +3,7 @@
  * small port through which the core reads files (a directory, a bundle, or
  * anything else that can list names and return bytes).
  */
+import type { FormatId } from './formats/types.js';
 
 /** Deploy phase (DESIGN §1 "Phases"): `pre` = expand, `post` = contract. */
 export type Phase = 'pre' | 'post';
@@ -11,7 +12,11 @@ export type Phase = 'pre' | 'post';
 export interface MigrationSource {
   /** For messages: the directory path, or `bundle`. */
   readonly location: string;
-  /** File names (not paths), in any order. */
+  /**
+   * Paths relative to the source, `/`-separated, in any order: the files at
+   * the top, and the files one directory down (diesel and Prisma keep a
+   * directory per migration).
+   */
   list(): Promise<string[]>;
   /** The file's raw bytes. */
   read(name: string): Promise<Uint8Array | string>;
@@ -40,11 +45,13 @@ export interface MigrationScript extends Directives {
 
 /** A migration: its up script and, for reversible pairs, its down script. */
 export interface Migration extends MigrationScript {
-  /** Canonical version: digits without leading zeros. */
+  /** Canonical version: for cutover's names, digits without leading zeros; other layouts keep their tool's form. */
   version: string;
-  /** The version as a number, for ordering. */
-  order: bigint;
   /** The description part of the file name. */
   name: string;
+  /** The layout it was read from; its versions are ordered by that tool's rule (`versionOrder(format)`). */
+  format: FormatId;
+  /** A Flyway repeatable: applied after the versioned migrations, again whenever its checksum changes. */
+  repeatable?: boolean;
   down?: MigrationScript;
 }

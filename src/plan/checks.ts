@@ -2,6 +2,7 @@
  * History checks: one named pure function per problem, each with its own
  * code (docs/errors.md). They compare the migration set with the ledger.
  */
+import type { VersionOrder } from '../migrations/formats/order.js';
 import type { Migration } from '../migrations/types.js';
 import type { LedgerRow, Problem } from './types.js';
 
@@ -10,7 +11,8 @@ export function checkEdited(migrations: readonly Migration[], ledger: readonly L
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
   return ledger.flatMap((row): Problem[] => {
     const migration = byVersion.get(row.version);
-    if (row.state !== 'applied' || !migration || migration.checksum === row.checksum) return [];
+    // A repeatable with a new checksum is not edited: it is pending, to run again.
+    if (row.state !== 'applied' || !migration || migration.repeatable || migration.checksum === row.checksum) return [];
     return [{
       code: 'CHECKSUM_MISMATCH', severity: 'error', version: row.version, file: migration.file,
       message: `${migration.file} was edited after it was applied (checksum ${row.checksum.slice(0, 12)}… in the ledger, ${migration.checksum.slice(0, 12)}… on disk)`,
@@ -47,15 +49,19 @@ export function checkFailed(migrations: readonly Migration[], ledger: readonly L
   });
 }
 
-/** Pending migrations older than an applied migration of the same phase. */
-export function checkOutOfOrder(pending: readonly Migration[], ledger: readonly LedgerRow[], allow = false): Problem[] {
+/** Pending migrations older than an applied migration of the same phase (repeatables have no place in that order). */
+export function checkOutOfOrder(pending: readonly Migration[], ledger: readonly LedgerRow[], order: VersionOrder, allow = false): Problem[] {
   if (allow) return [];
-  const highest = { pre: -1n, post: -1n };
+  const highest: Record<'pre' | 'post', string | undefined> = { pre: undefined, post: undefined };
   for (const row of ledger) {
-    const order = BigInt(row.version.replace(/\D/g, '') || '0');
-    if (order > highest[row.phase]) highest[row.phase] = order;
+    if (order.repeatable?.(row.version)) continue;
+    const top = highest[row.phase];
+    if (top === undefined || order.compare(row.version, top) > 0) highest[row.phase] = row.version;
   }
-  return pending.filter((m) => m.order < highest[m.phase]).map((m) => ({
+  return pending.filter((m) => {
+    const top = highest[m.phase];
+    return !m.repeatable && top !== undefined && order.compare(m.version, top) < 0;
+  }).map((m) => ({
     code: 'OUT_OF_ORDER', severity: 'error', version: m.version, file: m.file,
     message: `${m.file} is pending but a later ${m.phase} migration (${highest[m.phase]}) is already applied`,
     hint: 'Usually a branch merged with an older timestamp: renumber the file (cutover new gives a fresh version), or run with --allow-out-of-order if its order does not matter.',
@@ -63,10 +69,10 @@ export function checkOutOfOrder(pending: readonly Migration[], ledger: readonly 
 }
 
 /** `--phase post` with a pre migration of a lower version still pending. */
-export function checkPhaseOrder(pendingPost: readonly Migration[], pendingPre: readonly Migration[]): Problem[] {
+export function checkPhaseOrder(pendingPost: readonly Migration[], pendingPre: readonly Migration[], order: VersionOrder): Problem[] {
   const firstPre = pendingPre[0];
   if (!firstPre) return [];
-  return pendingPost.filter((post) => firstPre.order < post.order).map((post) => ({
+  return pendingPost.filter((post) => order.compare(firstPre.version, post.version) < 0).map((post) => ({
     code: 'PHASE_ORDER', severity: 'error', version: post.version, file: post.file,
     message: `${post.file} (post) cannot run while ${firstPre.file} (pre, an earlier version) is pending`,
     hint: 'Run the pre phase first: cutover migrate --phase pre, deploy, then --phase post.',

@@ -3,6 +3,7 @@
  * `migrate`, `plan` (dry run), `status`, and later the fleet runner and the
  * dashboard all use it; the executor only carries a plan out.
  */
+import { versionOrder } from '../migrations/formats/index.js';
 import type { Migration } from '../migrations/types.js';
 import { checkEdited, checkFailed, checkMissing, checkOutOfOrder, checkPhaseOrder } from './checks.js';
 import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from './types.js';
@@ -20,7 +21,7 @@ export function statusEntries(migrations: readonly Migration[], ledger: readonly
   const rows = new Map(ledger.map((row) => [row.version, row]));
   const entries: StatusEntry[] = migrations.map((m) => {
     const row = rows.get(m.version);
-    const state = !row ? 'pending' : row.state === 'failed' ? 'failed' : row.checksum !== m.checksum ? 'edited' : 'applied';
+    const state = !row ? 'pending' : row.state === 'failed' ? 'failed' : row.checksum !== m.checksum ? (m.repeatable ? 'pending' : 'edited') : 'applied';
     return { version: m.version, name: m.name, phase: m.phase, state, file: m.file, ...(row ? { appliedAt: row.appliedAt, durationMs: row.durationMs } : {}) };
   });
   const known = new Set(migrations.map((m) => m.version));
@@ -41,9 +42,13 @@ export function statusEntries(migrations: readonly Migration[], ledger: readonly
  */
 export function plan(migrations: readonly Migration[], ledger: readonly LedgerRow[], options: PlanOptions = {}): Plan {
   const phase = options.phase ?? 'all';
-  const recorded = new Set(ledger.map((row) => row.version));
-  const pending = migrations.filter((m) => !recorded.has(m.version));
-  const toVersion = options.to?.replace(/^0+(?=\d)/, '');
+  const order = versionOrder(migrations[0]?.format);
+  const recorded = new Map(ledger.map((row) => [row.version, row]));
+  const pending = migrations.filter((m) => {
+    const row = recorded.get(m.version);
+    return !row || (m.repeatable === true && row.state === 'applied' && row.checksum !== m.checksum);
+  });
+  const toVersion = options.to === undefined ? undefined : order.canonical(options.to);
   const to = toVersion === undefined ? undefined : migrations.find((m) => m.version === toVersion);
 
   const problems: Problem[] = [
@@ -51,13 +56,13 @@ export function plan(migrations: readonly Migration[], ledger: readonly LedgerRo
     ...checkFailed(migrations, ledger),
     ...checkEdited(migrations, ledger),
     ...checkMissing(migrations, ledger, options.strict),
-    ...checkOutOfOrder(pending, ledger, options.allowOutOfOrder),
+    ...checkOutOfOrder(pending, ledger, order, options.allowOutOfOrder),
   ];
 
-  const withinTo = pending.filter((m) => !to || m.order <= to.order);
+  const withinTo = pending.filter((m) => !to || order.compare(m.version, to.version) <= 0);
   const wanted = withinTo.filter((m) => phase === 'all' || m.phase === phase);
   if (phase === 'post') {
-    problems.push(...checkPhaseOrder(wanted, pending.filter((m) => m.phase === 'pre')));
+    problems.push(...checkPhaseOrder(wanted, pending.filter((m) => m.phase === 'pre'), order));
   }
   const steps: Step[] = wanted.map((migration) => ({ direction: 'up', migration }));
   return {
@@ -78,14 +83,15 @@ export function plan(migrations: readonly Migration[], ledger: readonly LedgerRo
  * const result = planRollback(migrations, ledgerRows, '20260101000000');
  */
 export function planRollback(migrations: readonly Migration[], ledger: readonly LedgerRow[], to: string): Plan {
-  const target = to.replace(/^0+(?=\d)/, '');
+  const order = versionOrder(migrations[0]?.format);
+  const target = order.canonical(to);
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
   const problems: Problem[] = [...checkFailed(migrations, ledger), ...checkEdited(migrations, ledger)];
-  const toOrder = BigInt(target.replace(/\D/g, '') || '0');
   if (target !== '0' && !byVersion.has(target) && !ledger.some((row) => row.version === target)) problems.push(unknownVersion(to));
+  // `--to 0` undoes everything; repeatables have no down script and no place in the order.
   const undo = ledger
-    .filter((row) => row.state === 'applied' && BigInt(row.version) > toOrder)
-    .sort((a, b) => (BigInt(a.version) < BigInt(b.version) ? 1 : -1));
+    .filter((row) => row.state === 'applied' && !order.repeatable?.(row.version) && (target === '0' || order.compare(row.version, target) > 0))
+    .sort((a, b) => order.compare(b.version, a.version));
   const steps: Step[] = [];
   for (const row of undo) {
     const migration = byVersion.get(row.version);

@@ -49,7 +49,7 @@ describe('checkPostGuard', () => {
 });
 
 function migration(version: string, phase: 'pre' | 'post'): Migration {
-  return { version, order: BigInt(version), name: `m${version}`, file: `${version}_m.sql`, phase, transaction: true, sql: 'SELECT 1', checksum: 'x', lintIgnore: [] };
+  return { version, format: 'cutover', name: `m${version}`, file: `${version}_m.sql`, phase, transaction: true, sql: 'SELECT 1', checksum: 'x', lintIgnore: [] };
 }
 function row(version: string, state: 'applied' | 'failed' = 'applied'): LedgerRow {
   return { version, name: 'm', phase: 'pre', checksum: 'x', state, appliedAt: null, durationMs: null, appliedBy: null, failedStatement: null, error: null };

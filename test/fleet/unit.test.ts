@@ -14,7 +14,7 @@ import type { LedgerRow } from '../../src/plan/types.js';
 function migration(version: string, sql: string, phase: 'pre' | 'post' = 'pre'): Migration {
   const script = readScript(`${version}_m.sql`, sql);
   if (Array.isArray(script)) throw script[0];
-  return { ...script, phase, version, order: BigInt(version), name: 'm' };
+  return { ...script, phase, version, format: 'cutover', name: 'm' };
 }
 const row = (m: Migration, state: 'applied' | 'failed' = 'applied'): LedgerRow => ({
   version: m.version, name: m.name, phase: m.phase, checksum: m.checksum, state, appliedAt: null, durationMs: 1, appliedBy: 'x', failedStatement: null, error: null,

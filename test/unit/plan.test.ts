@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { plan, planRollback } from '../../src/plan/plan.js';
 import { checkEdited, checkFailed, checkMissing, checkOutOfOrder, checkPhaseOrder } from '../../src/plan/checks.js';
 import { migrations, row } from './fixtures.js';
+import { numericOrder } from '../../src/migrations/formats/order.js';
 
 const POST = '-- cutover:phase post\n';
 
@@ -88,13 +89,13 @@ describe('history checks', () => {
   it('checkOutOfOrder compares within a phase only, and can be allowed', async () => {
     const ms = await migrations({ '1_a.sql': 'SELECT 1;', '2_b.sql': `${POST}SELECT 2;`, '3_c.sql': 'SELECT 3;' });
     const ledger = [row(ms[2]!)];
-    expect(checkOutOfOrder([ms[0]!, ms[1]!], ledger).map((p) => p.version)).toEqual(['1']);
-    expect(checkOutOfOrder([ms[0]!], ledger, true)).toEqual([]);
+    expect(checkOutOfOrder([ms[0]!, ms[1]!], ledger, numericOrder).map((p) => p.version)).toEqual(['1']);
+    expect(checkOutOfOrder([ms[0]!], ledger, numericOrder, true)).toEqual([]);
   });
 
   it('checkPhaseOrder flags post migrations newer than the first pending pre', async () => {
     const ms = await migrations({ '1_a.sql': `${POST}SELECT 1;`, '2_b.sql': 'SELECT 2;', '3_c.sql': `${POST}SELECT 3;` });
-    expect(checkPhaseOrder([ms[0]!, ms[2]!], [ms[1]!]).map((p) => p.version)).toEqual(['3']);
+    expect(checkPhaseOrder([ms[0]!, ms[2]!], [ms[1]!], numericOrder).map((p) => p.version)).toEqual(['3']);
   });
 });
 

@@ -14,7 +14,7 @@ export function register(program: Command, runner: Runner): void {
     .description('write a .ts or .js module holding every migration, for `migrate({ migrations })` in a build without the folder')
     .requiredOption('--out <file>', 'the module to write, e.g. src/migrations.generated.ts')
     .action(runner.action<{ out: string }>(async (context, flags) => {
-      const migrations = await readMigrations({ dir: context.dir });
+      const migrations = await readMigrations(context.source);
       const files: BundledFile[] = migrations.flatMap((m) => [{ file: m.file, sql: m.sql }, ...(m.down ? [{ file: m.down.file, sql: m.down.sql }] : [])]);
       const out = isAbsolute(flags.out) ? flags.out : join(context.io.cwd, flags.out);
       await mkdir(dirname(out), { recursive: true });

@@ -168,7 +168,7 @@ export async function runFleetMigrate(context: Context, flags: FleetFlags & { ph
 export async function runFleetStatus(context: Context, flags: FleetFlags & { check?: boolean }): Promise<ExitCode> {
   const concurrency = wholeNumber('concurrency', flags.concurrency, 1);
   const report = await withTargets(context, flags, (targets) => fleetStatus({
-    targets, dir: context.dir, strict: context.settings.strict,
+    targets, ...context.source, strict: context.settings.strict,
     ...(concurrency ? { concurrency } : {}), ...(flags.shard ? { shard: flags.shard } : {}),
   }));
   const upToDate = report.counts.upToDate === report.total;

@@ -4,14 +4,13 @@
  * the live catalog. Exit 3 when an error-level finding remains. Never starts
  * the embedded database: without a URL it lints offline.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { EXIT } from '../../errors.js';
 import type { Context } from '../context.js';
-import type { Runner } from '../program.js';
+import { collect, type Runner } from '../program.js';
 
 interface LintFlags {
-  format?: 'pretty' | 'json' | 'github' | 'sarif';
   pgVersion?: string;
   lintRules?: string;
   lintSmallTable?: string;
@@ -33,7 +32,7 @@ export function register(program: Command, runner: Runner): void {
     .command('lint')
     .description('check migrations for locks, rewrites and unsafe steps; exit 3 on errors (--url: use the live catalog)')
     .argument('[paths...]', 'migration files or directories (default: the migrations directory)')
-    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json', 'github', 'sarif']).default('pretty'))
+    .option('--format <format>', 'output format: pretty (default), json, github, sarif; give --format twice to also name the layout', collect)
     .option('--pg-version <major>', "target PostgreSQL major (default: the connected server's, else the newest)")
     .option('--lint-rules <list>', 'rule severities: prefer-text=off,lock-accumulation=error')
     .option('--lint-small-table <rows>', 'with --url: no lock warnings for tables with fewer estimated rows (default 10000)')
@@ -42,10 +41,10 @@ export function register(program: Command, runner: Runner): void {
       const { renderLint } = await import('../../lint/render/index.js');
       const paths = args.map((p) => (p.startsWith('/') ? p : `${context.io.cwd}/${p}`));
       const report = await lintMigrations({
-        dir: context.dir, paths, schema: context.settings.schema, ...lintSettings(context),
+        ...context.source, paths, schema: context.settings.schema, ...lintSettings(context),
         ...(context.settings.url ? { url: context.settings.url } : {}),
       });
-      const format = context.flags.json ? 'json' : flags.format ?? 'pretty';
+      const format = context.flags.json ? 'json' : context.output ?? 'pretty';
       const base = paths.length ? '' : `${relative(context.io.cwd, context.dir) || '.'}/`;
       const text = renderLint(report, format, { base, verbose: context.flags.verbose ?? false });
       if (format === 'pretty') context.result(report, text);

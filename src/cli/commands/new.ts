@@ -33,7 +33,7 @@ export function header(flags: { post?: boolean; transaction: boolean }): string 
 async function nextVersion(dir: string, now: Date): Promise<string> {
   const stamp = BigInt(timestampVersion(now));
   const names = await readdir(dir).catch(() => [] as string[]);
-  const highest = names.map(parseFileName).reduce((max, parsed) => (typeof parsed === 'object' && 'order' in parsed && parsed.order > max ? parsed.order : max), -1n);
+  const highest = names.map(parseFileName).reduce((max, parsed) => (typeof parsed === 'object' && 'version' in parsed && BigInt(parsed.version) > max ? BigInt(parsed.version) : max), -1n);
   return String(highest >= stamp ? highest + 1n : stamp);
 }
 

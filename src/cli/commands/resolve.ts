@@ -47,7 +47,7 @@ export function register(program: Command, runner: Runner): void {
       }
       const action: ResolveAction = actions[0] === 'rolledBack' ? 'rolled-back' : actions[0]!;
       const report = await withDatabase(context, (url) => resolve({
-        url, schema: context.settings.schema, dir: context.dir, version: args[0]!, action,
+        url, schema: context.settings.schema, ...context.source, version: args[0]!, action,
         ...(flags.reason ? { reason: flags.reason } : {}),
         ...(context.settings.lockWaitMs === undefined ? {} : { lockWaitMs: context.settings.lockWaitMs }),
       }));

@@ -33,7 +33,7 @@ export function register(program: Command, runner: Runner): void {
         throw new CutoverError('CONFIG', '`cutover serve` needs a database: --url or DATABASE_URL', { hint: 'It reports on a schema that exists elsewhere.', details: { setting: 'url' } });
       }
       const handler = healthHandler({
-        url: context.settings.url, schema: context.settings.schema, dir: context.dir, appVersion: flags.appVersion ?? null,
+        url: context.settings.url, schema: context.settings.schema, ...context.source, appVersion: flags.appVersion ?? null,
         ...(flags.atLeast ? { atLeast: flags.atLeast } : {}),
       });
       try {

@@ -17,7 +17,7 @@ export function register(program: Command, runner: Runner): void {
     .action(runner.action<{ check?: boolean } & FleetFlags>(async (context, flags) => {
       if (isFleet(context, flags)) return runFleetStatus(context, flags);
       const { settings } = context;
-      const report = await withDatabase(context, (url) => status({ url, schema: settings.schema, dir: context.dir, strict: settings.strict }));
+      const report = await withDatabase(context, (url) => status({ url, schema: settings.schema, ...context.source, strict: settings.strict }));
       const counts = (state: string) => report.entries.filter((e) => e.state === state).length;
       const invalid = report.invalidIndexes ?? [];
       if (invalid.length > 0) context.say(describeInvalidIndexes(invalid));

@@ -51,7 +51,7 @@ function shell(context: Context, command: string): Promise<{ exitCode: number; o
 }
 
 function ports(context: Context, url: string, flags: UpgradeFlags): UpgradePorts {
-  const target = { url, schema: context.settings.schema, dir: context.dir };
+  const target = { url, schema: context.settings.schema, ...context.source };
   const statusNow = async () => {
     const report = await status({ ...target, strict: context.settings.strict });
     const versions = (state: string, phase?: string) => report.entries.filter((e) => e.state === state && (!phase || e.phase === phase)).map((e) => e.version);
@@ -142,7 +142,7 @@ export function register(program: Command, runner: Runner): void {
       if (!url && !flags.dryRun) {
         throw new CutoverError('CONFIG', '`cutover upgrade` needs the database to upgrade: --url or DATABASE_URL', { hint: 'The embedded dev database is not a deploy target.', details: { setting: 'url' } });
       }
-      const knownVersion = highestVersion((await readMigrations({ dir: context.dir })).map((m) => m.version));
+      const knownVersion = highestVersion((await readMigrations(context.source)).map((m) => m.version));
       const report = await runUpgrade({
         healthUrls: flags.healthUrl, timeoutMs, dryRun: flags.dryRun ?? false, backup: flags.backup === true || flags.backupCommand !== undefined,
         ...(postWaitMs === undefined ? {} : { postWaitMs }),

@@ -38,7 +38,7 @@ export function register(program: Command, runner: Runner): void {
       const pollMs = durationFlag('--poll', flags.poll) ?? 1000;
       let lastSaid = -Infinity;
       const report = await waitForSchema({
-        url, schema: context.settings.schema, dir: context.dir, timeoutMs, pollMs,
+        url, schema: context.settings.schema, ...context.source, timeoutMs, pollMs,
         ...(flags.atLeast ? { atLeast: flags.atLeast } : {}),
         ...(flags.files === false ? { useMigrations: false } : {}),
         onProgress: ({ waitedMs, state, error }) => {

@@ -1,0 +1,49 @@
+/**
+ * `--format auto`: tell the layout from the paths (and, for dbmate, from its
+ * `-- migrate:up` marker), and say why. A directory that fits cutover's own
+ * names is read as cutover's.
+ */
+import { parseFileName } from '../file-name.js';
+import type { FormatId, ReadText } from './types.js';
+
+/** What `auto` chose, and why (shown to the user). */
+export interface Detection {
+  format: FormatId;
+  reason: string;
+}
+
+const topLevelSql = (paths: readonly string[]) => paths.filter((path) => !path.includes('/') && path.toLowerCase().endsWith('.sql'));
+
+/**
+ * Detect the layout of a source's paths.
+ *
+ * @example
+ * await detectFormat(['20240101000000_init/up.sql', '20240101000000_init/down.sql'], read); // { format: 'diesel', … }
+ */
+export async function detectFormat(paths: readonly string[], read: ReadText): Promise<Detection> {
+  if (paths.includes('migration_lock.toml') || paths.some((path) => /^[^/]+\/migration\.sql$/.test(path))) {
+    return { format: 'prisma', reason: 'directories holding migration.sql (Prisma)' };
+  }
+  if (paths.some((path) => /^[^/]+\/up\.sql$/.test(path))) {
+    return { format: 'diesel', reason: 'directories holding up.sql (diesel)' };
+  }
+  const files = topLevelSql(paths);
+  if (files.some((file) => /^(V\d[\d._]*__|R__).*\.sql$/.test(file))) {
+    return { format: 'flyway', reason: 'V<version>__<description>.sql names (Flyway)' };
+  }
+  for (const file of files) {
+    if (!/^\d/.test(file)) continue;
+    const text = await read(file);
+    if (typeof text === 'string' && /^--\s*migrate:up\b/m.test(text)) return { format: 'dbmate', reason: `${file} has a "-- migrate:up" section (dbmate)` };
+  }
+  if (files.every((file) => typeof parseFileName(file) === 'object' && !('problem' in (parseFileName(file) as object)))) {
+    return { format: 'cutover', reason: 'cutover names' };
+  }
+  if (files.every((file) => /^\d+_.*\.(up|down)\.sql$/.test(file))) {
+    return { format: 'golang-migrate', reason: '<version>_<name>.up.sql / .down.sql names that are not cutover\'s (golang-migrate)' };
+  }
+  if (files.every((file) => /^\d+_.*\.sql$/.test(file))) {
+    return { format: 'sqlx', reason: '<version>_<description>.sql names that are not cutover\'s (sqlx)' };
+  }
+  return { format: 'cutover', reason: 'no other layout fits' };
+}

@@ -1,0 +1,32 @@
+/**
+ * The registry of layouts (issue 7). One file per layout; `auto` detection
+ * in detect.ts.
+ */
+import { cutoverFormat } from './cutover.js';
+import type { FormatId, MigrationFormat } from './types.js';
+import { dieselOrder, flywayOrder, numericOrder, textOrder, type VersionOrder } from './order.js';
+
+/** Every layout by id. */
+export const MIGRATION_FORMATS: Partial<Record<FormatId, MigrationFormat>> = {
+  cutover: cutoverFormat,
+};
+
+/** Each layout's version order, without loading the layout's reader. */
+const ORDERS: Record<FormatId, VersionOrder> = {
+  cutover: numericOrder, sqlx: numericOrder, 'golang-migrate': numericOrder,
+  diesel: dieselOrder, dbmate: textOrder, prisma: textOrder, flyway: flywayOrder,
+};
+
+/**
+ * The version order of a layout.
+ *
+ * @example
+ * versionOrder('flyway').compare('1.2', '1.10'); // < 0
+ */
+export function versionOrder(format: FormatId = 'cutover'): VersionOrder {
+  return ORDERS[format];
+}
+
+export { FORMATS, type FormatId, type FormatOption, type MigrationFormat, type FoundMigration, type FoundScript, type ReadText } from './types.js';
+export { detectFormat, type Detection } from './detect.js';
+export { numericOrder, textOrder, dieselOrder, flywayOrder, REPEATABLE_PREFIX, type VersionOrder } from './order.js';

@@ -1,0 +1,91 @@
+/**
+ * Version order: how each layout compares two versions (DESIGN §1 "Ledger":
+ * other layouts keep their own versions, ordered by their tool's rule).
+ * Ledger rows carry only the version text, so the order is a function of
+ * the text alone.
+ */
+
+/** How one layout reads and compares versions. */
+export interface VersionOrder {
+  /** Negative, zero or positive, like `Array.prototype.sort`'s comparator. */
+  compare(a: string, b: string): number;
+  /** The canonical form of a version a user typed (`--to 0042` → `42`). */
+  canonical(version: string): string;
+  /** A repeatable migration's ledger version (Flyway's `R__…`): never out of order, never rolled back. */
+  repeatable?(version: string): boolean;
+}
+
+function bigintOrUndefined(text: string): bigint | undefined {
+  return /^\d+$/.test(text) ? BigInt(text) : undefined;
+}
+
+/** Code-point order: deterministic whatever the locale. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Whole numbers compared as numbers (cutover, sqlx, golang-migrate). Text that
+ * is not a number (a row written by hand) sorts after every number, by code point.
+ *
+ * @example
+ * numericOrder.compare('9', '10'); // < 0
+ */
+export const numericOrder: VersionOrder = {
+  compare(a, b) {
+    const x = bigintOrUndefined(a);
+    const y = bigintOrUndefined(b);
+    if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0;
+    if (x !== undefined) return -1;
+    if (y !== undefined) return 1;
+    return byCodePoint(a, b);
+  },
+  canonical: (version) => version.replace(/^0+(?=\d)/, ''),
+};
+
+/**
+ * Plain text order (diesel's `MigrationVersion` is an `Ord` string; Prisma
+ * sorts its migration directories by name; dbmate sorts file names).
+ *
+ * @example
+ * textOrder.compare('10', '9'); // < 0, as diesel orders them
+ */
+export const textOrder: VersionOrder = { compare: byCodePoint, canonical: (version) => version };
+
+/** Diesel: text order of the version with its dashes removed. */
+export const dieselOrder: VersionOrder = { compare: byCodePoint, canonical: (version) => version.replace(/-/g, '') };
+
+/** Prefix of a Flyway repeatable's ledger version: they sort after every versioned migration. */
+export const REPEATABLE_PREFIX = 'R__';
+
+function flywayParts(version: string): bigint[] {
+  const parts = version.split('.').map((part) => bigintOrUndefined(part) ?? 0n);
+  while (parts.length > 1 && parts[parts.length - 1] === 0n) parts.pop(); // 1.0 == 1, as Flyway compares
+  return parts;
+}
+
+/**
+ * Flyway: parts separated by dots (or underscores in file names), each
+ * compared as a number, so 1.2 < 1.10; repeatables (`R__…`) come last,
+ * ordered by description.
+ *
+ * @example
+ * flywayOrder.compare('1.2', '1.10'); // < 0
+ */
+export const flywayOrder: VersionOrder = {
+  compare(a, b) {
+    const repeatA = a.startsWith(REPEATABLE_PREFIX);
+    const repeatB = b.startsWith(REPEATABLE_PREFIX);
+    if (repeatA || repeatB) return repeatA && repeatB ? byCodePoint(a, b) : repeatA ? 1 : -1;
+    const x = flywayParts(a);
+    const y = flywayParts(b);
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+      const p = x[i] ?? 0n;
+      const q = y[i] ?? 0n;
+      if (p !== q) return p < q ? -1 : 1;
+    }
+    return 0;
+  },
+  canonical: (version) => version.replace(/_/g, '.'),
+  repeatable: (version) => version.startsWith(REPEATABLE_PREFIX),
+};
