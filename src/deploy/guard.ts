@@ -6,7 +6,8 @@
  * only once every live instance knows a version ≥ M.
  */
 import { formatDuration } from '../duration.js';
-import { compareVersions } from './versions.js';
+import { anyOrder, compareVersions } from './versions.js';
+import type { VersionOrder } from '../migrations/formats/order.js';
 
 /** One registered app instance (a row of `cutover_instances`). */
 export interface InstanceRecord {
@@ -68,11 +69,11 @@ export function describeInstance(instance: InstanceRecord, now: Date): string {
  * const verdict = checkPostGuard(instances, [{ version: '20260201000000' }], dbNow);
  * if (!verdict.allowed) for (const p of verdict.problems) console.log(p.message);
  */
-export function checkPostGuard(instances: readonly InstanceRecord[], pendingPost: readonly { version: string }[], now: Date): GuardVerdict {
+export function checkPostGuard(instances: readonly InstanceRecord[], pendingPost: readonly { version: string }[], now: Date, order: VersionOrder = anyOrder): GuardVerdict {
   const live = instances.filter((i) => isLive(i, now));
   const problems: GuardProblem[] = [];
   for (const instance of live) {
-    const blocks = pendingPost.map((m) => m.version).filter((v) => compareVersions(instance.knownVersion, v) < 0);
+    const blocks = pendingPost.map((m) => m.version).filter((v) => compareVersions(instance.knownVersion, v, order) < 0);
     if (blocks.length === 0) continue;
     problems.push({
       code: 'INSTANCE_BEHIND', instance, blocks,

@@ -16,6 +16,7 @@ import type { Step } from '../plan/types.js';
 import { runMigrations, type MigrateReport, type RunOptions } from '../run/migrate.js';
 import { checkPostGuard, type GuardProblem, type GuardVerdict } from './guard.js';
 import { readRegistry } from './registry.js';
+import { orderOf } from './versions.js';
 
 /** Guard settings of a run. */
 export interface GuardOptions {
@@ -58,7 +59,7 @@ export function postDeployGuard(
     const post = steps.filter((s) => s.direction === 'up' && s.migration.phase === 'post').map((s) => s.migration);
     if (post.length === 0) return;
     const { instances, now } = await readRegistry(connection, options.schema);
-    const verdict = checkPostGuard(instances, post, now);
+    const verdict = checkPostGuard(instances, post, now, orderOf(post));
     if (verdict.allowed) return;
     if (!options.force) onRefused(verdict);
     // Recorded before anything runs: an override is on the record even if the migration then fails.

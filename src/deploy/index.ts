@@ -6,6 +6,6 @@ export { guardedRun, guardError, postDeployGuard, type GuardOptions } from './gu
 export { runAutoContract, type AutoContractReport, type ContractOutcome } from './auto-contract.js';
 export { schemaState, type SchemaState } from './schema-state.js';
 export { waitForSchemaOn, type WaitForSchemaOptions, type WaitForSchemaReport } from './wait-for-schema.js';
-export { compareVersions, highestVersion, versionOrder } from './versions.js';
+export { compareVersions, highestVersion, orderOf, anyOrder } from './versions.js';
 export { runUpgrade, upgradeError, UPGRADE_STEPS, type UpgradeOptions, type UpgradePorts, type UpgradeReport, type UpgradeStep } from './upgrade.js';
 export { registerInstance, listInstances, forgetInstance, waitForSchema, type RegisterInstanceOptions, type InstancesReport } from './library.js';

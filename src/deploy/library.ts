@@ -11,7 +11,7 @@ import type { OnEvent } from '../run/events.js';
 import { isLive, type InstanceRecord } from './guard.js';
 import { INSTANCE_DEFAULTS, instanceApplicationName, startInstance, type Instance } from './instance.js';
 import { readRegistry, removeInstance } from './registry.js';
-import { highestVersion } from './versions.js';
+import { highestVersion, orderOf } from './versions.js';
 import { runAutoContract } from './auto-contract.js';
 import { waitForSchemaOn, type WaitForSchemaOptions, type WaitForSchemaReport } from './wait-for-schema.js';
 
@@ -54,7 +54,7 @@ export async function registerInstance(options: RegisterInstanceOptions): Promis
   let knownVersion = options.knownVersion;
   if (knownVersion === undefined) {
     const migrations = await readMigrations(options);
-    knownVersion = highestVersion(migrations.map((m) => m.version)) ?? '0';
+    knownVersion = highestVersion(migrations.filter((m) => !m.repeatable).map((m) => m.version), orderOf(migrations)) ?? '0';
   }
   const connector = connectorFor({ ...options, applicationName }, 'instance');
   const heartbeatMs = options.heartbeatMs ?? INSTANCE_DEFAULTS.heartbeatMs;

@@ -7,7 +7,7 @@
  */
 import type { Migration } from '../migrations/types.js';
 import type { LedgerRow } from '../plan/types.js';
-import { compareVersions, highestVersion } from './versions.js';
+import { compareVersions, highestVersion, orderOf } from './versions.js';
 
 /** A schema as seen by one version of the code. */
 export interface SchemaState {
@@ -35,21 +35,22 @@ export function schemaState(migrations: readonly Migration[] | undefined, ledger
   const applied = ledger.filter((r) => r.state === 'applied');
   const appliedSet = new Set(applied.map((r) => r.version));
   const failed = ledger.filter((r) => r.state === 'failed').map((r) => r.version);
-  const version = highestVersion(applied.map((r) => r.version)) ?? null;
-  const sorted = [...(migrations ?? [])].sort((a, b) => compareVersions(a.version, b.version));
+  const order = orderOf(migrations);
+  const version = highestVersion(applied.filter((r) => !order.repeatable?.(r.version)).map((r) => r.version), order) ?? null;
+  const sorted = [...(migrations ?? [])].sort((a, b) => order.compare(a.version, b.version));
   const pending = sorted.filter((m) => !appliedSet.has(m.version));
   const known = new Set(sorted.map((m) => m.version));
   let missing: string[];
   if (migrations) {
-    missing = pending.filter((m) => m.phase === 'pre' && (atLeast === undefined || compareVersions(m.version, atLeast) <= 0)).map((m) => m.version);
+    missing = pending.filter((m) => m.phase === 'pre' && (atLeast === undefined || compareVersions(m.version, order.canonical(atLeast), order) <= 0)).map((m) => m.version);
   } else {
-    missing = atLeast !== undefined && (version === null || compareVersions(version, atLeast) < 0) ? [atLeast] : [];
+    missing = atLeast !== undefined && (version === null || compareVersions(version, atLeast, order) < 0) ? [atLeast] : [];
   }
   return {
     version,
     pendingPre: pending.filter((m) => m.phase === 'pre').map((m) => m.version),
     pendingPost: pending.filter((m) => m.phase === 'post').map((m) => m.version),
-    ahead: migrations ? applied.map((r) => r.version).filter((v) => !known.has(v)).sort(compareVersions) : [],
+    ahead: migrations ? applied.map((r) => r.version).filter((v) => !known.has(v)).sort(order.compare) : [],
     failed,
     missing,
     ready: missing.length === 0 && failed.length === 0,

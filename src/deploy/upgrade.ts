@@ -11,6 +11,7 @@
 import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import { compareVersions } from './versions.js';
+import type { VersionOrder } from '../migrations/formats/order.js';
 
 /** The flow's steps, in order. */
 export const UPGRADE_STEPS = ['preflight', 'backup', 'pre', 'deploy', 'wait', 'post', 'verify'] as const;
@@ -66,6 +67,8 @@ export interface UpgradeOptions {
   appVersion?: string;
   /** The highest migration version the new code knows (the directory's); instances must know it. */
   knownVersion?: string;
+  /** How versions compare (the directory's layout; default: as numbers). */
+  versionOrder?: VersionOrder;
   deploy?: string;
   rollback?: string;
   /** Ask for a backup (needs the `backup` port). */
@@ -236,7 +239,7 @@ async function waitForVersion(options: UpgradeOptions, ports: UpgradePorts) {
     const instances = await ports.instances();
     for (const i of instances) {
       if (options.appVersion && i.appVersion !== options.appVersion) lagging.push(`instance ${i.id} (${i.host}) runs ${i.appVersion}`);
-      else if (options.knownVersion && compareVersions(i.knownVersion, options.knownVersion) < 0) lagging.push(`instance ${i.id} (${i.host}) knows only ${i.knownVersion}`);
+      else if (options.knownVersion && compareVersions(i.knownVersion, options.knownVersion, options.versionOrder) < 0) lagging.push(`instance ${i.id} (${i.host}) knows only ${i.knownVersion}`);
     }
     if (lagging.length === 0) {
       return { summary: `${options.healthUrls.length} health URL(s) and ${instances.length} instance(s) on the new version after ${formatDuration(ports.now() - started)}`, facts: { instances: instances.length } };

@@ -1,29 +1,46 @@
 /**
- * Comparing migration versions as the planner orders them: cutover's own
- * versions are decimal digits compared as numbers; other layouts fall back
- * to their digits (the rule `planRollback` uses).
+ * Comparing versions across deploys: what an instance knows, what the
+ * ledger holds, what `--at-least` asks for. With the migration set at hand
+ * the comparison is its layout's (`versionOrder(format)`: Flyway's 1.10
+ * after 1.2, diesel's text order); without it (a health check given only
+ * `--at-least`), numbers compare as numbers and anything else by its digits.
  */
+import { numericOrder, type VersionOrder } from '../migrations/formats/order.js';
+import { versionOrder } from '../migrations/formats/index.js';
+import type { FormatId } from '../migrations/formats/types.js';
+
+function digits(version: string): bigint {
+  return BigInt(/^\d+$/.test(version) ? version : version.replace(/\D/g, '') || '0');
+}
+
+/** The order used when no migration set is at hand. */
+export const anyOrder: VersionOrder = {
+  compare: (a, b) => {
+    const x = digits(a);
+    const y = digits(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  },
+  canonical: numericOrder.canonical,
+};
 
 /**
- * A version's order key.
+ * The order of a migration set's layout, or {@link anyOrder} without one.
  *
  * @example
- * versionOrder('20260105090000'); // 20260105090000n
+ * orderOf(await readMigrations({ dir }));
  */
-export function versionOrder(version: string): bigint {
-  return BigInt(/^\d+$/.test(version) ? version : version.replace(/\D/g, '') || '0');
+export function orderOf(migrations: readonly { format: FormatId }[] | undefined): VersionOrder {
+  return migrations?.[0] ? versionOrder(migrations[0].format) : anyOrder;
 }
 
 /**
  * -1, 0 or 1, like a sort comparator.
  *
  * @example
- * ['10', '9'].sort(compareVersions); // ['9', '10']
+ * ['10', '9'].sort((a, b) => compareVersions(a, b)); // ['9', '10']
  */
-export function compareVersions(a: string, b: string): -1 | 0 | 1 {
-  const x = versionOrder(a);
-  const y = versionOrder(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+export function compareVersions(a: string, b: string, order: VersionOrder = anyOrder): -1 | 0 | 1 {
+  return Math.sign(order.compare(a, b)) as -1 | 0 | 1;
 }
 
 /**
@@ -32,8 +49,8 @@ export function compareVersions(a: string, b: string): -1 | 0 | 1 {
  * @example
  * highestVersion(['3', '12', '7']); // '12'
  */
-export function highestVersion(versions: Iterable<string>): string | undefined {
+export function highestVersion(versions: Iterable<string>, order: VersionOrder = anyOrder): string | undefined {
   let best: string | undefined;
-  for (const v of versions) if (best === undefined || compareVersions(v, best) > 0) best = v;
+  for (const v of versions) if (best === undefined || order.compare(v, best) > 0) best = v;
   return best;
 }

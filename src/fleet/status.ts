@@ -5,6 +5,7 @@
  * lock, nothing changed.
  */
 import { readLedger } from '../db/ledger.js';
+import { orderOf } from '../deploy/versions.js';
 import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
 import type { LedgerRow } from '../plan/types.js';
@@ -77,11 +78,11 @@ export function fleetMatrix(targets: TargetStatus[], migrations: readonly Migrat
     if (t.ahead > 0) counts.ahead++;
     if (t.ledger && t.pending.pre + t.pending.post + t.failed + t.edited + t.errors === 0) counts.upToDate++;
   }
-  // Versions in the directory's order; any others (the database ahead) after them, numerically.
+  // Versions in the directory's order; any others (the database ahead) after them, in the layout's order.
   const rank = (v: string | null) => (v === null ? -1 : order.get(v) ?? Number.MAX_SAFE_INTEGER);
-  const numeric = (v: string | null) => (v !== null && /^\d+$/.test(v) ? BigInt(v) : 0n);
+  const layout = orderOf(migrations);
   const versions = [...byVersion].map(([version, count]) => ({ version, count }))
-    .sort((a, b) => rank(a.version) - rank(b.version) || (numeric(a.version) < numeric(b.version) ? -1 : numeric(a.version) > numeric(b.version) ? 1 : 0));
+    .sort((a, b) => rank(a.version) - rank(b.version) || layout.compare(a.version ?? '', b.version ?? ''));
   return { total: targets.length, versions, counts, targets };
 }
 

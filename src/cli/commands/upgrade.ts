@@ -10,7 +10,7 @@ import { migrate, readMigrations, status } from '../../api.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import { listInstances } from '../../deploy/library.js';
 import { runUpgrade, upgradeError, type UpgradePorts } from '../../deploy/upgrade.js';
-import { highestVersion } from '../../deploy/versions.js';
+import { highestVersion, orderOf } from '../../deploy/versions.js';
 import { lintScripts } from '../../lint/index.js';
 import { backup } from '../../backup/api.js';
 import { pgConnector } from '../../db/pg.js';
@@ -142,14 +142,15 @@ export function register(program: Command, runner: Runner): void {
       if (!url && !flags.dryRun) {
         throw new CutoverError('CONFIG', '`cutover upgrade` needs the database to upgrade: --url or DATABASE_URL', { hint: 'The embedded dev database is not a deploy target.', details: { setting: 'url' } });
       }
-      const knownVersion = highestVersion((await readMigrations(context.source)).map((m) => m.version));
+      const migrations = await readMigrations(context.source);
+      const knownVersion = highestVersion(migrations.filter((m) => !m.repeatable).map((m) => m.version), orderOf(migrations));
       const report = await runUpgrade({
         healthUrls: flags.healthUrl, timeoutMs, dryRun: flags.dryRun ?? false, backup: flags.backup === true || flags.backupCommand !== undefined,
         ...(postWaitMs === undefined ? {} : { postWaitMs }),
         ...(flags.deploy ? { deploy: flags.deploy } : {}),
         ...(flags.rollback ? { rollback: flags.rollback } : {}),
         ...(flags.appVersion ? { appVersion: flags.appVersion } : {}),
-        ...(knownVersion ? { knownVersion } : {}),
+        ...(knownVersion ? { knownVersion, versionOrder: orderOf(migrations) } : {}),
         onStep: (step) => context.say(`upgrade: ${step.name} ${step.state}${step.durationMs === undefined ? '' : ` (${step.durationMs}ms)`}${step.summary ? `: ${step.summary}` : ''}`),
       }, ports(context, url ?? '', flags));
       if (!report.ok) {
