@@ -4,6 +4,7 @@ export type { BackupApiOptions, RestoreApiOptions, RehearseApiOptions, CopyApiOp
 export type { BackupReport, WrittenBackup } from './backup.js';
 export type { RestoreReport } from './restore.js';
 export type { RehearseReport, MigrationRehearsal } from './rehearse.js';
+export type { TableRows } from './rows-touched.js';
 export type { CopyReport, CopiedSchema } from './copy.js';
 export type { BackupManifest, ManifestLedgerRow } from './manifest.js';
 export type { InvalidIndex, RebuildReport } from './invalid-indexes.js';

@@ -5,24 +5,28 @@
  *    into a new scratch database on the same server or on `scratchUrl`'s,
  *    data and all, or only its structure (`schemaOnly`).
  * 2. Run the pending migrations there one at a time, exactly as `migrate`
- *    does (runMigrations, lock and all), sampling pg_locks while each runs
- *    and counting rows before and after.
+ *    does (runMigrations, lock and all), sampling pg_locks while each runs,
+ *    and reading the rows it inserted, updated and deleted per table
+ *    (rows-touched.ts) with the exact row counts before and after.
  * 3. Diff the schema (before on the source, after on the copy).
  * 4. The old-code check (old-queries.ts).
  * 5. Drop the scratch database unless `keep`.
  */
 import { asCutoverError, CutoverError } from '../errors.js';
 import type { Connection, Connector } from '../db/session.js';
+import type { Step } from '../plan/types.js';
 import { ident } from '../db/sql.js';
 import { readLedger } from '../db/ledger.js';
 import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
 import { runMigrations, type RunOptions } from '../run/migrate.js';
+import type { OnEvent } from '../run/events.js';
 import { dumpSchema, toolFailed } from './backup.js';
 import { schemaExists, serverInfo, tableCounts } from './catalog.js';
 import { checkOldQueries, statementsFromStats, type OldCodeReport } from './old-queries.js';
 import { findPgTools, toolConnection } from './pg-tools.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
+import { readTableStats, rowsTouched, tracksCounts, waitForOtherSessions, type TableRows } from './rows-touched.js';
 import { diffSchemas, readSchemaObjects, type SchemaDiff } from './schema-diff.js';
 
 /** What a rehearsal needs from outside. */
@@ -60,10 +64,12 @@ export interface MigrationRehearsal {
   phase: string;
   transaction: boolean;
   durationMs: number;
+  /** How many times it was started (more than 1: retried after a lock timeout; rows count every attempt). */
+  attempts: number;
   /** Relation locks seen held while it ran (sampled from pg_locks). */
   locks: { relation: string; mode: string }[];
-  /** Tables whose row count it changed (not in schema-only rehearsals). */
-  rows: { table: string; before: number; after: number }[];
+  /** Per table it wrote to: rows inserted, updated, deleted, and the row counts before and after (see rows-touched.ts). */
+  rows: TableRows[];
   /** Its error: code, message, file, line, column, sqlstate. */
   error?: Record<string, unknown>;
 }
@@ -72,8 +78,11 @@ export interface MigrationRehearsal {
 export interface RehearseReport {
   schema: string;
   source: string;
-  scratch: { target: string; database: string; kept: boolean };
+  /** Where the copy was made, and that server's version (`server_version`, e.g. `18.4` for an embedded scratch server). */
+  scratch: { target: string; database: string; kept: boolean; serverVersion: string };
   schemaOnly: boolean;
+  /** Why rows inserted / updated / deleted are missing or may be short (track_counts off, a session that did not end). */
+  rowsNote?: string;
   copyMs: number;
   migrations: MigrationRehearsal[];
   /** Pending migrations not run (after a failure). */
@@ -127,6 +136,80 @@ function sampleLocks(connection: Connection): { stop(): Promise<{ relation: stri
   };
 }
 
+/** What {@link runOneByOne} works with. */
+interface StepsContext {
+  deps: RehearseDeps;
+  options: RehearseOptions;
+  schema: string;
+  /** Connects the migrations to the copy. */
+  connector: Connector;
+  /** The rehearsal's own two sessions on the copy: one reads, one samples pg_locks. */
+  copy: Connection;
+  sampler: Connection;
+  migrations: Migration[];
+  steps: Step[];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Run the pending migrations one at a time (`to` each version in turn), so
+ * locks and rows can be told apart; after a failure the rest are not run.
+ * With no step, one run reports what the history check found.
+ */
+async function runOneByOne(ctx: StepsContext): Promise<{ results: MigrationRehearsal[]; notRun: string[]; rowsNote?: string }> {
+  const { copy, sampler, schema } = ctx;
+  const counting = await tracksCounts(copy);
+  const own: number[] = [];
+  for (const session of [copy, sampler]) own.push((await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+  let rowsNote = counting ? undefined : 'track_counts is off on the scratch server: rows inserted, updated and deleted are not counted, only the row counts before and after';
+  // Every other session must have ended (and so flushed its counters, rows-touched.ts) before a reading:
+  // pg_restore's before the first, the migration's before each next one.
+  const settle = async (after: string) => {
+    const left = await waitForOtherSessions(copy, own, sleep);
+    if (left.length > 0) rowsNote ??= `session${left.length === 1 ? '' : 's'} ${left.join(', ')} still connected to the scratch database after ${after}: rows written there may be missing`;
+  };
+  const read = async () => ({ counts: await tableCounts(copy, schema), ...(counting ? { stats: await readTableStats(copy, schema) } : {}) });
+  await settle('the copy');
+  let last = await read();
+  const results: MigrationRehearsal[] = [];
+  const notRun: string[] = [];
+  for (const step of ctx.steps.length ? ctx.steps : [undefined]) {
+    if (results.some((r) => r.error)) {
+      if (step) notRun.push(step.migration.file);
+      continue;
+    }
+    let attempts = 0;
+    const onEvent: OnEvent = (event) => {
+      if (event.type === 'migration-started') attempts++;
+      ctx.options.run?.onEvent?.(event);
+    };
+    const locks = sampleLocks(sampler);
+    const t0 = ctx.deps.now().getTime();
+    let error: Record<string, unknown> | undefined;
+    try {
+      await runMigrations(ctx.connector, ctx.migrations, { ...ctx.options.run, onEvent, schema, phase: 'all', ...(step ? { to: step.migration.version } : {}) });
+    } catch (caught) {
+      const e = asCutoverError(caught);
+      error = e instanceof CutoverError ? e.toJSON() : { message: String(e) };
+    }
+    const durationMs = ctx.deps.now().getTime() - t0;
+    const held = await locks.stop();
+    if (!step) {
+      if (error) results.push({ version: '', file: '(history)', phase: 'pre', transaction: true, durationMs: 0, attempts: 0, locks: [], rows: [], error });
+      break;
+    }
+    await settle(step.migration.file);
+    const next = await read();
+    results.push({
+      version: step.migration.version, file: step.migration.file, phase: step.migration.phase, transaction: step.migration.transaction,
+      durationMs, attempts, locks: held, rows: rowsTouched(last, next), ...(error ? { error } : {}),
+    });
+    last = next;
+  }
+  return { results, notRun, ...(rowsNote ? { rowsNote } : {}) };
+}
+
 /**
  * Rehearse the pending migrations on a copy. Throws REHEARSAL_FAILED
  * (exit 3, `report` attached) when a migration fails or an old query breaks.
@@ -170,40 +253,8 @@ export async function rehearse(deps: RehearseDeps, options: RehearseOptions): Pr
     opened.push(copy, sampler);
     if (options.schemaOnly && exists) await copyLedgerRows(source, copy, schema);
     const migrations = await options.migrations;
-    const steps = plan(migrations, (await readLedger(copy, schema)) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) }).steps;
-    const results: MigrationRehearsal[] = [];
-    const notRun: string[] = [];
-    // One at a time (`to` each version in turn), so locks and rows can be told apart.
-    for (const [i, step] of (steps.length ? steps : [undefined]).entries()) {
-      if (results.some((r) => r.error)) {
-        if (step) notRun.push(step.migration.file);
-        continue;
-      }
-      const rowsBefore = options.schemaOnly ? [] : await tableCounts(copy, schema);
-      const locks = sampleLocks(sampler);
-      const t0 = deps.now().getTime();
-      let error: Record<string, unknown> | undefined;
-      try {
-        await runMigrations(scratchConnector, migrations, { ...options.run, schema, phase: 'all', ...(step ? { to: step.migration.version } : {}) });
-      } catch (caught) {
-        const e = asCutoverError(caught);
-        error = e instanceof CutoverError ? e.toJSON() : { message: String(e) };
-      }
-      const held = await locks.stop();
-      if (!step) {
-        if (error) results.push({ version: '', file: '(history)', phase: 'pre', transaction: true, durationMs: 0, locks: [], rows: [], error });
-        break;
-      }
-      const rowsAfter = options.schemaOnly ? [] : await tableCounts(copy, schema);
-      const was = new Map(rowsBefore.map((t) => [t.name, t.rows]));
-      results.push({
-        version: step.migration.version, file: step.migration.file, phase: step.migration.phase, transaction: step.migration.transaction,
-        durationMs: deps.now().getTime() - t0, locks: held,
-        rows: rowsAfter.filter((t) => was.get(t.name) !== t.rows && !t.name.startsWith('cutover_')).map((t) => ({ table: t.name, before: was.get(t.name) ?? 0, after: t.rows })),
-        ...(error ? { error } : {}),
-      });
-      void i;
-    }
+    const { steps } = plan(migrations, (await readLedger(copy, schema)) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) });
+    const { results, notRun, rowsNote } = await runOneByOne({ deps, options, schema, connector: scratchConnector, copy, sampler, migrations, steps });
 
     const diff = diffSchemas(before, await readSchemaObjects(copy, schema));
     let oldCode: OldCodeReport;
@@ -214,8 +265,8 @@ export async function rehearse(deps: RehearseDeps, options: RehearseOptions): Pr
     }
     const ok = !results.some((r) => r.error) && oldCode.broken.length === 0;
     const report: RehearseReport = {
-      schema, source: sourceConnector.describe, scratch: { target: scratchConnector.describe, database, kept: options.keep === true },
-      schemaOnly: options.schemaOnly === true, copyMs, migrations: results, notRun, diff, oldCode, ok, durationMs: deps.now().getTime() - started,
+      schema, source: sourceConnector.describe, scratch: { target: scratchConnector.describe, database, kept: options.keep === true, serverVersion: to.serverVersion },
+      schemaOnly: options.schemaOnly === true, ...(rowsNote ? { rowsNote } : {}), copyMs, migrations: results, notRun, diff, oldCode, ok, durationMs: deps.now().getTime() - started,
     };
     if (!ok) {
       const failed = results.find((r) => r.error);

@@ -6,49 +6,27 @@
  * dump, and pg_dump missing or too old.
  */
 import { createHash } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ident } from '../../src/db/sql.js';
-import { cli, migrationsDir } from '../support/cli.js';
+import { migrationsDir } from '../support/cli.js';
 import { query, testSchema } from '../support/db.js';
-import { databaseOn, fingerprint, pg15Server, schemasOf, type Pg15Server } from './support.js';
+import { backupTestbed, fingerprint, schemasOf } from './support.js';
 
 const schema = testSchema();
 const S = ident(schema);
-let server: Pg15Server;
-let db: Awaited<ReturnType<typeof databaseOn>>;
-let work: string;
+const bed = backupTestbed('backup');
 let dir: string;
 
-beforeAll(async () => {
-  server = await pg15Server();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-});
 beforeEach(async () => {
-  db = await databaseOn(server.adminUrl);
-  work = await mkdtemp(join(tmpdir(), 'cutover-backup-test-'));
   dir = await migrationsDir({
     '0001_notes.sql': 'CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL, at timestamptz DEFAULT now());\nINSERT INTO notes (body) SELECT md5(g::text) FROM generate_series(1, 500) g;\n',
     '0002_tags.sql': "CREATE TABLE tags (note_id int REFERENCES notes, tag text);\nINSERT INTO tags SELECT id, 'x' FROM notes WHERE id % 3 = 0;\n",
   });
 });
-afterEach(async () => {
-  await db.drop();
-  await rm(work, { recursive: true, force: true });
-});
 
-const env = () => ({ PATH: process.env.PATH ?? '' });
-
-async function cutover(...args: string[]) {
-  const result = await cli([...args, '--url', db.url, '--dir', dir, '--json'], { cwd: work, env: env() });
-  const json = result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout);
-  return { ...result, json, error: json?.error };
-}
+const cutover = (...args: string[]) => bed.cutover(dir, ...args);
 
 describe('backup', () => {
   it('writes a 0600 dump and manifest (ledger, row counts, SHA-256) in a 0700 directory', async () => {
@@ -57,7 +35,7 @@ describe('backup', () => {
     expect(code).toBe(0);
     const [written] = json.backups;
     const m = written.manifest;
-    expect(m).toMatchObject({ format: 'cutover-backup/1', database: db.name, schema, pgDumpVersion: expect.stringMatching(/^15\./), serverVersion: expect.stringMatching(/^15\./) });
+    expect(m).toMatchObject({ format: 'cutover-backup/1', database: bed.db.name, schema, pgDumpVersion: expect.stringMatching(/^15\./), serverVersion: expect.stringMatching(/^15\./) });
     expect(m.ledger.map((r: { version: string }) => r.version)).toEqual(['1', '2']);
     expect(m.tables).toContainEqual({ name: 'notes', rows: 500 });
     expect(m.tables).toContainEqual({ name: 'tags', rows: 166 });
@@ -66,16 +44,16 @@ describe('backup', () => {
     expect(m.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect((await stat(written.dumpPath)).mode & 0o777).toBe(0o600);
     expect((await stat(written.manifestPath)).mode & 0o777).toBe(0o600);
-    expect((await stat(join(work, '.cutover/backups'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(bed.work, '.cutover/backups'))).mode & 0o777).toBe(0o700);
     expect(JSON.parse(await readFile(written.manifestPath, 'utf8'))).toEqual(m);
   });
 
   it('--keep N prunes older backups of the same schema only', async () => {
     await cutover('migrate', '--schema', schema);
-    await query(db.url, 'CREATE SCHEMA other');
+    await query(bed.db.url, 'CREATE SCHEMA other');
     await cutover('backup', '--schemas', 'other');
     for (let i = 0; i < 3; i++) expect((await cutover('backup', '--schema', schema, '--keep', '2')).code).toBe(0);
-    const files = await readdir(join(work, '.cutover/backups'));
+    const files = await readdir(join(bed.work, '.cutover/backups'));
     expect(files.filter((f) => f.endsWith('.json')).length).toBe(3); // two of the schema, one of "other"
     expect(files.filter((f) => f.endsWith('.dump')).length).toBe(3);
     const list = await cutover('backup', '--list');
@@ -84,16 +62,16 @@ describe('backup', () => {
 
   it('pg_dump missing: PG_DUMP_MISSING, naming where it looked', async () => {
     await cutover('migrate', '--schema', schema);
-    const { code, error } = await cutover('backup', '--schema', schema, '--pg-bin', join(work, 'nowhere'));
+    const { code, error } = await cutover('backup', '--schema', schema, '--pg-bin', join(bed.work, 'nowhere'));
     expect(code).toBe(1);
-    expect(error).toMatchObject({ code: 'PG_DUMP_MISSING', pgBin: join(work, 'nowhere') });
+    expect(error).toMatchObject({ code: 'PG_DUMP_MISSING', pgBin: join(bed.work, 'nowhere') });
     expect(error.hint).toContain('postgresql-client-15');
   });
 
   it('pg_dump older than the server: PG_DUMP_TOO_OLD with both versions and the fix', async () => {
     await cutover('migrate', '--schema', schema);
-    const bin = join(work, 'old-bin');
-    await (await import('node:fs/promises')).mkdir(bin);
+    const bin = join(bed.work, 'old-bin');
+    await mkdir(bin);
     await writeFile(join(bin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 12.22"\n');
     await chmod(join(bin, 'pg_dump'), 0o755);
     const { code, error } = await cutover('backup', '--schema', schema, '--pg-bin', bin);
@@ -101,31 +79,31 @@ describe('backup', () => {
     expect(error).toMatchObject({ code: 'PG_DUMP_TOO_OLD', pgDumpMajor: 12, serverMajor: 15 });
     expect(error.message).toContain('pg_dump 12.22');
     expect(error.hint).toContain('--pg-bin');
-    expect(await readdir(join(work, '.cutover/backups')).catch(() => [])).toEqual([]);
+    expect(await readdir(join(bed.work, '.cutover/backups')).catch(() => [])).toEqual([]);
   });
 });
 
 describe('restore', () => {
   it('gives back the exact rows, keeps the previous schema until --drop-old, and needs --yes off a terminal', async () => {
     await cutover('migrate', '--schema', schema);
-    const before = { notes: await fingerprint(db.url, `${S}.notes`), tags: await fingerprint(db.url, `${S}.tags`) };
+    const before = { notes: await fingerprint(bed.db.url, `${S}.notes`), tags: await fingerprint(bed.db.url, `${S}.tags`) };
     const { json } = await cutover('backup', '--schema', schema);
     const manifestPath = json.backups[0].manifestPath;
-    await query(db.url, `DELETE FROM ${S}.tags; UPDATE ${S}.notes SET body = 'changed' WHERE id < 100; INSERT INTO ${S}.notes (body) VALUES ('new')`);
+    await query(bed.db.url, `DELETE FROM ${S}.tags; UPDATE ${S}.notes SET body = 'changed' WHERE id < 100; INSERT INTO ${S}.notes (body) VALUES ('new')`);
 
     const refused = await cutover('restore', manifestPath);
     expect(refused.code).toBe(2);
     expect(refused.error.code).toBe('CONFIRMATION_REQUIRED');
-    expect((await fingerprint(db.url, `${S}.tags`)).rows).toBe(0);
+    expect((await fingerprint(bed.db.url, `${S}.tags`)).rows).toBe(0);
 
     const restored = await cutover('restore', manifestPath, '--yes');
     expect(restored.code, restored.stderr).toBe(0);
-    expect({ notes: await fingerprint(db.url, `${S}.notes`), tags: await fingerprint(db.url, `${S}.tags`) }).toEqual(before);
+    expect({ notes: await fingerprint(bed.db.url, `${S}.notes`), tags: await fingerprint(bed.db.url, `${S}.tags`) }).toEqual(before);
     const old = restored.json.previous.schema as string;
     expect(old).toMatch(/_cutover_old_\d{14}$/);
-    expect((await fingerprint(db.url, `${ident(old)}.tags`)).rows).toBe(0); // the replaced data, kept
+    expect((await fingerprint(bed.db.url, `${ident(old)}.tags`)).rows).toBe(0); // the replaced data, kept
     // The sequence came back too: the next id follows the backup's rows.
-    const [next] = await query<{ id: number }>(db.url, `INSERT INTO ${S}.notes (body) VALUES ('after') RETURNING id`);
+    const [next] = await query<{ id: number }>(bed.db.url, `INSERT INTO ${S}.notes (body) VALUES ('after') RETURNING id`);
     expect(next!.id).toBe(501);
     expect((await cutover('status', '--schema', schema, '--check')).code).toBe(0);
 
@@ -134,7 +112,7 @@ describe('restore', () => {
     const again = await cutover('restore', json.backups[0].manifest.id, '--yes', '--drop-old');
     expect(again.code, again.stderr).toBe(0);
     expect(again.json.previous.dropped).toBe(true);
-    expect((await schemasOf(db.url)).filter((s) => s.includes('_cutover_'))).toEqual([old]);
+    expect((await schemasOf(bed.db.url)).filter((s) => s.includes('_cutover_'))).toEqual([old]);
   });
 
   it('restoring one tenant leaves every other schema untouched', async () => {
@@ -142,34 +120,34 @@ describe('restore', () => {
     for (const tenant of tenants) expect((await cutover('migrate', '--schema', tenant)).code).toBe(0);
     const { json } = await cutover('backup', '--schemas', tenants.join(','));
     expect(json.backups.map((b: { manifest: { schema: string } }) => b.manifest.schema)).toEqual(tenants);
-    const one = await fingerprint(db.url, '"tenant one".notes');
-    await query(db.url, 'DELETE FROM "tenant one".notes WHERE id > 10 AND id NOT IN (SELECT note_id FROM "tenant one".tags); DELETE FROM tenant_two.tags');
-    const two = await fingerprint(db.url, 'tenant_two.tags');
+    const one = await fingerprint(bed.db.url, '"tenant one".notes');
+    await query(bed.db.url, 'DELETE FROM "tenant one".notes WHERE id > 10 AND id NOT IN (SELECT note_id FROM "tenant one".tags); DELETE FROM tenant_two.tags');
+    const two = await fingerprint(bed.db.url, 'tenant_two.tags');
     expect(two.rows).toBe(0);
 
     const restored = await cutover('restore', json.backups[0].manifestPath, '--yes', '--drop-old');
     expect(restored.code, restored.stderr).toBe(0);
-    expect(await fingerprint(db.url, '"tenant one".notes')).toEqual(one);
-    expect(await fingerprint(db.url, 'tenant_two.tags')).toEqual(two);
-    expect(await schemasOf(db.url)).toEqual(['public', 'tenant one', 'tenant_two']);
+    expect(await fingerprint(bed.db.url, '"tenant one".notes')).toEqual(one);
+    expect(await fingerprint(bed.db.url, 'tenant_two.tags')).toEqual(two);
+    expect(await schemasOf(bed.db.url)).toEqual(['public', 'tenant one', 'tenant_two']);
   });
 
   it('a restore failing mid-way leaves the live schema intact and nothing beside it', async () => {
     // A foreign key into another schema: the dump's data loads, then its constraint fails.
-    await query(db.url, `CREATE SCHEMA ref; CREATE TABLE ref.owners (id int PRIMARY KEY); INSERT INTO ref.owners SELECT generate_series(1, 3)`);
+    await query(bed.db.url, `CREATE SCHEMA ref; CREATE TABLE ref.owners (id int PRIMARY KEY); INSERT INTO ref.owners SELECT generate_series(1, 3)`);
     await cutover('migrate', '--schema', schema);
-    await query(db.url, `CREATE TABLE ${S}.owned (owner_id int REFERENCES ref.owners); INSERT INTO ${S}.owned VALUES (1), (3)`);
+    await query(bed.db.url, `CREATE TABLE ${S}.owned (owner_id int REFERENCES ref.owners); INSERT INTO ${S}.owned VALUES (1), (3)`);
     const { json } = await cutover('backup', '--schema', schema);
-    await query(db.url, `DELETE FROM ${S}.owned WHERE owner_id = 3; DELETE FROM ref.owners WHERE id = 3; DELETE FROM ${S}.tags`);
-    const live = { notes: await fingerprint(db.url, `${S}.notes`), tags: await fingerprint(db.url, `${S}.tags`), owned: await fingerprint(db.url, `${S}.owned`) };
-    const schemas = await schemasOf(db.url);
+    await query(bed.db.url, `DELETE FROM ${S}.owned WHERE owner_id = 3; DELETE FROM ref.owners WHERE id = 3; DELETE FROM ${S}.tags`);
+    const live = { notes: await fingerprint(bed.db.url, `${S}.notes`), tags: await fingerprint(bed.db.url, `${S}.tags`), owned: await fingerprint(bed.db.url, `${S}.owned`) };
+    const schemas = await schemasOf(bed.db.url);
 
     const failed = await cutover('restore', json.backups[0].manifestPath, '--yes');
     expect(failed.code).toBe(1);
     expect(failed.error.code).toBe('RESTORE_FAILED');
     expect(failed.error.stderr).toContain('foreign key');
-    expect({ notes: await fingerprint(db.url, `${S}.notes`), tags: await fingerprint(db.url, `${S}.tags`), owned: await fingerprint(db.url, `${S}.owned`) }).toEqual(live);
-    expect(await schemasOf(db.url)).toEqual(schemas);
+    expect({ notes: await fingerprint(bed.db.url, `${S}.notes`), tags: await fingerprint(bed.db.url, `${S}.tags`), owned: await fingerprint(bed.db.url, `${S}.owned`) }).toEqual(live);
+    expect(await schemasOf(bed.db.url)).toEqual(schemas);
   });
 
   it('a dump that does not match its manifest is refused before anything changes', async () => {
@@ -179,11 +157,11 @@ describe('restore', () => {
     const bytes = await readFile(dumpPath);
     bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     await writeFile(dumpPath, bytes);
-    await query(db.url, `DELETE FROM ${S}.tags`);
+    await query(bed.db.url, `DELETE FROM ${S}.tags`);
     const { code, error } = await cutover('restore', dumpPath, '--yes');
     expect(code).toBe(2);
     expect(error).toMatchObject({ code: 'BACKUP_CORRUPT', file: dumpPath, expected: json.backups[0].manifest.sha256 });
-    expect((await fingerprint(db.url, `${S}.tags`)).rows).toBe(0);
-    expect((await cutover('restore', join(work, 'nope.json'), '--yes')).error.code).toBe('BACKUP_NOT_FOUND');
+    expect((await fingerprint(bed.db.url, `${S}.tags`)).rows).toBe(0);
+    expect((await cutover('restore', join(bed.work, 'nope.json'), '--yes')).error.code).toBe('BACKUP_NOT_FOUND');
   });
 });

@@ -4,44 +4,20 @@
  * with its location, a broken old query found, the schema diff, the
  * scratch database dropped; a copy between two servers verified.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ident } from '../../src/db/sql.js';
 import { cli, migrationsDir } from '../support/cli.js';
 import { query, testSchema } from '../support/db.js';
-import { databaseOn, fingerprint, pg15Server, startPg15, type Pg15Server } from './support.js';
+import { backupTestbed, databaseOn, expectScenarioRows, fingerprint, ROWS_SCENARIO, startPg15, type Pg15Server } from './support.js';
 
 const schema = testSchema();
 const S = ident(schema);
-let server: Pg15Server;
-let db: Awaited<ReturnType<typeof databaseOn>>;
-let work: string;
+const bed = backupTestbed('rehearse');
+const cutover = (dir: string, ...args: string[]) => bed.cutover(dir, ...args, '--schema', schema);
 
-beforeAll(async () => {
-  server = await pg15Server();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  db = await databaseOn(server.adminUrl);
-  work = await mkdtemp(join(tmpdir(), 'cutover-rehearse-test-'));
-});
-afterEach(async () => {
-  await db.drop();
-  await rm(work, { recursive: true, force: true });
-});
-
-async function cutover(dir: string, ...args: string[]) {
-  const result = await cli([...args, '--url', db.url, '--schema', schema, '--dir', dir, '--json'], { cwd: work, env: { PATH: process.env.PATH ?? '' } });
-  const json = result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout);
-  return { ...result, json, error: json?.error };
-}
-
-const scratchDatabases = async () => (await query<{ name: string }>(server.adminUrl, `SELECT datname AS name FROM pg_database WHERE datname LIKE 'cutover_rehearse_%'`)).map((r) => r.name);
+const scratchDatabases = async () => (await query<{ name: string }>(bed.server.adminUrl, `SELECT datname AS name FROM pg_database WHERE datname LIKE 'cutover_rehearse_%'`)).map((r) => r.name);
 
 describe('rehearse', () => {
   it('reports each migration, the schema diff and an old query that breaks; production is untouched', async () => {
@@ -49,23 +25,25 @@ describe('rehearse', () => {
     expect((await cutover(dir, 'migrate')).code).toBe(0);
     await writeFile(join(dir, '0002_expand.sql'), 'ALTER TABLE users ADD COLUMN login text;\nUPDATE users SET login = email;\nCREATE INDEX users_login ON users (login);\nINSERT INTO users VALUES (51);\n');
     await writeFile(join(dir, '0003_contract.sql'), '-- cutover:phase post\nALTER TABLE users DROP COLUMN email;\n');
-    await writeFile(join(work, 'queries.sql'), 'SELECT id, email FROM users WHERE id = $1;\nSELECT name FROM users;\nSELECT nonsense FROM nowhere;\n');
-    const before = await fingerprint(db.url, `${S}.users`);
+    await writeFile(join(bed.work, 'queries.sql'), 'SELECT id, email FROM users WHERE id = $1;\nSELECT name FROM users;\nSELECT nonsense FROM nowhere;\n');
+    const before = await fingerprint(bed.db.url, `${S}.users`);
 
-    const { code, error } = await cutover(dir, 'rehearse', '--queries', join(work, 'queries.sql'));
+    const { code, error } = await cutover(dir, 'rehearse', '--queries', join(bed.work, 'queries.sql'));
     expect(code).toBe(3);
     expect(error.code).toBe('REHEARSAL_FAILED');
     const report = error.report;
     expect(report.migrations.map((m: { file: string; error?: unknown }) => [m.file, m.error === undefined])).toEqual([['0002_expand.sql', true], ['0003_contract.sql', true]]);
-    expect(report.migrations[0].rows).toEqual([{ table: 'users', before: 50, after: 51 }]);
+    expect(report.migrations[0].rows).toEqual([{ table: 'users', inserted: 1, updated: 50, hotUpdated: expect.any(Number), deleted: 0, before: 50, after: 51 }]);
+    expect(report.migrations[1].rows).toEqual([]); // DROP COLUMN writes no rows
+    expect(report.scratch.serverVersion).toMatch(/^15\./);
     expect(report.diff.added).toContainEqual({ kind: 'column', name: 'users.login', definition: 'text' });
     expect(report.diff.added).toContainEqual(expect.objectContaining({ kind: 'index', name: 'users.users_login' }));
     expect(report.diff.removed).toEqual([{ kind: 'column', name: 'users.email', definition: 'text' }]);
     expect(report.oldCode).toMatchObject({ source: 'file', checked: 2, skipped: 1 });
     expect(report.oldCode.broken).toEqual([expect.objectContaining({ query: 'SELECT id, email FROM users WHERE id = $1', sqlstate: '42703' })]);
     // Production: nothing ran, nothing changed; the scratch database is gone.
-    expect(await fingerprint(db.url, `${S}.users`)).toEqual(before);
-    expect((await query<{ version: string }>(db.url, `SELECT version FROM ${S}.cutover_migrations`)).map((r) => r.version)).toEqual(['1']);
+    expect(await fingerprint(bed.db.url, `${S}.users`)).toEqual(before);
+    expect((await query<{ version: string }>(bed.db.url, `SELECT version FROM ${S}.cutover_migrations`)).map((r) => r.version)).toEqual(['1']);
     expect(await scratchDatabases()).not.toContain(report.scratch.database);
   });
 
@@ -80,6 +58,8 @@ describe('rehearse', () => {
     const m = failed.error.report.migrations;
     expect(m).toHaveLength(1);
     expect(m[0].error).toMatchObject({ code: 'MIGRATION_FAILED', file: '0002_not_null.sql', line: 4, column: 1, sqlstate: '23502' });
+    // What it did before failing counts, though it was rolled back: the counts show nothing left.
+    expect(m[0].rows).toEqual([{ table: 'users', inserted: 0, updated: 2, hotUpdated: expect.any(Number), deleted: 0, before: 2, after: 2 }]);
     expect(failed.error.report.notRun).toEqual(['0003_later.sql']);
     expect(failed.error.report.oldCode.source).toMatch(/none|pg_stat_statements/);
 
@@ -89,7 +69,26 @@ describe('rehearse', () => {
     expect(structural.json.migrations.map((x: { file: string }) => x.file)).toEqual(['0002_not_null.sql', '0003_later.sql']);
     expect(await scratchDatabases()).not.toContain(failed.error.report.scratch.database);
     expect(await scratchDatabases()).toContain(structural.json.scratch.database);
-    await query(server.adminUrl, `DROP DATABASE ${ident(structural.json.scratch.database)} WITH (FORCE)`);
+    await query(bed.server.adminUrl, `DROP DATABASE ${ident(structural.json.scratch.database)} WITH (FORCE)`);
+  });
+});
+
+describe('rehearse: rows touched', () => {
+  it('reports rows inserted, updated and deleted per table for each migration, with the counts before and after', async () => {
+    const dir = await migrationsDir(ROWS_SCENARIO.applied);
+    expect((await cutover(dir, 'migrate')).code).toBe(0);
+    for (const [file, sql] of Object.entries(ROWS_SCENARIO.pending)) await writeFile(join(dir, file), sql);
+    const rehearsed = await cutover(dir, 'rehearse');
+    expect(rehearsed.code, rehearsed.stderr).toBe(0);
+    expectScenarioRows(rehearsed.json);
+    expect(rehearsed.json.rowsNote).toBeUndefined();
+    expect(rehearsed.json.migrations.map((m: { attempts: number }) => m.attempts)).toEqual([1, 1, 1, 1]);
+
+    // The same run for people: an UPDATE that leaves the count alone is still seen.
+    const pretty = await cli(['rehearse', '--url', bed.db.url, '--schema', schema, '--dir', dir], { cwd: bed.work, env: { PATH: process.env.PATH ?? '' } });
+    expect(pretty.code, pretty.stderr).toBe(0);
+    expect(pretty.stdout).toMatch(/rows {2}accounts: 0 inserted, 30 updated( \(\d+ HOT\))?, 0 deleted; 200 → 200 rows/);
+    expect(pretty.stdout).toContain('rows  scratchpad: 0 inserted, 0 updated, 0 deleted; 40 → 0 rows');
   });
 });
 
@@ -111,7 +110,7 @@ describe('rehearse with pg_stat_statements', () => {
       // What the running app sends (pg_stat_statements keeps them normalised: `id = $1`).
       await query(source.url, `SET search_path TO ${S}; SELECT email FROM users WHERE id = 1; SELECT name FROM users WHERE id = 1`);
       await writeFile(join(dir, '0002_contract.sql'), '-- cutover:phase post\nALTER TABLE users DROP COLUMN email;\n');
-      const result = await cli(['rehearse', '--url', source.url, '--schema', schema, '--dir', dir, '--json'], { cwd: work, env: { PATH: process.env.PATH ?? '' } });
+      const result = await cli(['rehearse', '--url', source.url, '--schema', schema, '--dir', dir, '--json'], { cwd: bed.work, env: { PATH: process.env.PATH ?? '' } });
       expect(result.code, result.stderr).toBe(3);
       const { oldCode } = JSON.parse(result.stdout).error.report;
       expect(oldCode.source).toBe('pg_stat_statements');
@@ -134,19 +133,19 @@ describe('copy', () => {
   it('dumps and reloads into another server, then verifies ledger, tables and row counts', async () => {
     const dir = await migrationsDir({ '0001_notes.sql': "CREATE TABLE notes (id serial PRIMARY KEY, body text);\nINSERT INTO notes (body) SELECT md5(g::text) FROM generate_series(1, 300) g;\n" });
     expect((await cutover(dir, 'migrate')).code).toBe(0);
-    expect((await cli(['migrate', '--url', db.url, '--schema', 'tenant_b', '--dir', dir])).code).toBe(0);
+    expect((await cli(['migrate', '--url', bed.db.url, '--schema', 'tenant_b', '--dir', dir])).code).toBe(0);
     const target = await databaseOn(other.adminUrl);
     try {
-      const copied = await cli(['copy', '--from', db.url, '--to', target.url, '--schemas', `${schema},tenant_b`, '--json'], { env: { PATH: process.env.PATH ?? '' } });
+      const copied = await cli(['copy', '--from', bed.db.url, '--to', target.url, '--schemas', `${schema},tenant_b`, '--json'], { env: { PATH: process.env.PATH ?? '' } });
       expect(copied.code, copied.stderr).toBe(0);
       const report = JSON.parse(copied.stdout);
       expect(report.ok).toBe(true);
       expect(report.schemas.map((s: { schema: string; differences: string[] }) => [s.schema, s.differences])).toEqual([[schema, []], ['tenant_b', []]]);
-      expect(await fingerprint(target.url, `${S}.notes`)).toEqual(await fingerprint(db.url, `${S}.notes`));
+      expect(await fingerprint(target.url, `${S}.notes`)).toEqual(await fingerprint(bed.db.url, `${S}.notes`));
       expect((await cli(['status', '--check', '--url', target.url, '--schema', 'tenant_b', '--dir', dir])).code).toBe(0);
 
       // Copying again would overwrite: refused.
-      const again = await cli(['copy', '--from', db.url, '--to', target.url, '--schemas', 'tenant_b', '--json'], { env: { PATH: process.env.PATH ?? '' } });
+      const again = await cli(['copy', '--from', bed.db.url, '--to', target.url, '--schemas', 'tenant_b', '--json'], { env: { PATH: process.env.PATH ?? '' } });
       expect(again.code).toBe(1);
       expect(JSON.parse(again.stdout).error.code).toBe('COPY_FAILED');
     } finally {

@@ -5,44 +5,19 @@
  * is missing.
  */
 import { writeFile } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ident } from '../../src/db/sql.js';
-import { cli, migrationsDir } from '../support/cli.js';
+import { migrationsDir } from '../support/cli.js';
 import { query, testSchema } from '../support/db.js';
-import { databaseOn, fingerprint, pg15Server, type Pg15Server } from './support.js';
+import { backupTestbed, fingerprint } from './support.js';
 
 const schema = testSchema();
 const S = ident(schema);
-let server: Pg15Server;
-let db: Awaited<ReturnType<typeof databaseOn>>;
-let work: string;
+const bed = backupTestbed('rollback');
+const cutover = (dir: string, ...args: string[]) => bed.cutover(dir, ...args, '--schema', schema);
 
-beforeAll(async () => {
-  server = await pg15Server();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(async () => {
-  db = await databaseOn(server.adminUrl);
-  work = await mkdtemp(join(tmpdir(), 'cutover-rollback-test-'));
-});
-afterEach(async () => {
-  await db.drop();
-  await rm(work, { recursive: true, force: true });
-});
-
-async function cutover(dir: string, ...args: string[]) {
-  const result = await cli([...args, '--url', db.url, '--schema', schema, '--dir', dir, '--json'], { cwd: work, env: { PATH: process.env.PATH ?? '' } });
-  const json = result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout);
-  return { ...result, json, error: json?.error };
-}
-
-const ledger = async () => (await query<{ version: string }>(db.url, `SELECT version FROM ${S}.cutover_migrations ORDER BY version::bigint`)).map((r) => r.version);
+const ledger = async () => (await query<{ version: string }>(bed.db.url, `SELECT version FROM ${S}.cutover_migrations ORDER BY version::bigint`)).map((r) => r.version);
 
 it('runs the down files when every one exists', async () => {
   const dir = await migrationsDir({
@@ -62,7 +37,7 @@ it('without down files, restores the newest backup at the target version after c
   expect((await cutover(dir, 'migrate', '--backup')).code).toBe(0); // nothing existed yet: a backup at version 0
   const atOne = await cutover(dir, 'backup');
   expect(atOne.code).toBe(0);
-  const before = await fingerprint(db.url, `${S}.notes`);
+  const before = await fingerprint(bed.db.url, `${S}.notes`);
   await writeFile(join(dir, '0002_contract.sql'), "-- cutover:phase post\nALTER TABLE notes DROP COLUMN body;\nINSERT INTO notes VALUES (3);\n");
   const migrated = await cutover(dir, 'migrate', '--backup');
   expect(migrated.code, migrated.stderr).toBe(0);
@@ -81,7 +56,7 @@ it('without down files, restores the newest backup at the target version after c
   // The newest backup at version 1 is the one `migrate --backup` took just before 0002, not the older manual one.
   expect(done.json.backup.id).not.toBe(atOne.json.backups[0].manifest.id);
   expect(await ledger()).toEqual(['1']);
-  expect(await fingerprint(db.url, `${S}.notes`)).toEqual(before);
+  expect(await fingerprint(bed.db.url, `${S}.notes`)).toEqual(before);
 });
 
 it('refuses, saying what is missing, when neither down files nor a matching backup exist', async () => {

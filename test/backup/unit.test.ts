@@ -6,6 +6,7 @@ import { diffSchemas } from '../../src/backup/schema-diff.js';
 import { rebuildSql } from '../../src/backup/invalid-indexes.js';
 import { besideName } from '../../src/backup/restore.js';
 import { isCheckable } from '../../src/backup/old-queries.js';
+import { rowsTouched, type TableStats } from '../../src/backup/rows-touched.js';
 import type { BackupFiles, ProcessRunner } from '../../src/backup/ports.js';
 
 const manifest = (over: Partial<BackupManifest>): BackupManifest => ({
@@ -95,5 +96,30 @@ describe('diffs and fixes', () => {
     expect(isCheckable('with x as (select 1) select * from x')).toBe(true);
     expect(isCheckable('SET search_path = x')).toBe(false);
     expect(isCheckable('SELECT * FROM cutover_migrations')).toBe(false);
+  });
+});
+
+describe('rows touched', () => {
+  const stats = (entries: Record<string, [relid: number, inserted: number, updated: number, deleted: number]>) =>
+    new Map(Object.entries(entries).map(([name, [relid, inserted, updated, deleted]]): [string, TableStats] => [name, { relid, inserted, updated, hotUpdated: 0, deleted }]));
+
+  it('subtracts the counters, keeps the counts, and leaves out untouched tables and the ledger', () => {
+    const before = { counts: [{ name: 'a', rows: 10 }, { name: 'b', rows: 5 }, { name: 'cutover_migrations', rows: 1 }], stats: stats({ a: [1, 10, 0, 0], b: [2, 5, 0, 0], cutover_migrations: [3, 1, 0, 0] }) };
+    const after = { counts: [{ name: 'a', rows: 10 }, { name: 'b', rows: 5 }, { name: 'cutover_migrations', rows: 2 }], stats: stats({ a: [1, 10, 4, 0], b: [2, 5, 0, 0], cutover_migrations: [3, 2, 0, 0] }) };
+    expect(rowsTouched(before, after)).toEqual([{ table: 'a', inserted: 0, updated: 4, hotUpdated: 0, deleted: 0, before: 10, after: 10 }]);
+  });
+
+  it('a new table, or one dropped and created again under its name, starts from nothing; a TRUNCATE shows in the counts', () => {
+    const before = { counts: [{ name: 'a', rows: 3 }, { name: 't', rows: 7 }], stats: stats({ a: [1, 3, 0, 0], t: [5, 7, 0, 0] }) };
+    const after = { counts: [{ name: 'a', rows: 2 }, { name: 'n', rows: 1 }, { name: 't', rows: 0 }], stats: stats({ a: [9, 2, 0, 0], n: [10, 1, 0, 0], t: [5, 7, 0, 0] }) };
+    expect(rowsTouched(before, after)).toEqual([
+      { table: 'a', inserted: 2, updated: 0, hotUpdated: 0, deleted: 0, before: 3, after: 2 },
+      { table: 'n', inserted: 1, updated: 0, hotUpdated: 0, deleted: 0, before: 0, after: 1 },
+      { table: 't', inserted: 0, updated: 0, hotUpdated: 0, deleted: 0, before: 7, after: 0 },
+    ]);
+  });
+
+  it('without counters (track_counts off): only tables whose count changed, with the counts', () => {
+    expect(rowsTouched({ counts: [{ name: 'a', rows: 1 }, { name: 'b', rows: 1 }] }, { counts: [{ name: 'a', rows: 2 }, { name: 'b', rows: 1 }] })).toEqual([{ table: 'a', before: 1, after: 2 }]);
   });
 });

