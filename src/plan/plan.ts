@@ -75,6 +75,18 @@ export function plan(migrations: readonly Migration[], ledger: readonly LedgerRo
   };
 }
 
+/** Where a migration's down script would be, in its layout. */
+function downScript(m: Migration): string {
+  const dir = m.file.includes('/') ? m.file.slice(0, m.file.lastIndexOf('/')) : '';
+  switch (m.format) {
+    case 'flyway': return `${dir ? `${dir}/` : ''}U${m.file.slice(dir ? dir.length + 2 : 1)}`;
+    case 'diesel': return `${dir}/down.sql`;
+    case 'prisma': return `${dir}/down.sql`;
+    case 'dbmate': return `a "-- migrate:down" section in ${m.file}`;
+    default: return m.file.replace(/(\.up)?\.sql$/, '.down.sql');
+  }
+}
+
 /**
  * Plan a rollback to `to`: the down scripts of every applied migration newer
  * than `to`, newest first. Refuses, naming each, when a down file is missing.
@@ -102,10 +114,10 @@ export function planRollback(migrations: readonly Migration[], ledger: readonly 
     problems.push({
       code: 'MISSING_DOWN_FILE', severity: 'error', version: row.version, ...(migration ? { file: migration.file } : {}),
       message: migration
-        ? `${migration.file} has no down script (${migration.version}_${migration.name}.down.sql)`
+        ? `${migration.file} has no down script (${downScript(migration)})`
         : `version ${row.version} (${row.name}) is applied but its files are not in this directory`,
       hint: migration
-        ? `Write ${migration.version}_${migration.name}.down.sql (and rename the up file to .up.sql), or restore a backup taken before it.`
+        ? `Write ${downScript(migration)}${migration.format === 'cutover' ? ' (and rename the up file to .up.sql)' : ''}, or restore a backup taken before it.`
         : 'Run the rollback from the app version that has these files, or restore a backup.',
     });
   }

@@ -96,3 +96,21 @@ describe('the planner with diesel versions (text order)', () => {
     expect(plan(set, [row(d('2'))]).errors.map((p) => [p.code, p.version])).toEqual([['OUT_OF_ORDER', '1'], ['OUT_OF_ORDER', '10']]);
   });
 });
+
+describe('a missing down script is named in its layout', () => {
+  it('Flyway U file, diesel down.sql, dbmate section, cutover .down.sql', () => {
+    const cases: [FormatId, string, string][] = [
+      ['flyway', 'sql/V1_2__add.sql', 'sql/U1_2__add.sql'],
+      ['diesel', '2017-09-23-182408_add/up.sql', '2017-09-23-182408_add/down.sql'],
+      ['dbmate', '20260101000000_add.sql', '"-- migrate:down" section in 20260101000000_add.sql'],
+      ['cutover', '0042_add.sql', '0042_add.down.sql'],
+    ];
+    for (const [format, file, expected] of cases) {
+      const m = { ...migration(format, '1', 'SELECT 1;'), file, down: undefined } as Migration;
+      delete (m as Partial<Migration>).down;
+      const [problem] = planRollback([m], [row(m)], '0').errors;
+      expect(problem?.code).toBe('MISSING_DOWN_FILE');
+      expect(problem?.message).toContain(expected);
+    }
+  });
+});
