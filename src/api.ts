@@ -7,7 +7,7 @@
 import { hostname, userInfo } from 'node:os';
 import { CutoverError } from './errors.js';
 import { pgConnector, type PoolLike } from './db/pg.js';
-import { readLedger } from './db/ledger.js';
+import { readLedger, type LedgerKind } from './db/ledger.js';
 import type { Connector } from './db/session.js';
 import { bundleSource, type BundledFile } from './migrations/bundle.js';
 import { directorySource } from './migrations/directory.js';
@@ -38,6 +38,12 @@ export interface TargetOptions {
   format?: FormatOption;
   /** Told which layout `auto` chose, and why. */
   onDetect?: LoadOptions['onDetect'];
+  /**
+   * The history table: `cutover` (default, `cutover_migrations`) or `sqlx`
+   * (`_sqlx_migrations`, read and written as sqlx does, shared with a Rust
+   * service running `sqlx::migrate!`: docs/sqlx-ledger.md).
+   */
+  ledger?: LedgerKind;
   /** Shown in pg_stat_activity (default `cutover`). */
   applicationName?: string;
 }
@@ -64,12 +70,13 @@ export function connectorFor(options: TargetOptions, command: string): Connector
 }
 
 /** Where migrations come from: a directory or a bundle, and its layout. */
-export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect'>;
+export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect' | 'ledger'>;
 
-/** Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`). */
+/** Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`), with the checksums `ledger` keeps. */
 export function readMigrations(options: MigrationsOptions): Promise<Migration[]> {
   return loadMigrations(options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations'), {
     ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
+    ...(options.ledger === 'sqlx' ? { checksum: 'sqlx' as const } : {}),
   });
 }
 
@@ -137,7 +144,7 @@ export async function status(options: TargetOptions & { strict?: boolean }): Pro
   const migrations = await readMigrations(options);
   const connection = await connector.connect();
   try {
-    const ledger = (await readLedger(connection, schema)) ?? [];
+    const ledger = (await readLedger(connection, schema, { kind: options.ledger, migrations })) ?? [];
     const result = planSteps(migrations, ledger, { phase: 'all', ...(options.strict ? { strict: true } : {}) });
     const pending = { pre: 0, post: 0 };
     for (const entry of result.entries) if (entry.state === 'pending') pending[entry.phase]++;

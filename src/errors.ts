@@ -25,6 +25,9 @@ export const ERROR_CODES = {
   MISSING_UP: EXIT.input,
   EMPTY_FILE: EXIT.input,
   NOT_UTF8: EXIT.input,
+  BAD_SECTIONS: EXIT.input,
+  BAD_METADATA: EXIT.input,
+  PLACEHOLDER: EXIT.input,
   UNKNOWN_DIRECTIVE: EXIT.input,
   BAD_DIRECTIVE: EXIT.input,
   SYNTAX_ERROR: EXIT.input,
@@ -39,6 +42,8 @@ export const ERROR_CODES = {
   BACKUP_NOT_FOUND: EXIT.input,
   BACKUP_CORRUPT: EXIT.input,
   CONFIRMATION_REQUIRED: EXIT.input,
+  HISTORY_NOT_FOUND: EXIT.input,
+  COMBINED_UP_DOWN: EXIT.input,
   EMBEDDED_FAILED: EXIT.runtime,
   // history problems: found after reading the ledger
   CHECKSUM_MISMATCH: EXIT.runtime,
@@ -47,6 +52,12 @@ export const ERROR_CODES = {
   FAILED_MIGRATION: EXIT.runtime,
   PHASE_ORDER: EXIT.runtime,
   MISSING_DOWN_FILE: EXIT.runtime,
+  OTHER_LEDGER: EXIT.runtime,
+  // adopt: the other tool's history does not allow taking it over as it is
+  HISTORY_DIRTY: EXIT.runtime,
+  HISTORY_WITHOUT_FILE: EXIT.runtime,
+  HISTORY_EDITED: EXIT.runtime,
+  ADOPT_CONFLICT: EXIT.runtime,
   // run time
   CONNECTION: EXIT.runtime,
   AUTHENTICATION: EXIT.runtime,

@@ -6,6 +6,8 @@
  * await migrate({ url: process.env.DATABASE_URL });
  */
 export { migrate, plan, status, resolve, rollback, readMigrations } from './api.js';
+export { adopt, SOURCE_TOOLS } from './adopt/index.js';
+export type { AdoptOptions, AdoptReport, AdoptedEntry, SourceTool } from './adopt/index.js';
 export type { MigrateOptions, TargetOptions, StatusReport } from './api.js';
 export { schemaPool } from './db/pg.js';
 export { lockKey } from './db/advisory-lock.js';

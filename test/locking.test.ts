@@ -122,6 +122,30 @@ describe('a migration blocked by a lock on a live table', () => {
     expect(state).toEqual([{ state: 'idle in transaction' }]);
   }, 30_000);
 
+  it('in a file of several statements (sent in one round trip), the error names the statement that waited', async () => {
+    const { url, schema, table } = await setup();
+    const dir = await migrationsDir({ '0001_two.sql': 'CREATE TABLE other (id int);\nALTER TABLE t ADD COLUMN note text;\n' });
+    const blocker = await withPid(url, 'test blocker');
+    await blocker.client.query('BEGIN');
+    await blocker.client.query(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
+
+    const events: RunEvent[] = [];
+    const error = await migrate({ url, schema, dir, ...FAST, lockRetries: 1, onEvent: (event) => events.push(event) }).then(
+      () => expect.unreachable('the migration should have failed'),
+      (e: unknown) => e,
+    );
+    const failure = error as CutoverError;
+    expect(failure.code).toBe('LOCK_TIMEOUT');
+    expect(failure.details).toMatchObject({
+      file: '0001_two.sql', line: 2, column: 1, statement: 2, sqlstate: '55P03', attempts: 2,
+      blockers: [{ pid: blocker.pid, relation: relationName(schema) }],
+    });
+    // The first attempt (the whole file) already names the blocker: the file's relations are looked up.
+    expect(events.find((e) => e.type === 'migration-retrying')).toMatchObject({ blockers: [{ pid: blocker.pid }] });
+    expect(await ledger(url, schema)).toEqual([]);
+    expect(await query(url, 'SELECT to_regclass($1) IS NULL AS gone', [`${ident(schema)}.other`])).toEqual([{ gone: true }]);
+  }, 30_000);
+
   it('does not queue the application\'s reads behind it for longer than lock_timeout', async () => {
     const { url, schema, table, dir } = await setup();
     // A long read transaction: holds ACCESS SHARE on t until it ends.

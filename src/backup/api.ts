@@ -208,7 +208,7 @@ export function rehearseMigrations(options: RehearseApiOptions): Promise<Rehears
     files: files ?? nodeBackupFiles,
     now: clock ?? (() => new Date()),
   }, {
-    schema, migrations: readMigrations({ ...(dir ? { dir } : {}), ...(migrations ? { migrations } : {}), ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) }),
+    schema, migrations: readMigrations({ ...(dir ? { dir } : {}), ...(migrations ? { migrations } : {}), ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}), ...(run.ledger ? { ledger: run.ledger } : {}) }),
     scratchUrl, schemaOnly: schemaOnly === true, keep: keep === true, queries, pgBin, run,
   });
 }

@@ -3,7 +3,7 @@
  * server's identity, the user schemas, the tables with exact row counts,
  * and the ledger as a manifest keeps it.
  */
-import { readLedger } from '../db/ledger.js';
+import { ledgerFor, readLedger } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import { ident } from '../db/sql.js';
 import type { ManifestLedgerRow } from './manifest.js';
@@ -57,9 +57,13 @@ export async function tableCounts(session: Session, schema: string): Promise<{ n
 /** The ledger as a manifest keeps it, in version order ([] without a ledger). */
 export async function manifestLedger(session: Session, schema: string): Promise<ManifestLedgerRow[]> {
   // Asked first, not caught: inside the backup's snapshot transaction an error would abort it.
-  const { rows: exists } = await session.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [`${ident(schema)}.cutover_migrations`]);
-  if (exists[0]?.table == null) return [];
-  const rows = (await readLedger(session, schema)) ?? [];
+  const { rows: exists } = await session.query<{ cutover: string | null; sqlx: string | null }>(
+    'SELECT to_regclass($1)::text AS cutover, to_regclass($2)::text AS sqlx', [ledgerFor(schema).table, ledgerFor(schema, 'sqlx').table],
+  );
+  // cutover's own ledger, else sqlx's `_sqlx_migrations` (--ledger sqlx: docs/sqlx-ledger.md).
+  const kind = exists[0]?.cutover != null ? 'cutover' : exists[0]?.sqlx != null ? 'sqlx' : undefined;
+  if (kind === undefined) return [];
+  const rows = (await readLedger(session, schema, { kind })) ?? [];
   return rows
     .map((r) => ({ version: r.version, name: r.name, phase: r.phase, state: r.state, checksum: r.checksum }))
     .sort((a, b) => compareVersions(a.version, b.version));

@@ -101,7 +101,7 @@ function withDatabase(url: string, database: string): string {
 
 /** A structure-only copy has an empty ledger: give it the source's rows, or every migration would look pending. */
 async function copyLedgerRows(source: Connection, copy: Connection, schema: string): Promise<void> {
-  for (const table of ['cutover_migrations', 'cutover_audit']) {
+  for (const table of ['cutover_migrations', '_sqlx_migrations', 'cutover_audit']) {
     const name = `${ident(schema)}.${ident(table)}`;
     const { rows: exists } = await source.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name]);
     if (exists[0]?.t == null) continue;
@@ -253,7 +253,7 @@ export async function rehearse(deps: RehearseDeps, options: RehearseOptions): Pr
     opened.push(copy, sampler);
     if (options.schemaOnly && exists) await copyLedgerRows(source, copy, schema);
     const migrations = await options.migrations;
-    const { steps } = plan(migrations, (await readLedger(copy, schema)) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) });
+    const { steps } = plan(migrations, (await readLedger(copy, schema, { kind: options.run?.ledger, migrations })) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) });
     const { results, notRun, rowsNote } = await runOneByOne({ deps, options, schema, connector: scratchConnector, copy, sampler, migrations, steps });
 
     const diff = diffSchemas(before, await readSchemaObjects(copy, schema));

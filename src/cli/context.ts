@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { CutoverError } from '../errors.js';
-import { readMigrations, type TargetOptions } from '../api.js';
+import type { TargetOptions } from '../api.js';
 import { parseConfigFile, resolveSettings, type SettingKey, type Settings } from '../config/settings.js';
 import type { RunEvent } from '../run/events.js';
 import type { CliIo } from './io.js';
@@ -19,6 +19,7 @@ export interface GlobalFlags {
   dir?: string;
   /** Layout and, for `lint`, output format: the flag may be given twice (`--format diesel --format github`). */
   format?: string[];
+  ledger?: string;
   config?: string;
   json?: boolean;
   verbose?: boolean;
@@ -44,7 +45,7 @@ export interface Context {
   /** `lint`'s output format, from `--format` (its values never clash with a layout's). */
   output?: LintOutput;
   /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
-  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect'>;
+  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'ledger'>;
   /** Human text: to stderr (stdout carries only results and JSON). */
   say(text: string): void;
   /** The command's result: JSON document with --json, else `human` on stdout. */
@@ -90,7 +91,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
   const format = splitFormat(flags.format ?? [], command);
   const file = await readConfig(io, flags.config);
   const fromFlags: Partial<Record<SettingKey, unknown>> = {
-    url: flags.url, schema: flags.schema, dir: flags.dir, format: format.layout, lockTimeout: flags.lockTimeout, statementTimeout: flags.statementTimeout,
+    url: flags.url, schema: flags.schema, dir: flags.dir, format: format.layout, ledger: flags.ledger, lockTimeout: flags.lockTimeout, statementTimeout: flags.statementTimeout,
     lockRetries: flags.lockRetries, lockWait: flags.lockWait, strict: flags.strict, allowOutOfOrder: flags.allowOutOfOrder,
     lintRules: flags.lintRules, pgVersion: flags.pgVersion, lintSmallTable: flags.lintSmallTable,
   };
@@ -103,7 +104,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
   return {
     io, flags, settings, say, dir, ...(format.output ? { output: format.output } : {}),
     source: {
-      dir, format: settings.format,
+      dir, format: settings.format, ledger: settings.ledger,
       // Say once which layout `auto` chose, unless it is cutover's own.
       onDetect: (detection) => {
         if (told || detection.format === 'cutover') return;
@@ -128,6 +129,8 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
  */
 export async function withDatabase<T>(context: Context, work: (url: string) => Promise<T>): Promise<T> {
   if (context.settings.url) return work(context.settings.url);
+  // Loaded here, not at start-up: commands that never touch a database (lint, new) do not load pg.
+  const { readMigrations } = await import('../api.js');
   await readMigrations(context.source); // bad input is reported before a server is started
   const { startEmbedded, devDataDir } = await import('../embedded/index.js');
   const dataDir = devDataDir(context.io.cwd);

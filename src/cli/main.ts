@@ -2,30 +2,52 @@
  * `main(argv, io)`: the whole CLI as a function returning an exit code.
  * Nothing below it prints or exits; bin.ts connects it to the process.
  */
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { CutoverError, EXIT, type ExitCode } from '../errors.js';
 import type { CliIo } from './io.js';
-import { createProgram, createRunner, reportError } from './program.js';
-import * as bundle from './commands/bundle.js';
-import * as config from './commands/config.js';
-import * as dev from './commands/dev.js';
-import * as migrate from './commands/migrate.js';
-import * as newCommand from './commands/new.js';
-import * as plan from './commands/plan.js';
-import * as resolve from './commands/resolve.js';
-import * as rollback from './commands/rollback.js';
-import * as status from './commands/status.js';
-import * as lint from './commands/lint.js';
-import * as instances from './commands/instances.js';
-import * as wait from './commands/wait.js';
-import * as backup from './commands/backup.js';
-import * as restore from './commands/restore.js';
-import * as rehearse from './commands/rehearse.js';
-import * as copy from './commands/copy.js';
-import * as serve from './commands/serve.js';
-import * as upgrade from './commands/upgrade.js';
+import { createProgram, createRunner, reportError, type Runner } from './program.js';
 
-const COMMANDS = [newCommand, migrate, plan, status, resolve, rollback, lint, dev, bundle, config, instances, wait, serve, backup, restore, rehearse, copy, upgrade];
+/** What each file in commands/ exports. */
+interface CommandModule {
+  register(program: Command, runner: Runner): void;
+}
+
+/**
+ * Every command, in the order `--help` lists them, each loaded only when needed: a run pays
+ * for the modules of the command it runs (a no-op `migrate` at every boot, `lint` in an editor),
+ * not for all of them (backups, the HTTP server, the fleet runner, …).
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  new: () => import('./commands/new.js'),
+  migrate: () => import('./commands/migrate.js'),
+  plan: () => import('./commands/plan.js'),
+  status: () => import('./commands/status.js'),
+  resolve: () => import('./commands/resolve.js'),
+  rollback: () => import('./commands/rollback.js'),
+  lint: () => import('./commands/lint.js'),
+  dev: () => import('./commands/dev.js'),
+  bundle: () => import('./commands/bundle.js'),
+  config: () => import('./commands/config.js'),
+  instances: () => import('./commands/instances.js'),
+  wait: () => import('./commands/wait.js'),
+  serve: () => import('./commands/serve.js'),
+  backup: () => import('./commands/backup.js'),
+  restore: () => import('./commands/restore.js'),
+  rehearse: () => import('./commands/rehearse.js'),
+  copy: () => import('./commands/copy.js'),
+  upgrade: () => import('./commands/upgrade.js'),
+  adopt: () => import('./commands/adopt.js'),
+};
+
+/**
+ * The modules to register: those of the command names on the command line (an option's value
+ * may name one too: loading it as well is harmless), or all of them when none is named (help,
+ * the version, a mistyped command that gets a "did you mean").
+ */
+function commandsFor(argv: readonly string[]): Promise<CommandModule[]> {
+  const named = Object.keys(COMMANDS).filter((name) => argv.includes(name));
+  return Promise.all((named.length > 0 ? named : Object.keys(COMMANDS)).map((name) => COMMANDS[name]!()));
+}
 
 /**
  * Run the CLI.
@@ -36,7 +58,7 @@ const COMMANDS = [newCommand, migrate, plan, status, resolve, rollback, lint, de
 export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promise<ExitCode> {
   const program = createProgram(io, version);
   const runner = createRunner(io);
-  for (const command of COMMANDS) command.register(program, runner);
+  for (const command of await commandsFor(argv)) command.register(program, runner);
   for (const command of program.commands) command.exitOverride().showSuggestionAfterError(true);
   try {
     if (argv.length === 0) {

@@ -16,7 +16,7 @@ import type { MigrateReport } from '../run/migrate.js';
 export function renderEvent(event: RunEvent, verbose = false): string | undefined {
   switch (event.type) {
     case 'lock-waiting':
-      return `waiting for the migration lock on schema "${event.schema}" (${formatDuration(event.waitedMs)}): held by ${describeHolders(event.holders)}`;
+      return `waiting for ${event.lock === 'sqlx' ? `sqlx's migration lock on this database (for schema "${event.schema}")` : `the migration lock on schema "${event.schema}"`} (${formatDuration(event.waitedMs)}): held by ${describeHolders(event.holders)}`;
     case 'lock-acquired':
       return verbose ? `migration lock on schema "${event.schema}" taken${event.waitedMs > 50 ? ` after ${formatDuration(event.waitedMs)}` : ''}` : undefined;
     case 'warning':

@@ -12,8 +12,9 @@ import { didYouMean } from '../suggest.js';
 import type { TargetSpec } from '../fleet/types.js';
 import { targetsProblem, toTargetSpecs } from '../fleet/config.js';
 import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
+import { LEDGER_KINDS, type LedgerKind } from '../db/ledger.js';
 
-type Kind = 'string' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format';
+type Kind = 'string' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format' | 'ledger';
 
 interface Setting {
   kind: Kind;
@@ -29,6 +30,7 @@ export const SETTINGS = {
   schema: { kind: 'string', flag: '--schema', env: 'DB_SCHEMA', default: 'public', summary: 'target schema (ledger and search_path)' },
   dir: { kind: 'string', flag: '--dir', env: 'CUTOVER_DIR', default: 'migrations', summary: 'migrations directory' },
   format: { kind: 'format', flag: '--format', env: 'CUTOVER_FORMAT', default: 'auto', summary: `layout of the migrations directory: auto, ${FORMATS.join(', ')} (docs/formats.md)` },
+  ledger: { kind: 'ledger', flag: '--ledger', env: 'CUTOVER_LEDGER', default: 'cutover', summary: 'history table: cutover (cutover_migrations) or sqlx (_sqlx_migrations, shared with sqlx::migrate!; docs/sqlx-ledger.md)' },
   lockTimeout: { kind: 'duration', flag: '--lock-timeout', env: 'CUTOVER_LOCK_TIMEOUT', default: 5000, summary: 'lock_timeout of each migration transaction' },
   statementTimeout: { kind: 'duration', flag: '--statement-timeout', env: 'CUTOVER_STATEMENT_TIMEOUT', summary: "statement_timeout of migrations (default: the server's)" },
   lockRetries: { kind: 'integer', flag: '--lock-retries', env: 'CUTOVER_LOCK_RETRIES', default: 5, summary: 'retries of a migration after a lock timeout' },
@@ -54,6 +56,8 @@ export interface Settings {
   dir: string;
   /** The directory's layout, or `auto`. */
   format: FormatOption;
+  /** The history table: cutover's own, or sqlx's. */
+  ledger: LedgerKind;
   lockTimeoutMs: number;
   statementTimeoutMs?: number;
   lockRetries: number;
@@ -119,6 +123,10 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
       const choices = ['auto', ...FORMATS];
       return typeof raw === 'string' && choices.includes(raw) ? { value: raw } : bad(`a layout (${choices.join(', ')})`, `Pick one of ${choices.join(', ')}.${typeof raw === 'string' ? didYouMean(raw, choices) : ''}`);
     }
+    case 'ledger': {
+      const choices: readonly string[] = LEDGER_KINDS;
+      return typeof raw === 'string' && choices.includes(raw) ? { value: raw } : bad(`a ledger (${choices.join(', ')})`, `Pick one of ${choices.join(', ')}: cutover keeps its own history table; sqlx shares _sqlx_migrations with sqlx::migrate! (docs/sqlx-ledger.md).${typeof raw === 'string' ? didYouMean(raw, choices) : ''}`);
+    }
     case 'targets': {
       const problem = targetsProblem(raw);
       return problem === undefined ? { value: toTargetSpecs(raw as never) } : bad(`a list of targets (${problem})`, 'For example "targets": [{ "url": "postgres://…/app", "schemas": "tenant_*" }] (docs/fleet.md).');
@@ -136,7 +144,7 @@ function show(key: SettingKey, value: unknown): string | undefined {
 }
 
 const FIELD: Record<SettingKey, keyof Settings> = {
-  url: 'url', schema: 'schema', dir: 'dir', format: 'format', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
+  url: 'url', schema: 'schema', dir: 'dir', format: 'format', ledger: 'ledger', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
   lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', targets: 'targets',
   lintRules: 'lintRules', pgVersion: 'pgVersion', lintSmallTable: 'lintSmallTable',
 };

@@ -5,8 +5,14 @@
  * `pg_advisory_lock`: a session blocked there sits in a transaction that a
  * `CREATE INDEX CONCURRENTLY` run by the holder waits for — a deadlock
  * (golang-migrate#235, flyway#3508).
+ *
+ * With `--ledger sqlx`, sqlx's own lock is taken too, after the schema's:
+ * `pg_advisory_lock(0x3d32ad9e * crc32(current_database()))`
+ * (sqlx-postgres/src/migrate.rs, `generate_lock_id`), polled the same way,
+ * so a service running `sqlx::migrate!` waits for cutover and cutover for it.
  */
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import type { Session } from './session.js';
@@ -31,6 +37,17 @@ export interface LockHolder {
  */
 export function lockKey(schema: string): string {
   return createHash('sha256').update(`cutover:${schema}`).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * sqlx's migration lock key for a database: 0x3d32ad9e × CRC-32 (ISO-HDLC,
+ * zlib's) of its name, as a bigint. One per database, whatever the schema.
+ *
+ * @example
+ * sqlxLockKey('postgres'); // (0x3d32ad9e * 359303029).toString()
+ */
+export function sqlxLockKey(database: string): string {
+  return (0x3d32ad9en * BigInt(crc32(database))).toString();
 }
 
 /**
@@ -71,16 +88,17 @@ export function describeHolders(holders: LockHolder[]): string {
   return holders.map((h) => `pid ${h.pid} (${h.applicationName || 'no application_name'}${h.clientAddr ? ` from ${h.clientAddr}` : ''}, connected since ${h.since?.toISOString() ?? '?'})`).join(', ');
 }
 
-/**
- * Take the schema's migration lock on `session`, polling with back-off.
- * Returns how long it waited. Throws LOCK_WAIT_TIMEOUT naming the holder.
- *
- * @example
- * await acquireLock(client, { schema: 'public', lockWaitMs: 60_000 });
- * try { … } finally { await releaseLock(client, 'public'); }
- */
-export async function acquireLock(session: Session, options: AcquireOptions): Promise<number> {
-  const key = lockKey(options.schema);
+/** Which lock a wait is for, and how to say so. */
+interface LockTarget {
+  key: string;
+  /** "the migration lock on schema "public"", for messages. */
+  what: string;
+  hint: string;
+  details: Record<string, unknown>;
+}
+
+/** Poll `pg_try_advisory_lock(key)` with back-off until taken; returns how long it waited. */
+async function pollLock(session: Session, target: LockTarget, options: Omit<AcquireOptions, 'schema'>): Promise<number> {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const started = now();
@@ -88,16 +106,16 @@ export async function acquireLock(session: Session, options: AcquireOptions): Pr
   let lastReport = -Infinity;
   for (;;) {
     // The key is our own number, inlined: a parameterless query can share its round trip.
-    const result = await session.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${key}::bigint) AS locked`);
+    const result = await session.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${target.key}::bigint) AS locked`);
     if (result.rows[0]?.locked) return now() - started;
     const waited = now() - started;
     const timedOut = options.lockWaitMs !== undefined && waited >= options.lockWaitMs;
     if (timedOut || now() - lastReport >= (options.reportEveryMs ?? 2000)) {
-      const holders = await lockHolders(session, key);
+      const holders = await lockHolders(session, target.key);
       if (timedOut) {
-        throw new CutoverError('LOCK_WAIT_TIMEOUT', `gave up waiting for the migration lock on schema "${options.schema}" after ${formatDuration(waited)}: held by ${describeHolders(holders)}`, {
-          hint: 'Another cutover run is migrating this schema. Wait for it to finish, raise --lock-wait, or, if that session is stuck, end it with SELECT pg_terminate_backend(<pid>).',
-          details: { schema: options.schema, waitedMs: waited, holders },
+        throw new CutoverError('LOCK_WAIT_TIMEOUT', `gave up waiting for ${target.what} after ${formatDuration(waited)}: held by ${describeHolders(holders)}`, {
+          hint: target.hint,
+          details: { ...target.details, waitedMs: waited, holders },
         });
       }
       options.onWait?.({ waitedMs: waited, holders });
@@ -107,6 +125,91 @@ export async function acquireLock(session: Session, options: AcquireOptions): Pr
     const remaining = options.lockWaitMs === undefined ? Infinity : options.lockWaitMs - waited;
     await sleep(Math.max(1, Math.min(remaining, delay * (0.5 + Math.random()))));
     delay = Math.min(delay * 2, 1000);
+  }
+}
+
+/**
+ * Take the schema's migration lock on `session`, polling with back-off.
+ * Returns how long it waited. Throws LOCK_WAIT_TIMEOUT naming the holder.
+ *
+ * @example
+ * await acquireLock(client, { schema: 'public', lockWaitMs: 60_000 });
+ * try { … } finally { await releaseLock(client, 'public'); }
+ */
+export async function acquireLock(session: Session, options: AcquireOptions): Promise<number> {
+  return pollLock(session, {
+    key: lockKey(options.schema),
+    what: `the migration lock on schema "${options.schema}"`,
+    hint: 'Another cutover run is migrating this schema. Wait for it to finish, raise --lock-wait, or, if that session is stuck, end it with SELECT pg_terminate_backend(<pid>).',
+    details: { schema: options.schema },
+  }, options);
+}
+
+/**
+ * Take sqlx's migration lock for the session's database (polling, never
+ * blocking). Returns the key (to release) and how long it waited.
+ *
+ * @example
+ * const { key } = await acquireSqlxLock(client, { schema: 'public' });
+ * try { … } finally { await releaseSqlxLock(client, key); }
+ */
+export async function acquireSqlxLock(session: Session, options: AcquireOptions): Promise<{ key: string; waitedMs: number }> {
+  const database = (await session.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
+  const key = sqlxLockKey(database);
+  const waitedMs = await pollLock(session, {
+    key,
+    what: `sqlx's migration lock on database "${database}"`,
+    hint: 'A service running sqlx::migrate! (or a cutover run with --ledger sqlx on another schema of this database) is migrating it. Wait for it to finish, raise --lock-wait, or, if that session is stuck, end it with SELECT pg_terminate_backend(<pid>).',
+    details: { schema: options.schema, database, lock: 'sqlx' },
+  }, options);
+  return { key, waitedMs };
+}
+
+/** Release sqlx's lock taken by {@link acquireSqlxLock}. */
+export async function releaseSqlxLock(session: Session, key: string): Promise<void> {
+  await session.query('SELECT pg_advisory_unlock($1)', [key]);
+}
+
+/** The locks of a run: the schema's own and, with the sqlx ledger, sqlx's. */
+export interface MigrationLocks {
+  waitedMs: number;
+  /** Release them all, newest first (in `finally`). */
+  release(): Promise<void>;
+}
+
+/**
+ * Take every lock a run on `schema` needs: the schema's, then (ledger
+ * `sqlx`) sqlx's, within one `lockWaitMs`. A failure releases what was taken.
+ *
+ * @example
+ * const locks = await acquireMigrationLocks(client, { schema: 'public', ledger: 'sqlx' });
+ * try { … } finally { await locks.release(); }
+ */
+export async function acquireMigrationLocks(
+  session: Session,
+  options: Omit<AcquireOptions, 'onWait'> & { ledger?: 'cutover' | 'sqlx' | undefined; onWait?: (wait: { waitedMs: number; holders: LockHolder[]; lock?: 'sqlx' }) => void },
+): Promise<MigrationLocks> {
+  const waitedMs = await acquireLock(session, { ...options, onWait: (wait) => options.onWait?.(wait) });
+  if (options.ledger !== 'sqlx') return { waitedMs, release: () => releaseLock(session, options.schema) };
+  try {
+    const sqlx = await acquireSqlxLock(session, {
+      ...options,
+      ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: Math.max(0, options.lockWaitMs - waitedMs) }),
+      onWait: (wait) => options.onWait?.({ ...wait, lock: 'sqlx' }),
+    });
+    return {
+      waitedMs: waitedMs + sqlx.waitedMs,
+      release: async () => {
+        try {
+          await releaseSqlxLock(session, sqlx.key);
+        } finally {
+          await releaseLock(session, options.schema);
+        }
+      },
+    };
+  } catch (error) {
+    await releaseLock(session, options.schema).catch(() => {});
+    throw error;
   }
 }
 

@@ -1,14 +1,19 @@
 /**
- * The ledger (DESIGN §1): `cutover_migrations` inside the target schema,
- * plus `cutover_audit`, where deliberate overrides (an accepted checksum, a
- * resolved failure) are recorded with who and why. Names are always
+ * The ledger (DESIGN §1): by default `cutover_migrations` inside the target
+ * schema, plus `cutover_audit`, where deliberate overrides (an accepted
+ * checksum, a resolved failure, a rollback) are recorded with who and why.
+ * With `--ledger sqlx` the history is sqlx's own `_sqlx_migrations`
+ * (sqlx-ledger.ts), shared with a Rust service running `sqlx::migrate!`.
+ * Both are one small port, {@link Ledger}: the run, resolve, status and the
+ * fleet ask it for SQL and never name a table themselves. Names are always
  * schema-qualified and quoted.
  */
 import { CutoverError } from '../errors.js';
 import type { LedgerRow } from '../plan/types.js';
-import type { Phase } from '../migrations/types.js';
+import type { Migration, Phase } from '../migrations/types.js';
 import type { Session } from './session.js';
 import { ident, literal } from './sql.js';
+import { sqlxLedger } from './sqlx-ledger.js';
 
 /** SQLSTATEs decided on (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 export const SQLSTATE = {
@@ -19,14 +24,80 @@ export const SQLSTATE = {
   QUERY_CANCELED: '57014',
 } as const;
 
-/** The ledger's qualified table names for one schema. */
+/** The history tables cutover can keep: its own, or sqlx's `_sqlx_migrations` (docs/sqlx-ledger.md). */
+export const LEDGER_KINDS = ['cutover', 'sqlx'] as const;
+
+/** Which history table a target keeps (`--ledger`, config key `ledger`). */
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** cutover's ledger's qualified table names for one schema (the audit table is shared by both kinds). */
 export function ledgerTables(schema: string): { migrations: string; audit: string } {
   return { migrations: `${ident(schema)}.cutover_migrations`, audit: `${ident(schema)}.cutover_audit` };
 }
 
-function createSql(schema: string): string {
-  const t = ledgerTables(schema);
-  return `CREATE TABLE IF NOT EXISTS ${t.migrations} (
+/** A ledger row as {@link Ledger.selectSql} returns it; `phase` null: not recorded (sqlx), taken from the file. */
+export interface RawLedgerRow {
+  version: string; name: string; phase: Phase | null; checksum: string; state: 'applied' | 'failed';
+  applied_at: Date | null; duration_ms: number | null; applied_by: string | null; failed_statement: number | null; error: string | null;
+}
+
+/** The fields written when a migration is recorded. */
+export interface LedgerEntry {
+  version: string;
+  name: string;
+  /** The up file (sqlx's description is made from it). */
+  file?: string;
+  phase: Phase;
+  checksum: string;
+  state: 'applied' | 'failed';
+  /** Undefined: measured by the server as the time since the transaction began. */
+  durationMs: number | undefined;
+  appliedBy: string;
+  transactional: boolean;
+  failedStatement?: number | null;
+  error?: string | null;
+}
+
+/**
+ * One history table: where it is and the SQL that reads and writes it. The
+ * run, `resolve`, `status` and the fleet use only this, whichever the kind.
+ */
+export interface Ledger {
+  readonly kind: LedgerKind;
+  readonly schema: string;
+  /** The table's name as pg_class knows it (`cutover_migrations`, `_sqlx_migrations`). */
+  readonly tableName: string;
+  /** Its schema-qualified, quoted name. */
+  readonly table: string;
+  /**
+   * Another tool may have created the table (sqlx), without `cutover_audit`
+   * beside it: {@link createLedger} runs before anything is written, not only on first use.
+   */
+  readonly shared: boolean;
+  /** A SELECT of every row with {@link RawLedgerRow}'s columns. */
+  selectSql(): string;
+  /** The DDL creating the table (the schema exists by then; `cutover_audit` is created beside it). */
+  createSql(): string;
+  /**
+   * Record a migration: an upsert, so a resolved failure becomes applied.
+   * Literals are inlined so it can share a round trip with the migration's COMMIT.
+   */
+  recordSql(entry: LedgerEntry): string;
+  /** Remove a version's row (rollback, `resolve --rolled-back`). */
+  forgetSql(version: string): string;
+  /** Mark a version applied with this checksum (`resolve --applied`, `resolve --checksum`). */
+  acceptSql(version: string, checksum: string): string;
+}
+
+const COLUMNS = 'version, name, phase, checksum, state, applied_at, duration_ms, applied_by, failed_statement, error';
+
+/** cutover's own ledger, `cutover_migrations`. */
+function cutoverLedger(schema: string): Ledger {
+  const table = ledgerTables(schema).migrations;
+  return {
+    kind: 'cutover', schema, tableName: 'cutover_migrations', table, shared: false,
+    selectSql: () => `SELECT ${COLUMNS} FROM ${table}`,
+    createSql: () => `CREATE TABLE IF NOT EXISTS ${table} (
   version text PRIMARY KEY,
   name text NOT NULL,
   phase text NOT NULL CHECK (phase IN ('pre', 'post')),
@@ -38,8 +109,89 @@ function createSql(schema: string): string {
   transactional boolean NOT NULL DEFAULT true,
   failed_statement integer,
   error text
-);
-CREATE TABLE IF NOT EXISTS ${t.audit} (
+);`,
+    recordSql: (entry) => recordSql(schema, entry),
+    forgetSql: (version) => forgetSql(schema, version),
+    acceptSql: (version, checksum) => `UPDATE ${table} SET state = 'applied', error = NULL, failed_statement = NULL, checksum = ${literal(checksum)} WHERE version = ${literal(version)}`,
+  };
+}
+
+/**
+ * The ledger of one schema, of the given kind (default cutover's own).
+ * Throws CONFIG for an unknown kind.
+ *
+ * @example
+ * ledgerFor('public', 'sqlx').table; // '"public"._sqlx_migrations'
+ */
+export function ledgerFor(schema: string, kind: LedgerKind = 'cutover'): Ledger {
+  if (kind === 'cutover') return cutoverLedger(schema);
+  if (kind === 'sqlx') return sqlxLedger(schema);
+  throw new CutoverError('CONFIG', `ledger "${String(kind)}" is not one of ${LEDGER_KINDS.join(', ')}`, {
+    hint: 'cutover keeps its own history table (cutover_migrations); sqlx shares _sqlx_migrations with a Rust service running sqlx::migrate! (docs/sqlx-ledger.md).',
+    details: { setting: 'ledger' },
+  });
+}
+
+/**
+ * The phase of a ledger row: the recorded one, else (sqlx records none) the
+ * file's, else `pre`.
+ *
+ * @example
+ * const phaseOf = filePhases(migrations); phaseOf('3', null); // 'post' if 3_x.sql says so
+ */
+export function filePhases(migrations: readonly Migration[] = []): (version: string, recorded: Phase | null) => Phase {
+  const phases = new Map(migrations.map((m) => [m.version, m.phase]));
+  return (version, recorded) => recorded ?? phases.get(version) ?? 'pre';
+}
+
+/** Rows as the core sees them; phases not recorded are the files'. */
+export function toLedgerRows(raw: readonly RawLedgerRow[], migrations?: readonly Migration[]): LedgerRow[] {
+  const phaseOf = filePhases(migrations);
+  return raw.map((r) => ({
+    version: r.version, name: r.name, phase: phaseOf(r.version, r.phase), checksum: r.checksum, state: r.state,
+    appliedAt: r.applied_at, durationMs: r.duration_ms, appliedBy: r.applied_by,
+    failedStatement: r.failed_statement, error: r.error,
+  }));
+}
+
+/** Options of {@link readLedger}. */
+export interface ReadLedgerOptions {
+  /** Which history table (default cutover's own). */
+  kind?: LedgerKind | undefined;
+  /** The migration set: a ledger that records no phase (sqlx) takes each row's from its file. */
+  migrations?: readonly Migration[] | undefined;
+}
+
+/**
+ * Read the ledger, or `undefined` when it does not exist yet.
+ *
+ * @example
+ * const rows = await readLedger(client, 'public');
+ * const shared = await readLedger(client, 'public', { kind: 'sqlx', migrations });
+ */
+export async function readLedger(session: Session, schema: string, options: ReadLedgerOptions = {}): Promise<LedgerRow[] | undefined> {
+  const ledger = ledgerFor(schema, options.kind);
+  try {
+    const result = await session.query<RawLedgerRow>(ledger.selectSql());
+    return toLedgerRows(result.rows, options.migrations);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === SQLSTATE.UNDEFINED_TABLE || code === SQLSTATE.INVALID_SCHEMA_NAME) return undefined;
+    // A schema created by someone else without grants: say so, not a bare pg error with its stack.
+    if (code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
+      throw new CutoverError('PERMISSION', `cannot read the ledger in schema ${ident(schema)}: ${(error as Error).message}`, {
+        hint: `Grant the migration role the schema: GRANT USAGE, CREATE ON SCHEMA ${ident(schema)} TO <role>; (and access to its ${ledger.tableName} and cutover_audit tables, if another role created them)`,
+        details: { schema, sqlstate: code },
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** `cutover_audit`: deliberate overrides, with who and why; beside either kind of ledger. */
+function auditTableSql(schema: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${ledgerTables(schema).audit} (
   id bigserial PRIMARY KEY,
   at timestamptz NOT NULL DEFAULT now(),
   version text NOT NULL,
@@ -50,57 +202,19 @@ CREATE TABLE IF NOT EXISTS ${t.audit} (
 );`;
 }
 
-const COLUMNS = 'version, name, phase, checksum, state, applied_at, duration_ms, applied_by, failed_statement, error';
-
-interface RawRow {
-  version: string; name: string; phase: Phase; checksum: string; state: 'applied' | 'failed';
-  applied_at: Date | null; duration_ms: number | null; applied_by: string | null; failed_statement: number | null; error: string | null;
-}
-
-function toRow(raw: RawRow): LedgerRow {
-  return {
-    version: raw.version, name: raw.name, phase: raw.phase, checksum: raw.checksum, state: raw.state,
-    appliedAt: raw.applied_at, durationMs: raw.duration_ms, appliedBy: raw.applied_by,
-    failedStatement: raw.failed_statement, error: raw.error,
-  };
-}
-
 /**
- * Read the ledger, or `undefined` when it does not exist yet.
- *
- * @example
- * const rows = await readLedger(client, 'public');
- */
-export async function readLedger(session: Session, schema: string): Promise<LedgerRow[] | undefined> {
-  try {
-    const result = await session.query<RawRow>(`SELECT ${COLUMNS} FROM ${ledgerTables(schema).migrations}`);
-    return result.rows.map(toRow);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === SQLSTATE.UNDEFINED_TABLE || code === SQLSTATE.INVALID_SCHEMA_NAME) return undefined;
-    // A schema created by someone else without grants: say so, not a bare pg error with its stack.
-    if (code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
-      throw new CutoverError('PERMISSION', `cannot read the ledger in schema ${ident(schema)}: ${(error as Error).message}`, {
-        hint: `Grant the migration role the schema: GRANT USAGE, CREATE ON SCHEMA ${ident(schema)} TO <role>; (and access to its cutover_migrations and cutover_audit tables, if another role created them)`,
-        details: { schema, sqlstate: code },
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
-/**
- * Create the schema (if missing) and the ledger tables. Run once, on first use.
+ * Create the schema (if missing), the ledger table and `cutover_audit`. Run once, on first use.
  *
  * @example
  * await createLedger(client, 'tenant_1');
+ * await createLedger(client, 'public', 'sqlx'); // _sqlx_migrations, as sqlx creates it
  */
-export async function createLedger(session: Session, schema: string): Promise<void> {
+export async function createLedger(session: Session, schema: string, kind: LedgerKind = 'cutover'): Promise<void> {
+  const ledger = ledgerFor(schema, kind);
   const exists = await session.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists', [schema]);
   try {
     if (!exists.rows[0]?.exists) await session.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-    await session.query(createSql(schema));
+    await session.query(`${ledger.createSql()}\n${auditTableSql(schema)}`);
   } catch (error) {
     if ((error as { code?: string }).code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
       throw new CutoverError('PERMISSION', `cannot create ${exists.rows[0]?.exists ? 'the ledger table in schema' : 'schema'} ${ident(schema)}: ${(error as Error).message}`, {
@@ -115,24 +229,37 @@ export async function createLedger(session: Session, schema: string): Promise<vo
   }
 }
 
-/** The fields written when a migration is recorded. */
-export interface LedgerEntry {
-  version: string;
-  name: string;
-  phase: Phase;
-  checksum: string;
-  state: 'applied' | 'failed';
-  /** Undefined: measured by the server as the time since the transaction began. */
-  durationMs: number | undefined;
-  appliedBy: string;
-  transactional: boolean;
-  failedStatement?: number | null;
-  error?: string | null;
+/**
+ * Before a ledger's first use: refuse when the schema's history is in the
+ * other kind's table. A run with the wrong `--ledger` would otherwise see an
+ * empty history and apply every migration again.
+ *
+ * @example
+ * if ((await readLedger(client, 'public', { kind: 'sqlx' })) === undefined) await checkOtherLedger(client, ledgerFor('public', 'sqlx'));
+ */
+export async function checkOtherLedger(session: Session, ledger: Ledger): Promise<void> {
+  const other = ledgerFor(ledger.schema, ledger.kind === 'sqlx' ? 'cutover' : 'sqlx');
+  const found = await session.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [other.table]);
+  if (found.rows[0]?.table == null) return;
+  let rows: number;
+  try {
+    rows = (await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${other.table}`)).rows[0]?.n ?? 0;
+  } catch {
+    return; // not ours to read: nothing to say about it
+  }
+  if (rows === 0) return;
+  throw new CutoverError('OTHER_LEDGER', `schema "${ledger.schema}" keeps its history in ${other.tableName} (${rows} row${rows === 1 ? '' : 's'}), but this run uses ${ledger.tableName}, which does not exist yet: every migration would run again`, {
+    hint: ledger.kind === 'cutover'
+      ? 'To share that table with a service running sqlx::migrate!, run with --ledger sqlx (docs/sqlx-ledger.md); to move the history to cutover\'s own ledger, cutover adopt --from sqlx.'
+      : 'This schema is migrated with cutover\'s own ledger: run without --ledger sqlx (ledger "cutover", the default).',
+    details: { schema: ledger.schema, ledger: ledger.kind, table: other.tableName, rows },
+  });
 }
 
 /**
- * The SQL that records a migration (an upsert: a resolved failure becomes applied).
- * Literals are inlined so it can share a round trip with the migration's COMMIT.
+ * cutover's ledger: the SQL that records a migration (an upsert: a resolved
+ * failure becomes applied). Literals are inlined so it can share a round
+ * trip with the migration's COMMIT.
  *
  * @example
  * recordSql('public', entry); // 'INSERT INTO "public".cutover_migrations …'
@@ -150,7 +277,7 @@ ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, phase = EXCLUDED.phase
   transactional = EXCLUDED.transactional, failed_statement = EXCLUDED.failed_statement, error = EXCLUDED.error`;
 }
 
-/** The SQL that removes a version's row (rollback, `resolve --rolled-back`). */
+/** cutover's ledger: the SQL that removes a version's row (rollback, `resolve --rolled-back`). */
 export function forgetSql(schema: string, version: string): string {
   return `DELETE FROM ${ledgerTables(schema).migrations} WHERE version = ${literal(version)}`;
 }

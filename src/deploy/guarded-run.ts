@@ -52,7 +52,7 @@ function problemFacts(p: GuardProblem) {
  * await runMigrations(connector, migrations, { schema, phase: 'post', beforeRun: postDeployGuard({ schema }) });
  */
 export function postDeployGuard(
-  options: Pick<RunOptions, 'schema' | 'appliedBy' | 'onEvent'> & Pick<GuardOptions, 'force'>,
+  options: Pick<RunOptions, 'schema' | 'appliedBy' | 'onEvent' | 'ledger'> & Pick<GuardOptions, 'force'>,
   onRefused: (verdict: GuardVerdict) => never = (verdict) => { throw guardError(options.schema, verdict, 0); },
 ) {
   return async (steps: readonly Step[], connection: Connection): Promise<void> => {
@@ -63,7 +63,7 @@ export function postDeployGuard(
     if (verdict.allowed) return;
     if (!options.force) onRefused(verdict);
     // Recorded before anything runs: an override is on the record even if the migration then fails.
-    await createLedger(connection, options.schema);
+    await createLedger(connection, options.schema, options.ledger);
     const versions = [...new Set(verdict.problems.flatMap((p) => p.blocks))];
     for (const version of versions) {
       await connection.query(auditSql(options.schema, {

@@ -67,7 +67,7 @@ export async function registerInstance(options: RegisterInstanceOptions): Promis
       onHeartbeat: async () => {
         // A short lock wait: a heartbeat must not hang behind a long migration; the next beat tries again.
         await runAutoContract(connectorFor(options, 'migrate'), readMigrations(options), {
-          schema, phase: 'post', appliedBy: whoAmI(), lockWaitMs: 1000, ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+          schema, phase: 'post', appliedBy: whoAmI(), lockWaitMs: 1000, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
         }).catch((error: unknown) => {
           // Not this beat's business: pre migrations still pending (the deploy's own run applies them),
           // or another run holds the lock (the next beat looks again).

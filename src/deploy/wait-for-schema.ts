@@ -8,7 +8,7 @@
  */
 import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
-import { readLedger } from '../db/ledger.js';
+import { readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { schemaState, type SchemaState } from './schema-state.js';
@@ -16,6 +16,8 @@ import { schemaState, type SchemaState } from './schema-state.js';
 /** Options of {@link waitForSchemaOn}. */
 export interface WaitForSchemaOptions {
   schema: string;
+  /** The history table (default cutover's own; `sqlx`: docs/sqlx-ledger.md). */
+  ledger?: LedgerKind;
   /** Needed: every pre migration up to this version (default: all of the set's pre migrations). */
   atLeast?: string;
   /** Give up after this long (default 60 s). */
@@ -53,7 +55,7 @@ export async function waitForSchemaOn(connector: Connector, migrations: readonly
     for (;;) {
       try {
         connection ??= await connector.connect();
-        state = schemaState(migrations, (await readLedger(connection, options.schema)) ?? [], options.atLeast);
+        state = schemaState(migrations, (await readLedger(connection, options.schema, { kind: options.ledger, migrations })) ?? [], options.atLeast);
         lastError = undefined;
         if (state.ready) return { schema: options.schema, waitedMs: now() - started, state };
       } catch (error) {

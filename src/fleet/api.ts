@@ -8,8 +8,10 @@ import { availableParallelism } from 'node:os';
 import { whoAmI, readMigrations, type MigrationsOptions } from '../api.js';
 import { CutoverError } from '../errors.js';
 import { describeUrl, pgConnector } from '../db/pg.js';
+import { ledgerFor, type LedgerKind } from '../db/ledger.js';
 import type { Connection } from '../db/session.js';
 import type { BundledFile } from '../migrations/bundle.js';
+import type { Migration } from '../migrations/types.js';
 import type { DatabaseConnector } from './connections.js';
 import { compareNames, discoverSchemas, needsDiscovery } from './discover.js';
 import { readLedgers } from './ledgers.js';
@@ -99,7 +101,7 @@ async function resolveTargets(options: FleetTargetOptions, applicationName: stri
     if (needsDiscovery(spec) || (options.concurrency === undefined && room === undefined)) {
       const connection = await databases.get(database)!.connect();
       try {
-        if (needsDiscovery(spec)) names = await discoverSchemas(connection, spec);
+        if (needsDiscovery(spec)) names = await discoverSchemas(connection, spec, ledgerFor('', options.ledger).tableName);
         if (options.concurrency === undefined) {
           const here = await serverRoom(connection);
           if (!room || here.maxConnections - here.inUse < room.maxConnections - room.inUse) room = here;
@@ -129,7 +131,7 @@ async function resolveTargets(options: FleetTargetOptions, applicationName: stri
  * Every target's ledger, a few queries per database, no locks. A database that
  * cannot be read this way is left out: its targets are read by their own runs.
  */
-async function readAllLedgers(resolved: Resolved): Promise<Map<string, LedgerRow[] | undefined>> {
+async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind | undefined; migrations: readonly Migration[] }): Promise<Map<string, LedgerRow[] | undefined>> {
   const ledgers = new Map<string, LedgerRow[] | undefined>();
   const byDatabase = new Map<string, string[]>();
   for (const t of resolved.targets) byDatabase.set(t.database, [...(byDatabase.get(t.database) ?? []), t.schema]);
@@ -137,7 +139,7 @@ async function readAllLedgers(resolved: Resolved): Promise<Map<string, LedgerRow
     let connection: Connection | undefined;
     try {
       connection = await resolved.databases.get(database)!.connect();
-      for (const [schema, rows] of await readLedgers(connection, schemas)) ledgers.set(targetKey({ database, schema }), rows);
+      for (const [schema, rows] of await readLedgers(connection, schemas, options)) ledgers.set(targetKey({ database, schema }), rows);
     } catch {
       // Each target's own run reports what is wrong (connection, privileges) properly.
     } finally {
@@ -167,7 +169,7 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetR
   const resolved = await resolveTargets(options, applicationName ?? 'cutover fleet');
   const migrations = await loading;
   // Targets already up to date are found in a few queries, not a lock round trip each.
-  const ledgers = await readAllLedgers(resolved);
+  const ledgers = await readAllLedgers(resolved, { kind: options.ledger, migrations });
   return runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
     appliedBy: whoAmI(), ...run, concurrency: resolved.concurrency, ledgers, ...(resolved.shard ? { shard: resolved.shard } : {}),
   });
@@ -184,6 +186,6 @@ export async function fleetStatus(options: FleetTargetOptions & { strict?: boole
   const migrations = await readMigrations(options);
   const resolved = await resolveTargets(options, options.applicationName ?? 'cutover status');
   return readFleetStatus(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
-    concurrency: resolved.concurrency, ledgers: await readAllLedgers(resolved), ...(options.strict ? { strict: true } : {}),
+    concurrency: resolved.concurrency, ledgers: await readAllLedgers(resolved, { kind: options.ledger, migrations }), ledger: options.ledger, ...(options.strict ? { strict: true } : {}),
   });
 }

@@ -10,9 +10,9 @@ import type { Session } from '../db/session.js';
 import { isSystemSchema, matchSchemas } from './glob.js';
 import type { TargetSpec } from './types.js';
 
-/** The query finding every schema with a cutover ledger. */
+/** The query finding every schema with a ledger table ($1: `cutover_migrations`, or `_sqlx_migrations` with --ledger sqlx). */
 const LEDGER_SCHEMAS = `SELECT n.nspname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relname = 'cutover_migrations' AND c.relkind IN ('r', 'p')`;
+  WHERE c.relname = $1 AND c.relkind IN ('r', 'p')`;
 
 async function runTargetQuery(session: Session, query: string): Promise<string[]> {
   let result;
@@ -53,7 +53,7 @@ async function runTargetQuery(session: Session, query: string): Promise<string[]
  * @example
  * await discoverSchemas(client, { url, pattern: 'tenant_*' }); // ['tenant_1', 'tenant_2']
  */
-export async function discoverSchemas(session: Session, spec: TargetSpec): Promise<string[]> {
+export async function discoverSchemas(session: Session, spec: TargetSpec, ledgerTable = 'cutover_migrations'): Promise<string[]> {
   const found = new Set<string>(spec.schemas ?? []);
   if (spec.pattern !== undefined) {
     const all = await session.query<{ name: string }>('SELECT nspname AS name FROM pg_namespace');
@@ -61,7 +61,7 @@ export async function discoverSchemas(session: Session, spec: TargetSpec): Promi
   }
   if (spec.query !== undefined) for (const name of await runTargetQuery(session, spec.query)) found.add(name);
   if (spec.allSchemas) {
-    const result = await session.query<{ name: string }>(LEDGER_SCHEMAS);
+    const result = await session.query<{ name: string }>(LEDGER_SCHEMAS, [ledgerTable]);
     for (const row of result.rows) if (!isSystemSchema(row.name)) found.add(row.name);
   }
   return [...found].sort(compareNames);

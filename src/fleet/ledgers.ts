@@ -4,11 +4,11 @@
  * fleet uses it to skip targets with nothing to do without a lock round
  * trip each, and for the status matrix.
  */
-import { ledgerTables } from '../db/ledger.js';
+import { filePhases, ledgerFor, type LedgerKind } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import { literal } from '../db/sql.js';
 import type { LedgerRow } from '../plan/types.js';
-import type { Phase } from '../migrations/types.js';
+import type { Migration, Phase } from '../migrations/types.js';
 
 /** Schemas per query: keeps each statement a few hundred kB at most. */
 const BATCH = 100;
@@ -21,11 +21,17 @@ const BATCH = 100;
  * @example
  * const ledgers = await readLedgers(client, ['tenant_1', 'tenant_2']);
  */
-export async function readLedgers(session: Session, schemas: readonly string[]): Promise<Map<string, LedgerRow[] | undefined>> {
+export async function readLedgers(
+  session: Session,
+  schemas: readonly string[],
+  options: { kind?: LedgerKind | undefined; migrations?: readonly Migration[] } = {},
+): Promise<Map<string, LedgerRow[] | undefined>> {
   const wanted = new Set(schemas);
+  const phaseOf = filePhases(options.migrations);
   const found = await session.query<{ name: string }>(
     `SELECT n.nspname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relname = 'cutover_migrations' AND c.relkind IN ('r', 'p')`,
+      WHERE c.relname = $1 AND c.relkind IN ('r', 'p')`,
+    [ledgerFor('', options.kind).tableName],
   );
   const withLedger = found.rows.map((r) => r.name).filter((name) => wanted.has(name));
   const ledgers = new Map<string, LedgerRow[] | undefined>();
@@ -33,17 +39,17 @@ export async function readLedgers(session: Session, schemas: readonly string[]):
   for (const schema of schemas) if (!has.has(schema)) ledgers.set(schema, undefined);
   for (let i = 0; i < withLedger.length; i += BATCH) {
     const batch = withLedger.slice(i, i + BATCH);
-    const sql = batch.map((schema) => `SELECT ${literal(schema)} AS schema, version, name, phase, checksum, state FROM ${ledgerTables(schema).migrations}`).join('\nUNION ALL\n');
+    const sql = batch.map((schema) => `SELECT ${literal(schema)} AS schema, version, name, phase, checksum, state FROM (${ledgerFor(schema, options.kind).selectSql()}) AS ledger`).join('\nUNION ALL\n');
     let result;
     try {
-      result = await session.query<{ schema: string; version: string; name: string; phase: Phase; checksum: string; state: 'applied' | 'failed' }>(sql);
+      result = await session.query<{ schema: string; version: string; name: string; phase: Phase | null; checksum: string; state: 'applied' | 'failed' }>(sql);
     } catch {
       continue;
     }
     const rows = new Map(batch.map((schema) => [schema, [] as LedgerRow[]]));
     for (const r of result.rows) {
       rows.get(r.schema)!.push({
-        version: r.version, name: r.name, phase: r.phase, checksum: r.checksum, state: r.state,
+        version: r.version, name: r.name, phase: phaseOf(r.version, r.phase), checksum: r.checksum, state: r.state,
         appliedAt: null, durationMs: null, appliedBy: null, failedStatement: null, error: null,
       });
     }

@@ -4,7 +4,7 @@
  * ahead), and how many targets are at each version. Reads ledgers only: no
  * lock, nothing changed.
  */
-import { readLedger } from '../db/ledger.js';
+import { readLedger, type LedgerKind } from '../db/ledger.js';
 import { orderOf } from '../deploy/versions.js';
 import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
@@ -96,7 +96,7 @@ export async function readFleetStatus(
   targets: readonly Target[],
   databaseOf: (target: Target) => DatabaseConnector,
   migrations: readonly Migration[],
-  options: { concurrency: number; strict?: boolean; ledgers?: ReadonlyMap<string, LedgerRow[] | undefined> },
+  options: { concurrency: number; strict?: boolean; ledgers?: ReadonlyMap<string, LedgerRow[] | undefined>; ledger?: LedgerKind | undefined },
 ): Promise<FleetStatusReport> {
   const statuses: TargetStatus[] = new Array(targets.length);
   // Ledgers read beforehand (readLedgers) need no connection per target.
@@ -115,7 +115,7 @@ export async function readFleetStatus(
         const target = targets[index]!;
         const connection = await slot.connectorFor(databaseOf(target), target.schema).connect();
         try {
-          const rows = await readLedger(connection, target.schema);
+          const rows = await readLedger(connection, target.schema, { kind: options.ledger, migrations });
           statuses[index] = targetStatus(target, migrations, rows, options.strict);
         } catch (error) {
           await slot.settle(true);

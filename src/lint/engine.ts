@@ -8,15 +8,13 @@
  */
 import { CutoverError, throwAll } from '../errors.js';
 import type { MigrationScript } from '../migrations/types.js';
-import type { Statement } from '../sql/statements.js';
-import { splitMany } from '../sql/split-many.js';
+import { splitStatements, type Statement } from '../sql/statements.js';
+import type { Parser } from '../sql/parse-host.js';
+import { splitChunks } from '../sql/split-many.js';
 import { SchemaModel, type Catalog } from './catalog.js';
 import { sqlName, statementFacts, track, type RelationLock, type StatementFacts } from './facts/index.js';
 import { checkRuleId, RULES, type RuleId } from './registry.js';
 import type { Finding, Report, RuleContext, Severity } from './types.js';
-
-
-const PARSE_CHUNK = 64;
 
 /** Options of a lint run. */
 export interface LintOptions {
@@ -28,6 +26,8 @@ export interface LintOptions {
   catalog?: Catalog;
   /** Tables with fewer estimated rows than this are "small": lock warnings are dropped (live catalog only). */
   smallTableRows?: number;
+  /** An open parser ({@link openParser}) to use, e.g. one started before the files were read. */
+  parser?: Parser;
 }
 
 /** One statement as lint saw it. */
@@ -71,7 +71,7 @@ function estimate(catalog: Catalog, relations: string[]): string {
 const IGNORE = /^\s*--\s*cutover:lint-ignore(?:\s+(\S+))?(?:\s+(\S.*))?$/;
 
 /** Statement-level ignores: `-- cutover:lint-ignore` lines between the previous statement and this one. */
-function statementIgnores(script: LintScript, statements: Statement[], index: number, problems: CutoverError[]): string[] {
+function statementIgnores(script: LintScript, statements: readonly Pick<Statement, 'start' | 'end'>[], index: number, problems: CutoverError[]): string[] {
   const from = index === 0 ? 0 : statements[index - 1]!.end;
   const lines = script.sql.slice(from, statements[index]!.start).split('\n');
   const firstLine = script.sql.slice(0, from).split('\n').length;
@@ -95,14 +95,42 @@ function statementIgnores(script: LintScript, statements: Statement[], index: nu
   return rules;
 }
 
+/** A lint run fed one parsed file at a time, in version order (`migrate` lints while it parses). */
+export interface Linter {
+  /** Lint one file: its statements as {@link splitStatements} gives them, parse trees included. */
+  file(script: LintScript, statements: Statement[]): void;
+  /**
+   * The file's `-- cutover:lint-ignore` problems (an unknown rule, no reason): what `file` would
+   * report as bad input, from the statements' positions alone (no parse trees needed).
+   */
+  check(script: LintScript, statements: readonly Pick<Statement, 'start' | 'end'>[]): CutoverError[];
+  /**
+   * Parse (with trees) and lint each script, in order, then {@link Linter.finish}. `background`:
+   * yield to the event loop after each file, so that work running meanwhile (the migrations, whose
+   * queries mostly wait for the server) is never held up by more than one file's linting.
+   */
+  run(scripts: readonly LintScript[], parser?: Parser, options?: { background?: boolean }): Promise<LintReport>;
+  /** The report; throws UNKNOWN_RULE / BAD_DIRECTIVE found on the way (exit 2). */
+  finish(): LintReport;
+}
+
+/** File-level ignores: their rule ids must exist. */
+function fileIgnoreProblems(script: LintScript, problems: CutoverError[]): void {
+  for (const [line, id] of script.lintIgnore.flatMap((i) => i.rules.map((r) => [i.line, r] as const))) {
+    const unknown = checkRuleId(id, `${script.file}:${line}`);
+    if (unknown) problems.push(unknown);
+  }
+}
+
 /**
- * Lint files (in version order: a table created in an earlier file is known
- * to later ones). Throws UNKNOWN_RULE / BAD_DIRECTIVE / SYNTAX_ERROR (exit 2).
+ * Start a lint run (throws UNKNOWN_RULE for a bad `rules` key at once).
  *
  * @example
- * const report = await lintScripts(migrations, { rules: { 'prefer-text': 'off' } });
+ * const linter = createLinter({ rules: { 'prefer-text': 'off' } });
+ * linter.file(script, await splitStatements(script));
+ * const report = linter.finish();
  */
-export async function lintScripts(scripts: readonly LintScript[], options: LintOptions = {}): Promise<LintReport> {
+export function createLinter(options: LintOptions = {}): Linter {
   const problems: CutoverError[] = [];
   for (const id of Object.keys(options.rules ?? {})) {
     const unknown = checkRuleId(id, 'lintRules');
@@ -113,18 +141,10 @@ export async function lintScripts(scripts: readonly LintScript[], options: LintO
   const pgVersion = options.pgVersion ?? model.serverMajor;
   const small = options.smallTableRows ?? 10_000;
   const report: LintReport = { files: [], findings: [], counts: { error: 0, warning: 0, info: 0 }, live: model.live, ...(pgVersion ? { pgVersion } : {}) };
-  // Parsed a chunk at a time: one parser call per chunk is fast, and no more parse trees are
-  // alive at once than a chunk holds (a thousand files' trees would double peak memory).
-  let parsed: Awaited<ReturnType<typeof splitMany>> = [];
-  for (const [fileIndex, script] of scripts.entries()) {
-    if (fileIndex % PARSE_CHUNK === 0) parsed = await splitMany(scripts.slice(fileIndex, fileIndex + PARSE_CHUNK));
+  const file = (script: LintScript, statements: Statement[]) => {
     model.nextFile();
-    const statements = parsed[fileIndex % PARSE_CHUNK]!;
     const fileIgnores = new Set(script.lintIgnore.flatMap((i) => i.rules));
-    for (const [line, id] of script.lintIgnore.flatMap((i) => i.rules.map((r) => [i.line, r] as const))) {
-      const unknown = checkRuleId(id, `${script.file}:${line}`);
-      if (unknown) problems.push(unknown);
-    }
+    fileIgnoreProblems(script, problems);
     const allFacts: StatementFacts[] = [];
     let lines: string[] | undefined;
     const linted: LintedStatement[] = [];
@@ -167,7 +187,43 @@ export async function lintScripts(scripts: readonly LintScript[], options: LintO
       track(model, statement.kind, statement.node);
     }
     report.files.push({ file: script.file, phase: script.phase, transaction: script.transaction, statements: linted });
-  }
-  throwAll(problems);
-  return report;
+  };
+  const finish = () => {
+    throwAll(problems);
+    return report;
+  };
+  return {
+    file,
+    check(script, statements) {
+      const found: CutoverError[] = [];
+      fileIgnoreProblems(script, found);
+      for (let index = 1; index < statements.length; index++) statementIgnores(script, statements, index, found);
+      return found;
+    },
+    async run(scripts, parser, options = {}) {
+      // Parsed a chunk at a time: one parser call per chunk is fast, and no more parse trees are
+      // alive at once than a chunk or two hold (a thousand files' trees would double peak memory).
+      for await (const { scripts: chunk, statements: parsed } of splitChunks(scripts, { tree: true, ...(parser ? { parser } : {}) })) {
+        // A chunk that did not parse as a whole: file by file, so the error names the right file.
+        const statements = parsed ?? (await Promise.all(chunk.map((script) => splitStatements(script))));
+        for (const [i, script] of chunk.entries()) {
+          file(script, statements[i]!);
+          if (options.background) await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      return finish();
+    },
+    finish,
+  };
+}
+
+/**
+ * Lint files (in version order: a table created in an earlier file is known
+ * to later ones). Throws UNKNOWN_RULE / BAD_DIRECTIVE / SYNTAX_ERROR (exit 2).
+ *
+ * @example
+ * const report = await lintScripts(migrations, { rules: { 'prefer-text': 'off' } });
+ */
+export async function lintScripts(scripts: readonly LintScript[], options: LintOptions = {}): Promise<LintReport> {
+  return createLinter(options).run(scripts, options.parser);
 }

@@ -6,11 +6,16 @@
  */
 import type { Connection } from '../db/session.js';
 import type { Step } from '../plan/types.js';
-import type { LintOptions, LintReport } from './engine.js';
+import type { Linter, LintOptions, LintReport } from './engine.js';
 
 /** The hook `runMigrations` calls (RunOptions.lint). */
 export interface LintHook {
   run(steps: readonly Step[], connection: Connection, schema: string): Promise<LintReport>;
+  /**
+   * A linter to feed the pending files as the run parses them, so each file is parsed once
+   * for both (the steps' scripts, in order); `run` parses them again itself.
+   */
+  start?(connection: Connection, schema: string): Promise<Linter>;
   /** `migrate --lint=error`: refuse to run when an error-level finding remains. */
   refuseOnError: boolean;
 }
@@ -28,6 +33,10 @@ export function lintHook(options: Omit<LintOptions, 'catalog'> = {}, refuseOnErr
       const [{ lintScripts }, { loadCatalog }] = await Promise.all([import('./engine.js'), import('./live-catalog.js')]);
       const catalog = await loadCatalog(connection, schema);
       return lintScripts(steps.map((step) => (step.direction === 'down' ? step.migration.down! : step.migration)), { ...options, catalog });
+    },
+    async start(connection, schema) {
+      const [{ createLinter }, { loadCatalog }] = await Promise.all([import('./engine.js'), import('./live-catalog.js')]);
+      return createLinter({ ...options, catalog: await loadCatalog(connection, schema) });
     },
   };
 }

@@ -6,12 +6,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { throwAll, type CutoverError } from '../errors.js';
-import { readMigrations, type MigrationsOptions } from '../api.js';
-import { pgConnector } from '../db/pg.js';
-import { readScript } from '../migrations/load.js';
+import type { MigrationsOptions } from '../api.js';
+import { directorySource } from '../migrations/directory.js';
+import { loadMigrations, readScript } from '../migrations/load.js';
 import type { MigrationScript } from '../migrations/types.js';
+import { openParser } from '../sql/parse-host.js';
 import { lintScripts, type LintOptions, type LintReport } from './engine.js';
-import { loadCatalog } from './live-catalog.js';
 
 /** Options of {@link lintMigrations}. */
 export interface LintFilesOptions extends Omit<LintOptions, 'catalog'>, Pick<MigrationsOptions, 'dir' | 'format' | 'onDetect'> {
@@ -25,12 +25,14 @@ export interface LintFilesOptions extends Omit<LintOptions, 'catalog'>, Pick<Mig
 async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> {
   const { format, onDetect } = options;
   const layout = { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) };
-  if (!options.paths?.length) return readMigrations({ dir: options.dir ?? 'migrations', ...layout });
+  // The directory reader itself, not the library's readMigrations: offline lint loads no database driver.
+  const read = (dir: string) => loadMigrations(directorySource(dir), layout);
+  if (!options.paths?.length) return read(options.dir ?? 'migrations');
   const scripts: MigrationScript[] = [];
   const problems: CutoverError[] = [];
   for (const path of options.paths) {
     if ((await stat(path)).isDirectory()) {
-      scripts.push(...(await readMigrations({ dir: path, ...layout })));
+      scripts.push(...(await read(path)));
       continue;
     }
     const result = readScript(basename(path), await readFile(path));
@@ -49,13 +51,20 @@ async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> 
  * if (report.counts.error > 0) process.exitCode = 3;
  */
 export async function lintMigrations(options: LintFilesOptions): Promise<LintReport> {
-  const scripts = await scriptsOf(options);
-  if (!options.url) return lintScripts(scripts, options);
-  const connection = await pgConnector({ url: options.url, applicationName: 'cutover lint' }).connect();
+  // The parser starts first: it gets ready while the files are read (and the catalog loaded).
+  const parser = options.parser ?? openParser();
   try {
-    const catalog = await loadCatalog(connection, options.schema ?? 'public');
-    return await lintScripts(scripts, { ...options, catalog });
+    const scripts = await scriptsOf(options);
+    if (!options.url) return await lintScripts(scripts, { ...options, parser });
+    const [{ pgConnector }, { loadCatalog }] = await Promise.all([import('../db/pg.js'), import('./live-catalog.js')]);
+    const connection = await pgConnector({ url: options.url, applicationName: 'cutover lint' }).connect();
+    try {
+      const catalog = await loadCatalog(connection, options.schema ?? 'public');
+      return await lintScripts(scripts, { ...options, catalog, parser });
+    } finally {
+      await connection.close();
+    }
   } finally {
-    await connection.close();
+    if (!options.parser) parser.close();
   }
 }

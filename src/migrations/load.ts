@@ -8,12 +8,15 @@
 import { CutoverError, throwAll } from '../errors.js';
 import { checksum, normalizeText } from './checksum.js';
 import { parseDirectives } from './directives.js';
+import { sqlxChecksum, sqlxFormatProblem, sqlxTransactionProblem } from './sqlx-rules.js';
 import { detectFormat, type Detection } from './formats/detect.js';
 import { MIGRATION_FORMATS, versionOrder } from './formats/index.js';
 import type { FormatId, FormatOption, FoundScript } from './formats/types.js';
 import type { Migration, MigrationScript, MigrationSource } from './types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Keeps a BOM, as Rust's read_to_string does (sqlx's `-- no-transaction` test sees it). */
+const rawText = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function decode(bytes: Uint8Array | string, file: string): string | CutoverError {
   if (typeof bytes === 'string') return bytes;
@@ -33,7 +36,7 @@ function decode(bytes: Uint8Array | string, file: string): string | CutoverError
  * @example
  * readScript('1_a.sql', 'CREATE TABLE a ();\n');
  */
-export function readScript(file: string, contents: Uint8Array | string, transaction?: boolean): MigrationScript | CutoverError[] {
+export function readScript(file: string, contents: Uint8Array | string, transaction?: boolean, original?: string): MigrationScript | CutoverError[] {
   const text = decode(contents, file);
   if (text instanceof CutoverError) return [text];
   const sql = normalizeText(text);
@@ -44,7 +47,8 @@ export function readScript(file: string, contents: Uint8Array | string, transact
   if (problems.length > 0) return problems;
   // The layout's own "no transaction" (diesel's metadata.toml, dbmate's transaction:false) and the directive both count.
   if (transaction === false) directives.transaction = false;
-  return { file, sql, checksum: checksum(sql), ...directives };
+  // A layout that rewrote the text (golang-migrate's own BEGIN/COMMIT) keeps the file's checksum.
+  return { file, sql, checksum: checksum(original ?? sql), ...directives };
 }
 
 /** Options of {@link loadMigrations}. */
@@ -53,6 +57,13 @@ export interface LoadOptions {
   format?: FormatOption;
   /** Told which layout `auto` chose, and why. */
   onDetect?: (detection: Detection & { location: string }) => void;
+  /**
+   * The checksum rule: `cutover` (default: SHA-256 of the normalised text) or
+   * `sqlx` (SHA-384 of the file's raw contents, for `--ledger sqlx`, which
+   * also requires a numeric layout and sqlx's own `-- no-transaction` marker:
+   * docs/sqlx-ledger.md).
+   */
+  checksum?: 'cutover' | 'sqlx';
 }
 
 function unknownFormat(format: string, location: string): CutoverError {
@@ -72,10 +83,16 @@ function unknownFormat(format: string, location: string): CutoverError {
 export async function loadMigrations(source: MigrationSource, options: LoadOptions = {}): Promise<Migration[]> {
   const paths = await source.list();
   const texts = new Map<string, Promise<string | CutoverError>>();
+  const raws = new Map<string, Promise<Uint8Array | string>>();
+  const readRaw = (path: string) => {
+    let raw = raws.get(path);
+    if (!raw) raws.set(path, (raw = Promise.resolve(source.read(path))));
+    return raw;
+  };
   const read = (path: string) => {
     let text = texts.get(path);
     if (!text) {
-      text = Promise.resolve(source.read(path)).then((bytes) => {
+      text = readRaw(path).then((bytes) => {
         const decoded = decode(bytes, path);
         return decoded instanceof CutoverError ? decoded : normalizeText(decoded);
       });
@@ -90,11 +107,16 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     formatId = detection.format;
     options.onDetect?.({ ...detection, location: source.location });
   } else formatId = options.format;
+  const sqlx = options.checksum === 'sqlx';
+  if (sqlx) {
+    const problem = sqlxFormatProblem(formatId, source.location);
+    if (problem) throw problem;
+  }
   const format = MIGRATION_FORMATS[formatId];
   if (!format) throw unknownFormat(formatId, source.location);
 
   const { found, problems } = await format.collect(paths, read);
-  const script = (found: FoundScript) => readScript(found.file, found.text, found.transaction);
+  const script = (found: FoundScript) => readScript(found.file, found.text, found.transaction, found.original);
   const migrations: Migration[] = [];
   for (const entry of found) {
     const up = script(entry.up);
@@ -102,6 +124,13 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     if (Array.isArray(up)) problems.push(...up);
     if (Array.isArray(down)) problems.push(...down);
     if (Array.isArray(up) || Array.isArray(down)) continue;
+    if (sqlx) {
+      // sqlx hashes and reads the file as it is on disk: BOM and CRLF included.
+      const raw = await readRaw(entry.up.file);
+      const problem = sqlxTransactionProblem(entry.up.file, typeof raw === 'string' ? raw : rawText.decode(raw), up.transaction);
+      if (problem) problems.push(problem);
+      up.checksum = sqlxChecksum(raw);
+    }
     migrations.push({
       ...up, version: entry.version, name: entry.name, format: formatId,
       ...(entry.repeatable ? { repeatable: true } : {}), ...(down ? { down } : {}),

@@ -33,7 +33,7 @@ export interface MigrationRef {
 
 /** Everything a run reports while it goes. */
 export type RunEvent =
-  | { type: 'lock-waiting'; schema: string; waitedMs: number; holders: LockHolder[] }
+  | { type: 'lock-waiting'; schema: string; waitedMs: number; holders: LockHolder[]; /** `sqlx`: sqlx's per-database lock (--ledger sqlx), not the schema's own. */ lock?: 'sqlx' }
   | { type: 'lock-acquired'; schema: string; waitedMs: number }
   | { type: 'warning'; schema: string; problem: Problem }
   | { type: 'migration-started'; schema: string; migration: MigrationRef; attempt: number }

@@ -5,16 +5,17 @@
  * `plan` is this same path, lock included (the sqlx-cli lesson).
  */
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
-import { acquireLock, releaseLock } from '../db/advisory-lock.js';
-import { createLedger, readLedger } from '../db/ledger.js';
+import { acquireMigrationLocks } from '../db/advisory-lock.js';
+import { checkOtherLedger, createLedger, ledgerFor, readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
 import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from '../plan/types.js';
-import { checkScript, checkStatements, toRunnable, type RunnableStatement, type Statement } from '../sql/statements.js';
-import { splitMany } from '../sql/split-many.js';
+import { checkScript, checkStatements, toRunnable, type RunnableStatement } from '../sql/statements.js';
+import { openParser, type Parser } from '../sql/parse-host.js';
+import { splitChunks } from '../sql/split-many.js';
 import type { MigrationRef, OnEvent } from './events.js';
-import type { LintedStatement, LintReport } from '../lint/engine.js';
+import type { LintedStatement, Linter, LintReport } from '../lint/engine.js';
 import type { LintHook } from '../lint/hook.js';
 import { executeStep, scriptOf, stepRef, type ExecuteOptions, type StepResult } from './execute.js';
 
@@ -29,6 +30,8 @@ export const RUN_DEFAULTS = {
 /** Options of one run on one schema. */
 export interface RunOptions extends PlanOptions {
   schema: string;
+  /** The history table: cutover's own (default) or sqlx's `_sqlx_migrations`, shared with sqlx (docs/sqlx-ledger.md). */
+  ledger?: LedgerKind;
   /** Plan and validate only: nothing is executed. */
   dryRun?: boolean;
   /** Bound on waiting for another run's migration lock (ms); default: no bound. */
@@ -89,47 +92,64 @@ export function historyError(errors: Problem[]): CutoverError {
   });
 }
 
-/** Parse and validate every step's script; all problems at once (exit 2). */
-export async function prepareSteps(steps: Step[]): Promise<RunnableStatement[][]> {
+/** How {@link prepareSteps} serves the linter while it parses. */
+export interface PrepareLint {
+  /** The run's linter (a promise: it loads while the parser starts). */
+  linter: Promise<Linter>;
+  /** Lint each file from this same parse (trees); otherwise only check its lint-ignore directives. */
+  trees: boolean;
+}
+
+/**
+ * Parse and validate every step's script; all problems at once (exit 2).
+ * With `lint`, each file is also linted from the same parse, in order, or
+ * (without trees) its lint-ignore directives checked, so that bad input is
+ * still found before anything runs when the linting itself comes later.
+ */
+export async function prepareSteps(steps: Step[], lint?: PrepareLint, parser?: Parser): Promise<RunnableStatement[][]> {
   const scripts = steps.map(scriptOf);
   const checked: RunnableStatement[][] = [];
   const problems: CutoverError[] = [];
-  // Files go to the parser in chunks: one call per file costs most on a cold parser, while one
-  // call for a thousand files would hold all their parse trees at once.
-  for (let from = 0; from < scripts.length; from += PARSE_CHUNK) {
-    const chunk = scripts.slice(from, from + PARSE_CHUNK);
-    let parsed: Statement[][];
-    try {
-      parsed = await splitMany(chunk);
-    } catch (error) {
-      if (!(error instanceof CutoverError)) throw error;
-      // A syntax error somewhere in the chunk: check each file alone, naming every bad one.
-      for (const script of chunk) {
-        const one = await checkScript(script);
+  // Settled, not awaited bare: a bad file must still win over a linter that failed to load.
+  const loading = lint?.linter.then((value) => ({ value }), (error: unknown) => ({ error }));
+  try {
+    // Files go to the parser in chunks: one call per file costs most on a cold parser, while one
+    // call for a thousand files would hold all their parse trees at once.
+    for await (const { scripts: chunk, statements: parsed } of splitChunks(scripts, { tree: lint?.trees ?? false, ...(parser ? { parser } : {}) })) {
+      const settled = await loading;
+      const linter = settled && 'value' in settled ? settled.value : undefined;
+      for (const [i, script] of chunk.entries()) {
+        // A chunk that did not parse as a whole (a syntax error somewhere): each file alone, naming every bad one.
+        const one = parsed ? { statements: parsed[i]!, problems: checkStatements(script, parsed[i]!) } : await checkScript(script);
         problems.push(...one.problems);
         checked.push(one.statements.map(toRunnable));
+        if (!linter) continue;
+        if (!lint!.trees) problems.push(...linter.check(script, one.statements));
+        else if (problems.length === 0) linter.file(script, one.statements);
       }
-      continue;
     }
-    chunk.forEach((script, i) => {
-      problems.push(...checkStatements(script, parsed[i]!));
-      checked.push(parsed[i]!.map(toRunnable));
-    });
+    throwAll(problems);
+    const settled = await loading;
+    if (settled && 'error' in settled) throw settled.error;
+    return checked;
+  } finally {
+    await loading; // its catalog queries are done before anything else uses the connection
   }
-  throwAll(problems);
-  return checked;
 }
 
-const PARSE_CHUNK = 64;
-
-/** Lint the pending steps into the report; `refuseOnError` makes error findings stop the run (exit 3). */
-async function lintPending(report: MigrateReport, steps: Step[], connection: Connection, schema: string, hook: LintHook): Promise<void> {
-  const lint = await hook.run(steps, connection, schema);
+/** The lint report into the run's report: findings, and each planned statement's locks and rewrites. */
+function addLint(report: MigrateReport, lint: LintReport): void {
   report.lint = lint;
   lint.files.forEach((file, i) => file.statements.forEach((s, j) => {
     const planned = report.planned[i]?.statements[j];
     if (planned) Object.assign(planned, { locks: s.locks, rewrites: s.rewrites });
   }));
+}
+
+/** Lint the pending steps into the report; `refuseOnError` makes error findings stop the run (exit 3). */
+async function lintPending(report: MigrateReport, steps: Step[], connection: Connection, schema: string, hook: LintHook, linter?: Linter): Promise<void> {
+  const lint = linter ? linter.finish() : await hook.run(steps, connection, schema);
+  addLint(report, lint);
   if (hook.refuseOnError && !report.dryRun && lint.counts.error > 0) {
     const errors = lint.findings.filter((f) => f.severity === 'error');
     throw new CutoverError('LINT_FAILED', `${errors.length} lint error(s) in pending migrations; nothing was run:\n${errors.map((f) => `${f.file}:${f.line}:${f.column}: [${f.rule}] ${f.message}`).join('\n')}`, {
@@ -151,25 +171,27 @@ function refOf(migration: Migration): MigrationRef {
  */
 export async function withMigrationLock<T>(
   connector: Connector,
-  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'sleep' | 'now'>,
+  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'sleep' | 'now' | 'ledger'>,
   work: (connection: Connection, lockWaitedMs: number) => Promise<T>,
 ): Promise<T> {
   const connection = await connector.connect();
   let broken = false;
   try {
-    const waitedMs = await acquireLock(connection, {
+    // The schema's lock and, with the sqlx ledger, sqlx's own (src/db/advisory-lock.ts).
+    const locks = await acquireMigrationLocks(connection, {
       schema: options.schema,
+      ledger: options.ledger,
       ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.now ? { now: options.now } : {}),
-      onWait: ({ waitedMs, holders }) => options.onEvent?.({ type: 'lock-waiting', schema: options.schema, waitedMs, holders }),
+      onWait: ({ waitedMs, holders, lock }) => options.onEvent?.({ type: 'lock-waiting', schema: options.schema, waitedMs, holders, ...(lock ? { lock } : {}) }),
     });
-    options.onEvent?.({ type: 'lock-acquired', schema: options.schema, waitedMs });
+    options.onEvent?.({ type: 'lock-acquired', schema: options.schema, waitedMs: locks.waitedMs });
     try {
-      return await work(connection, waitedMs);
+      return await work(connection, locks.waitedMs);
     } finally {
-      // Closing the session releases the lock too; a failed unlock must not hide the real error.
-      await releaseLock(connection, options.schema).catch(() => { broken = true; });
+      // Closing the session releases the locks too; a failed unlock must not hide the real error.
+      await locks.release().catch(() => { broken = true; });
     }
   } finally {
     await connection.close(broken);
@@ -179,6 +201,7 @@ export async function withMigrationLock<T>(
 function executeOptions(options: RunOptions): ExecuteOptions {
   return {
     schema: options.schema,
+    ledger: ledgerFor(options.schema, options.ledger),
     appliedBy: options.appliedBy ?? 'cutover',
     lockTimeoutMs: options.lockTimeoutMs ?? RUN_DEFAULTS.lockTimeoutMs,
     statementTimeoutMs: options.statementTimeoutMs,
@@ -213,6 +236,7 @@ export async function runMigrations(
       details: { setting: 'phase' },
     });
   }
+  const theLedger = ledgerFor(options.schema, options.ledger); // an unknown kind is bad input, before connecting
   const now = options.now ?? Date.now;
   const started = now();
   const report: MigrateReport = {
@@ -223,7 +247,8 @@ export async function runMigrations(
     return await withMigrationLock(connector, options, async (connection, lockWaitedMs) => {
       report.lockWaitedMs = lockWaitedMs;
       const migrations = await loading;
-      const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema);
+      const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations });
+      if (ledger === undefined) await checkOtherLedger(connection, theLedger);
       const thePlan = options.rollbackTo === undefined ? plan(migrations, ledger ?? [], options) : planRollback(migrations, ledger ?? [], options.rollbackTo);
       report.warnings = thePlan.warnings;
       report.entries = thePlan.entries;
@@ -233,33 +258,52 @@ export async function runMigrations(
       if (thePlan.steps.length === 0) return report;
 
       // Every pending file is parsed and validated before anything runs — even the ledger's creation.
-      const statements = await (options.prepare ?? prepareSteps)(thePlan.steps);
-      report.planned = thePlan.steps.map((step, i) => ({
-        ...stepRef(step),
-        statements: statements[i]!.map((s) => ({ line: s.line, kind: s.kind, text: s.text, ...(s.needsNoTransaction ? { needsNoTransaction: s.needsNoTransaction } : {}) })),
-      }));
-      if (options.lint) await lintPending(report, thePlan.steps, connection, options.schema, options.lint);
-      if (report.dryRun) return report;
-      await options.beforeRun?.(thePlan.steps, connection);
-      if (ledger === undefined) await createLedger(connection, options.schema);
-
-      const execute = executeOptions(options);
+      // One parser (a child process, src/sql/parse-host.ts) serves every parse of this run.
+      const parser = options.prepare ? undefined : openParser();
+      let lintLater: Promise<LintReport> | undefined;
       try {
-        for (const [i, step] of thePlan.steps.entries()) {
-          const flushCommit = i === thePlan.steps.length - 1;
-          report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
+        // The linter reads the run's own parse: a dry run and --lint=error need its findings first;
+        // otherwise (--lint=warn) the files are linted while they run, from a second pass of the
+        // same parser, their lint-ignore directives checked before anything runs.
+        const linter = options.lint?.start && parser ? options.lint.start(connection, options.schema) : undefined;
+        const lintFirst = report.dryRun || options.lint?.refuseOnError === true;
+        const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, linter && { linter, trees: lintFirst }, parser);
+        report.planned = thePlan.steps.map((step, i) => ({
+          ...stepRef(step),
+          statements: statements[i]!.map((s) => ({ line: s.line, kind: s.kind, text: s.text, ...(s.needsNoTransaction ? { needsNoTransaction: s.needsNoTransaction } : {}) })),
+        }));
+        if (linter && !lintFirst) {
+          lintLater = (await linter).run(thePlan.steps.map(scriptOf), parser, { background: true });
+          lintLater.catch(() => {}); // awaited below, on success and on failure
+        } else if (options.lint) await lintPending(report, thePlan.steps, connection, options.schema, options.lint, linter && (await linter));
+        if (report.dryRun) return report;
+        await options.beforeRun?.(thePlan.steps, connection);
+        if (ledger === undefined || theLedger.shared) await createLedger(connection, options.schema, theLedger.kind);
+
+        const execute = executeOptions(options);
+        try {
+          for (const [i, step] of thePlan.steps.entries()) {
+            const flushCommit = i === thePlan.steps.length - 1;
+            report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
+          }
+        } catch (error) {
+          // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
+          // flushes them all before the failure is reported.
+          if (report.applied.length > 0) await connection.query('BEGIN; SELECT txid_current(); COMMIT').catch(() => {});
+          // The findings still go in the report the error carries.
+          await lintLater?.then((lint) => addLint(report, lint), () => {});
+          throw error;
+        } finally {
+          // The states after the run, after a failure too: the error carries this report.
+          const after = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
+          if (after) report.entries = (options.rollbackTo === undefined ? plan(migrations, after, options) : planRollback(migrations, after, options.rollbackTo)).entries;
         }
-      } catch (error) {
-        // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
-        // flushes them all before the failure is reported.
-        if (report.applied.length > 0) await connection.query('BEGIN; SELECT txid_current(); COMMIT').catch(() => {});
-        throw error;
+        if (lintLater) addLint(report, await lintLater);
+        return report;
       } finally {
-        // The states after the run, after a failure too: the error carries this report.
-        const after = await readLedger(connection, options.schema).catch(() => undefined);
-        if (after) report.entries = (options.rollbackTo === undefined ? plan(migrations, after, options) : planRollback(migrations, after, options.rollbackTo)).entries;
+        await lintLater?.catch(() => {});
+        parser?.close();
       }
-      return report;
     });
   } catch (caught) {
     await loading; // a bad migration set is the error to report

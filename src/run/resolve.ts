@@ -6,9 +6,8 @@
  * - `checksum`: an applied file's edit is accepted (the new checksum is stored).
  */
 import { CutoverError } from '../errors.js';
-import { auditSql, forgetSql, ledgerTables, readLedger } from '../db/ledger.js';
+import { auditSql, createLedger, ledgerFor, readLedger } from '../db/ledger.js';
 import type { Connector } from '../db/session.js';
-import { literal } from '../db/sql.js';
 import type { Migration } from '../migrations/types.js';
 import { withMigrationLock, type RunOptions } from './migrate.js';
 
@@ -33,20 +32,20 @@ export interface ResolveReport {
 export async function resolveVersion(
   connector: Connector,
   migrations: Migration[],
-  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent'> & { version: string; action: ResolveAction; by: string; reason?: string | undefined },
+  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'ledger'> & { version: string; action: ResolveAction; by: string; reason?: string | undefined },
 ): Promise<ResolveReport> {
   const version = options.version.replace(/^0+(?=\d)/, '');
   const { schema, action } = options;
+  const ledger = ledgerFor(schema, options.ledger);
   return withMigrationLock(connector, options, async (connection) => {
-    const row = (await readLedger(connection, schema))?.find((r) => r.version === version);
+    const row = (await readLedger(connection, schema, { kind: ledger.kind, migrations }))?.find((r) => r.version === version);
     const migration = migrations.find((m) => m.version === version);
     if (!row) {
-      throw new CutoverError('UNKNOWN_VERSION', `version ${options.version} has no row in ${schema}.cutover_migrations: there is nothing to resolve`, {
+      throw new CutoverError('UNKNOWN_VERSION', `version ${options.version} has no row in ${schema}.${ledger.tableName}: there is nothing to resolve`, {
         hint: 'See `cutover status` for the versions and their states.', details: { version, schema },
       });
     }
     const refuse = (why: string, hint: string) => new CutoverError('NOTHING_TO_RESOLVE', `version ${version}: ${why}`, { hint, details: { version, schema, state: row.state } });
-    const table = ledgerTables(schema).migrations;
     const before = { state: row.state, checksum: row.checksum };
     let after: ResolveReport['after'];
     let change: string;
@@ -54,20 +53,21 @@ export async function resolveVersion(
       if (row.state !== 'applied') throw refuse(`it is ${row.state}, not applied; --checksum accepts an edit of an applied file`, 'Resolve the failure first with --applied or --rolled-back.');
       if (!migration) throw refuse('its file is not in this directory', 'Run from the directory that has the edited file.');
       if (migration.checksum === row.checksum) throw refuse('the file is unchanged: its checksum matches the ledger', 'Nothing to accept.');
-      change = `UPDATE ${table} SET checksum = ${literal(migration.checksum)} WHERE version = ${literal(version)}`;
+      change = ledger.acceptSql(version, migration.checksum);
       after = { state: 'applied', checksum: migration.checksum };
     } else {
       if (row.state !== 'failed') throw refuse(`it is ${row.state}; --${action} resolves a failed migration`, 'Only failed no-transaction migrations need resolving. To undo an applied one, use cutover rollback.');
       if (action === 'applied') {
         const checksum = migration?.checksum ?? row.checksum;
-        change = `UPDATE ${table} SET state = 'applied', error = NULL, failed_statement = NULL, checksum = ${literal(checksum)} WHERE version = ${literal(version)}`;
+        change = ledger.acceptSql(version, checksum);
         after = { state: 'applied', checksum };
       } else {
-        change = forgetSql(schema, version);
+        change = ledger.forgetSql(version);
         after = null;
       }
     }
     const audit = auditSql(schema, { version, action: `resolve --${action}`, by: options.by, reason: options.reason, details: { before, after } });
+    if (ledger.shared) await createLedger(connection, schema, ledger.kind); // cutover_audit beside a table sqlx made
     await connection.query(`BEGIN; ${change}; ${audit}; COMMIT`);
     return { schema, version, action, before, after };
   });

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { redact } from '../db/pg.js';
-import { readLedger } from '../db/ledger.js';
+import { readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import { readRegistry } from '../deploy/registry.js';
 import { schemaState } from '../deploy/schema-state.js';
@@ -19,6 +19,8 @@ export interface HealthDeps {
   /** Any session that can query: a pg.Pool fits. */
   session: Session;
   schema: string;
+  /** The history table (default cutover's own; `sqlx`: docs/sqlx-ledger.md). */
+  ledger?: LedgerKind;
   /** This code's migration set (what it needs); undefined: only `atLeast` is checked. */
   migrations?: readonly Migration[] | Promise<readonly Migration[]>;
   atLeast?: string;
@@ -42,7 +44,7 @@ export function createHealthHandler(deps: HealthDeps): HealthHandler {
   async function check(): Promise<HealthResult> {
     try {
       const migrations = deps.migrations === undefined ? undefined : await deps.migrations;
-      const ledger = (await readLedger(deps.session, deps.schema)) ?? [];
+      const ledger = (await readLedger(deps.session, deps.schema, { kind: deps.ledger, migrations })) ?? [];
       const { instances, now } = await readRegistry(deps.session, deps.schema);
       return healthResult({ schema: deps.schema, appVersion: deps.appVersion, state: schemaState(migrations, ledger, deps.atLeast), instances, now });
     } catch (error) {

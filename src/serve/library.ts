@@ -36,7 +36,7 @@ export function healthHandler(options: HealthHandlerOptions): HealthHandler & { 
   migrations?.catch(() => {});
   const handler = createHealthHandler({
     session: options.pool ?? own!, schema: options.schema ?? 'public', appVersion: options.appVersion ?? null,
-    ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}),
+    ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
   }) as HealthHandler & { close(): Promise<void> };
   handler.close = async () => { await own?.end(); };
   return handler;

@@ -31,6 +31,9 @@ export interface Statement {
   needsNoTransaction?: string;
 }
 
+/** The statement kinds whose parse node {@link needsNoTransaction} reads (the others it decides by kind alone). */
+export const NO_TRANSACTION_NODE_KINDS: readonly string[] = ['IndexStmt', 'DropStmt', 'ReindexStmt', 'VacuumStmt', 'AlterTableStmt'];
+
 /** Why a statement cannot run in a transaction block, or undefined. */
 export function needsNoTransaction(kind: string, node: AstNode): string | undefined {
   switch (kind) {
@@ -150,7 +153,7 @@ export function checkStatements(script: MigrationScript, statements: readonly St
     const where = `${codeFrame(script.file, script.sql, statement.start)}`;
     if (statement.kind === 'TransactionStmt') {
       problems.push(new CutoverError('TRANSACTION_CONTROL', `transaction control (${statement.text.split(/\s/)[0]!.toUpperCase()}) inside a transactional migration\n${where}`, {
-        hint: 'cutover wraps each migration in a transaction itself: remove BEGIN/COMMIT, or add `-- cutover:no-transaction` to manage transactions yourself.',
+        hint: 'cutover wraps each migration in a transaction itself: remove BEGIN/COMMIT, or add `-- cutover:no-transaction` to manage transactions yourself. (golang-migrate files: `--format golang-migrate` runs a file wrapped in BEGIN; … COMMIT; as one transaction.)',
         details: { file: script.file, line: statement.line, column: statement.column },
       }));
     } else if (statement.needsNoTransaction) {

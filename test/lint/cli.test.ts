@@ -106,4 +106,29 @@ describe('plan and migrate lint pending files', () => {
       await fresh.drop();
     }
   });
+
+  it('migrate --lint=warn lints while the files run: the findings and locks are in the report; a bad lint-ignore still stops it first (exit 2)', async () => {
+    const fresh = await freshDatabase();
+    try {
+      const bad = await migrationsDir({ ...unsafe, '2_index.sql': 'SELECT 1;\n-- cutover:lint-ignore require-concurent-index-creation tiny\nCREATE INDEX users_email ON users (email);\n' });
+      const refused = await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', bad, '--json']);
+      expect(refused.code).toBe(2);
+      expect(JSON.parse(refused.stdout).error.code).toBe('UNKNOWN_RULE');
+      // Nothing ran, not even the ledger's creation.
+      const [none] = await query<{ ledger: string | null; users: string | null }>(fresh.url, 'SELECT to_regclass($1) AS ledger, to_regclass($2) AS users', [`"${schema}".cutover_migrations`, `"${schema}".users`]);
+      expect(none).toEqual({ ledger: null, users: null });
+
+      // A table with rows (the live catalog says so) gets an index without CONCURRENTLY.
+      expect((await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', await migrationsDir({ '1_users.sql': unsafe['1_users.sql'] })])).code).toBe(0);
+      await query(fresh.url, `INSERT INTO "${schema}".users (email) SELECT 'u' || g FROM generate_series(1, 20000) g; ANALYZE "${schema}".users`);
+      const run = await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', await migrationsDir(unsafe), '--json']);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout);
+      expect(report.applied.map((a: { migration: { version: string } }) => a.migration.version)).toEqual(['2']);
+      expect(report.lint.findings.map((f: { rule: string }) => f.rule)).toEqual(['require-concurrent-index-creation']);
+      expect(report.planned[0].statements[0].locks).toEqual([expect.objectContaining({ relation: 'users', mode: 'Share' })]);
+    } finally {
+      await fresh.drop();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkScript, splitStatements } from '../../src/sql/statements.js';
+import { checkScript, splitStatements, type Statement } from '../../src/sql/statements.js';
 import { byteToChar, codeFrame, lineColumn } from '../../src/sql/location.js';
 import type { MigrationScript } from '../../src/migrations/types.js';
 import { CutoverError } from '../../src/errors.js';
@@ -69,5 +69,51 @@ describe('splitMany', () => {
     const open = { ...script('CREATE FUNCTION f() RETURNS int AS $$ SELECT 1;'), file: 'open.sql' };
     const close = { ...script('$$ LANGUAGE sql;'), file: 'close.sql' };
     await expect(splitMany([open, close])).rejects.toMatchObject({ code: 'SYNTAX_ERROR', details: { file: 'open.sql' } });
+  });
+
+  // The parser runs in a child process (src/sql/parse-host.ts), which without `tree` finds the
+  // statements in libpg-query's JSON text without decoding it: text that looks like its keys must
+  // not confuse it, and it must agree with the full parse and with a parse in this process.
+  const tricky = [
+    script(`SELECT '{"stmt":{"X":1}}' AS a, '"stmt_len":5' AS "b""stmt_location"":1";\nCREATE INDEX CONCURRENTLY i ON t (x)`, false),
+    { ...script('DO $$ BEGIN RAISE NOTICE \'{"stmt":{"A":\'; END $$;\nALTER TABLE t DETACH PARTITION p CONCURRENTLY;\nVACUUM t'), file: 'b.sql' },
+    { ...script('-- é only a comment, then\nDROP INDEX CONCURRENTLY IF EXISTS i; REINDEX (CONCURRENTLY) TABLE t; ALTER TABLE t ADD COLUMN c int'), file: 'c.sql' },
+  ];
+  const facts = (files: Statement[][]) => files.map((f) => f.map((s) => [s.kind, s.start, s.end, s.line, s.column, s.text, s.needsNoTransaction ?? null]));
+
+  it('gives the same statements with and without parse trees, and keeps the nodes needsNoTransaction reads', async () => {
+    const { splitMany } = await import('../../src/sql/split-many.js');
+    const full = await splitMany(tricky);
+    const light = await splitMany(tricky, { tree: false });
+    expect(facts(light)).toEqual(facts(full));
+    expect(light.flat().map((s) => s.needsNoTransaction ?? null)).toEqual([
+      null, 'CREATE INDEX CONCURRENTLY', null, 'DETACH PARTITION CONCURRENTLY', 'VACUUM', 'DROP INDEX CONCURRENTLY', 'REINDEX CONCURRENTLY', null,
+    ]);
+    expect(light[0]![0]!.node).toEqual({}); // no tree for a kind needsNoTransaction does not look into
+    expect(light[2]![2]!.node).toEqual(full[2]![2]!.node); // an ALTER TABLE's node, it does
+  });
+
+  it('parses in this process, alike, where no child can be started', async () => {
+    const { splitMany } = await import('../../src/sql/split-many.js');
+    const full = await splitMany(tricky);
+    process.env.CUTOVER_PARSER_CHILD = '1'; // as inside the child: never start another
+    try {
+      expect(facts(await splitMany(tricky, { tree: false }))).toEqual(facts(full));
+      expect((await splitMany(tricky)).map((f) => f.map((s) => s.node))).toEqual(full.map((f) => f.map((s) => s.node)));
+    } finally {
+      delete process.env.CUTOVER_PARSER_CHILD;
+    }
+  });
+
+  it('goes through one open parser for several batches', async () => {
+    const { splitMany } = await import('../../src/sql/split-many.js');
+    const { openParser } = await import('../../src/sql/parse-host.js');
+    const parser = openParser();
+    try {
+      const [first, second] = await Promise.all([splitMany(tricky.slice(0, 1), { parser }), splitMany(tricky.slice(1), { parser, tree: false })]);
+      expect(facts([...first, ...second])).toEqual(facts(await splitMany(tricky)));
+    } finally {
+      parser.close();
+    }
   });
 });

@@ -37,18 +37,24 @@ export function register(program: Command, runner: Runner): void {
     .option('--lint-rules <list>', 'rule severities: prefer-text=off,lock-accumulation=error')
     .option('--lint-small-table <rows>', 'with --url: no lock warnings for tables with fewer estimated rows (default 10000)')
     .action(runner.action<LintFlags>(async (context, flags, args) => {
-      const { lintMigrations } = await import('../../lint/lint-files.js');
-      const { renderLint } = await import('../../lint/render/index.js');
-      const paths = args.map((p) => (p.startsWith('/') ? p : `${context.io.cwd}/${p}`));
-      const report = await lintMigrations({
-        ...context.source, paths, schema: context.settings.schema, ...lintSettings(context),
-        ...(context.settings.url ? { url: context.settings.url } : {}),
-      });
-      const format = context.flags.json ? 'json' : context.output ?? 'pretty';
-      const base = paths.length ? '' : `${relative(context.io.cwd, context.dir) || '.'}/`;
-      const text = renderLint(report, format, { base, verbose: context.flags.verbose ?? false });
-      if (format === 'pretty') context.result(report, text);
-      else context.io.stdout.write(`${text}\n`);
-      return report.counts.error > 0 ? EXIT.check : EXIT.ok;
+      // The parser's child process starts first: it gets ready while the linter's modules load
+      // and the files are read.
+      const parser = (await import('../../sql/parse-host.js')).openParser();
+      try {
+        const [{ lintMigrations }, { renderLint }] = await Promise.all([import('../../lint/lint-files.js'), import('../../lint/render/index.js')]);
+        const paths = args.map((p) => (p.startsWith('/') ? p : `${context.io.cwd}/${p}`));
+        const report = await lintMigrations({
+          ...context.source, paths, schema: context.settings.schema, ...lintSettings(context), parser,
+          ...(context.settings.url ? { url: context.settings.url } : {}),
+        });
+        const format = context.flags.json ? 'json' : context.output ?? 'pretty';
+        const base = paths.length ? '' : `${relative(context.io.cwd, context.dir) || '.'}/`;
+        const text = renderLint(report, format, { base, verbose: context.flags.verbose ?? false });
+        if (format === 'pretty') context.result(report, text);
+        else context.io.stdout.write(`${text}\n`);
+        return report.counts.error > 0 ? EXIT.check : EXIT.ok;
+      } finally {
+        parser.close();
+      }
     }));
 }

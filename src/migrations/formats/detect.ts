@@ -28,13 +28,18 @@ export async function detectFormat(paths: readonly string[], read: ReadText): Pr
     return { format: 'diesel', reason: 'directories holding up.sql (diesel)' };
   }
   const files = topLevelSql(paths);
-  if (files.some((file) => /^(V\d[\d._]*__|R__).*\.sql$/.test(file))) {
+  // Flyway scans subdirectories too: a name one level down counts.
+  if (paths.some((path) => /^([^/]+\/)?(V\d[\d._]*__|R__)[^/]*\.sql$/.test(path))) {
     return { format: 'flyway', reason: 'V<version>__<description>.sql names (Flyway)' };
   }
   for (const file of files) {
     if (!/^\d/.test(file)) continue;
     const text = await read(file);
     if (typeof text === 'string' && /^--\s*migrate:up\b/m.test(text)) return { format: 'dbmate', reason: `${file} has a "-- migrate:up" section (dbmate)` };
+  }
+  // `migrate create -seq` writes 000001_…, plain `migrate create` a 10-digit Unix time: cutover never does either.
+  if (files.length > 0 && files.every((file) => /^(0\d{3,}|\d{10})_.*\.(up|down)\.sql$/.test(file))) {
+    return { format: 'golang-migrate', reason: '<version>_<name>.up.sql / .down.sql pairs numbered as `migrate create` numbers them (golang-migrate)' };
   }
   if (files.every((file) => typeof parseFileName(file) === 'object' && !('problem' in (parseFileName(file) as object)))) {
     return { format: 'cutover', reason: 'cutover names' };

@@ -3,12 +3,24 @@
  * in detect.ts.
  */
 import { cutoverFormat } from './cutover.js';
+import { sqlxFormat } from './sqlx.js';
+import { golangMigrateFormat } from './golang-migrate.js';
+import { dbmateFormat } from './dbmate.js';
+import { flywayFormat } from './flyway.js';
+import { dieselFormat } from './diesel.js';
+import { prismaFormat } from './prisma.js';
 import type { FormatId, MigrationFormat } from './types.js';
 import { dieselOrder, flywayOrder, numericOrder, textOrder, type VersionOrder } from './order.js';
 
 /** Every layout by id. */
 export const MIGRATION_FORMATS: Partial<Record<FormatId, MigrationFormat>> = {
   cutover: cutoverFormat,
+  sqlx: sqlxFormat,
+  'golang-migrate': golangMigrateFormat,
+  dbmate: dbmateFormat,
+  flyway: flywayFormat,
+  diesel: dieselFormat,
+  prisma: prismaFormat,
 };
 
 /** Each layout's version order, without loading the layout's reader. */

@@ -64,10 +64,13 @@ function flywayParts(version: string): bigint[] {
   return parts;
 }
 
+/** A repeatable's description as Flyway compares it: underscores are spaces (`R__a_b` is `a b`). */
+const description = (version: string) => version.slice(REPEATABLE_PREFIX.length).replace(/_/g, ' ');
+
 /**
  * Flyway: parts separated by dots (or underscores in file names), each
  * compared as a number, so 1.2 < 1.10; repeatables (`R__…`) come last,
- * ordered by description.
+ * ordered by description (Flyway's ResolvedMigrationComparator).
  *
  * @example
  * flywayOrder.compare('1.2', '1.10'); // < 0
@@ -76,7 +79,7 @@ export const flywayOrder: VersionOrder = {
   compare(a, b) {
     const repeatA = a.startsWith(REPEATABLE_PREFIX);
     const repeatB = b.startsWith(REPEATABLE_PREFIX);
-    if (repeatA || repeatB) return repeatA && repeatB ? byCodePoint(a, b) : repeatA ? 1 : -1;
+    if (repeatA || repeatB) return repeatA && repeatB ? byCodePoint(description(a), description(b)) || byCodePoint(a, b) : repeatA ? 1 : -1;
     const x = flywayParts(a);
     const y = flywayParts(b);
     for (let i = 0; i < Math.max(x.length, y.length); i++) {

@@ -16,6 +16,12 @@ export interface FlatName {
 /** What a flat layout says about one file name. */
 export type FlatNameResult = FlatName | 'ignored' | { problem: string };
 
+/** Options of {@link pairFiles}. */
+export interface PairOptions {
+  /** An `.up.sql` without its `.down.sql` is a migration that cannot be rolled back (sqlx, golang-migrate), not an error (cutover). */
+  downOptional?: boolean;
+}
+
 /**
  * Pair the files of a flat layout into migrations.
  *
@@ -27,6 +33,7 @@ export async function pairFiles(
   parse: (file: string) => FlatNameResult,
   read: ReadText,
   renameHint: string,
+  options: PairOptions = {},
 ): Promise<{ found: FoundMigration[]; problems: CutoverError[] }> {
   const problems: CutoverError[] = [];
   const byVersion = new Map<string, { name: string; plain?: string; up?: string; down?: string }>();
@@ -52,9 +59,9 @@ export async function pairFiles(
 
   const found: FoundMigration[] = [];
   for (const [version, entry] of byVersion) {
-    if (entry.up && !entry.down) {
+    if (entry.up && !entry.down && !options.downOptional) {
       problems.push(new CutoverError('MISSING_DOWN', `${entry.up}: reversible migration has no ${entry.up.replace(/\.up\.sql$/, '.down.sql')}`, {
-        hint: 'Add the .down.sql file, or rename the .up.sql file to a plain .sql migration.', details: { file: entry.up, version },
+        hint: 'Add the .down.sql file, or rename the .up.sql file to a plain .sql migration. (A sqlx or golang-migrate directory allows it: set --format sqlx or --format golang-migrate.)', details: { file: entry.up, version },
       }));
       continue;
     }

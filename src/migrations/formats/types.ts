@@ -31,6 +31,12 @@ export interface FoundScript {
   text: string;
   /** The layout's own transaction setting (diesel's metadata.toml, dbmate's `transaction:false`, a Flyway .conf). */
   transaction?: boolean;
+  /**
+   * The file's text, when `text` is a rewriting of it that keeps its
+   * positions (golang-migrate's own `BEGIN;`/`COMMIT;` blanked): the
+   * checksum is of this, so how a file is read never makes it look edited.
+   */
+  original?: string;
 }
 
 /** A migration as the layout found it. */
