@@ -23,6 +23,8 @@ async function existing(context: Context): Promise<{ format: FormatId; versions:
   const paths = await source.list().catch(() => [] as string[]);
   const format = context.settings.format !== 'auto' ? context.settings.format
     : (await detectFormat(paths, async (path) => new TextDecoder().decode(await source.read(path) as Uint8Array))).format;
+  // golang-migrate's versions drop the zero padding its files keep (000042): the names carry the width.
+  if (format === 'golang-migrate') return { format, versions: paths.map((path) => /^(\d+)_/.exec(path)?.[1]).filter((v): v is string => v !== undefined) };
   const versions = await loadMigrations(source, { format }).then((ms) => ms.map((m) => m.version), () => [] as string[]);
   return { format, versions };
 }
