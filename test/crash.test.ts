@@ -60,7 +60,7 @@ async function killDuring(url: string, schema: string, dir: string, statement: s
 }
 
 describe('a migrating process killed with SIGKILL', () => {
-  it('in a transactional migration: nothing half-applied, the ledger agrees, the rerun completes', async () => {
+  it('in a transactional migration: nothing half-applied, no ledger row, the rerun completes', async () => {
     const url = await database();
     const schema = testSchema();
     const dir = await migrationsDir({
@@ -71,15 +71,9 @@ describe('a migrating process killed with SIGKILL', () => {
 
     await killDuring(url, schema, dir, 'pg_sleep(3)');
 
-    // The file travels in one round trip with its ledger row and COMMIT, so the server may finish
-    // it after the client is gone: all of it with its row, or none of it without.
-    const rows = (await ledger(url, schema)) ?? [];
-    expect(rows[0]).toEqual({ version: '1', state: 'applied', transactional: true, error: null });
+    expect(await ledger(url, schema)).toEqual([{ version: '1', state: 'applied', transactional: true, error: null }]);
     expect(await exists(url, `${ident(schema)}.base`)).toBe(true);
-    const finished = rows.some((r) => r.version === '2');
-    expect(rows.slice(1)).toEqual(finished ? [{ version: '2', state: 'applied', transactional: true, error: null }] : []);
-    expect(await exists(url, `${ident(schema)}.slow`)).toBe(finished);
-    if (finished) expect(await query(url, `SELECT id FROM ${ident(schema)}.slow`)).toEqual([{ id: 1 }]);
+    expect(await exists(url, `${ident(schema)}.slow`)).toBe(false);
 
     const rerun = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir]);
     expect(rerun, rerun.stderr).toMatchObject({ code: 0 });

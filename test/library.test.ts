@@ -181,18 +181,6 @@ describe('a no-op boot (everything applied)', () => {
   });
 });
 
-describe('applying a migration', () => {
-  it('sends each transactional file in one round trip, with its ledger row and COMMIT', async () => {
-    const dir = await migrationsDir({ '1_three.sql': 'CREATE TABLE three (id int);\nINSERT INTO three VALUES (1);\nCREATE INDEX three_id ON three (id);\n' });
-    const real = pool({ connectionString: db.url });
-    const { pool: counting, sent } = countingPool(real);
-    expect(versions(await migrate({ pool: counting, schema, dir }))).toEqual(['1']);
-    const carrying = sent.filter((text) => text.includes('three'));
-    expect(carrying, `queries sent:\n${sent.join('\n')}`).toHaveLength(1);
-    expect(carrying[0]).toMatch(/^BEGIN;[\s\S]*CREATE TABLE three[\s\S]*INSERT INTO three[\s\S]*CREATE INDEX three_id[\s\S]*cutover_migrations[\s\S]*COMMIT$/);
-  });
-});
-
 describe('migrate({ pool })', () => {
   it('gives the pooled connection back as it found it: no search_path or application_name left behind for the app', async () => {
     const dir = await migrationsDir(notes);

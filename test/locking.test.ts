@@ -122,7 +122,7 @@ describe('a migration blocked by a lock on a live table', () => {
     expect(state).toEqual([{ state: 'idle in transaction' }]);
   }, 30_000);
 
-  it('in a file of several statements (sent in one round trip), the error names the statement that waited', async () => {
+  it('in a file of several statements, the error names the statement that waited', async () => {
     const { url, schema, table } = await setup();
     const dir = await migrationsDir({ '0001_two.sql': 'CREATE TABLE other (id int);\nALTER TABLE t ADD COLUMN note text;\n' });
     const blocker = await withPid(url, 'test blocker');
@@ -140,7 +140,6 @@ describe('a migration blocked by a lock on a live table', () => {
       file: '0001_two.sql', line: 2, column: 1, statement: 2, sqlstate: '55P03', attempts: 2,
       blockers: [{ pid: blocker.pid, relation: relationName(schema) }],
     });
-    // The first attempt (the whole file) already names the blocker: the file's relations are looked up.
     expect(events.find((e) => e.type === 'migration-retrying')).toMatchObject({ blockers: [{ pid: blocker.pid }] });
     expect(await ledger(url, schema)).toEqual([]);
     expect(await query(url, 'SELECT to_regclass($1) IS NULL AS gone', [`${ident(schema)}.other`])).toEqual([{ gone: true }]);

@@ -92,48 +92,36 @@ export function historyError(errors: Problem[]): CutoverError {
   });
 }
 
-/** How {@link prepareSteps} serves the linter while it parses. */
-export interface PrepareLint {
-  /** The run's linter (a promise: it loads while the parser starts). */
-  linter: Promise<Linter>;
-  /** Lint each file from this same parse (trees); otherwise only check its lint-ignore directives. */
-  trees: boolean;
-}
-
 /**
  * Parse and validate every step's script; all problems at once (exit 2).
- * With `lint`, each file is also linted from the same parse, in order, or
- * (without trees) its lint-ignore directives checked, so that bad input is
- * still found before anything runs when the linting itself comes later.
+ * With a `linter` (a promise: it loads while the parser starts), each file
+ * is linted from the same parse, in order.
  */
-export async function prepareSteps(steps: Step[], lint?: PrepareLint, parser?: Parser): Promise<RunnableStatement[][]> {
+export async function prepareSteps(steps: Step[], linter?: Promise<Linter>, parser?: Parser): Promise<RunnableStatement[][]> {
   const scripts = steps.map(scriptOf);
   const checked: RunnableStatement[][] = [];
   const problems: CutoverError[] = [];
   // Settled, not awaited bare: a bad file must still win over a linter that failed to load.
-  const loading = lint?.linter.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const lint = linter?.then((value) => ({ value }), (error: unknown) => ({ error }));
   try {
     // Files go to the parser in chunks: one call per file costs most on a cold parser, while one
     // call for a thousand files would hold all their parse trees at once.
-    for await (const { scripts: chunk, statements: parsed } of splitChunks(scripts, { tree: lint?.trees ?? false, ...(parser ? { parser } : {}) })) {
-      const settled = await loading;
-      const linter = settled && 'value' in settled ? settled.value : undefined;
+    for await (const { scripts: chunk, statements: parsed } of splitChunks(scripts, { tree: linter !== undefined, ...(parser ? { parser } : {}) })) {
+      const settled = await lint;
       for (const [i, script] of chunk.entries()) {
         // A chunk that did not parse as a whole (a syntax error somewhere): each file alone, naming every bad one.
         const one = parsed ? { statements: parsed[i]!, problems: checkStatements(script, parsed[i]!) } : await checkScript(script);
         problems.push(...one.problems);
         checked.push(one.statements.map(toRunnable));
-        if (!linter) continue;
-        if (!lint!.trees) problems.push(...linter.check(script, one.statements));
-        else if (problems.length === 0) linter.file(script, one.statements);
+        if (settled && 'value' in settled && problems.length === 0) settled.value.file(script, one.statements);
       }
     }
     throwAll(problems);
-    const settled = await loading;
+    const settled = await lint;
     if (settled && 'error' in settled) throw settled.error;
     return checked;
   } finally {
-    await loading; // its catalog queries are done before anything else uses the connection
+    await lint; // its catalog queries are done before anything else uses the connection
   }
 }
 
@@ -258,24 +246,19 @@ export async function runMigrations(
       if (thePlan.steps.length === 0) return report;
 
       // Every pending file is parsed and validated before anything runs — even the ledger's creation.
-      // One parser (a child process, src/sql/parse-host.ts) serves every parse of this run.
+      // With the default parse, lint reads the same parse trees (one parse per file, not two).
+      // (Linting while the files run, for --lint=warn, was measured: no faster on 200 or 1,000
+      // files — the second parse and the rules compete with the server for the same CPUs.)
       const parser = options.prepare ? undefined : openParser();
-      let lintLater: Promise<LintReport> | undefined;
       try {
-        // The linter reads the run's own parse: a dry run and --lint=error need its findings first;
-        // otherwise (--lint=warn) the files are linted while they run, from a second pass of the
-        // same parser, their lint-ignore directives checked before anything runs.
         const linter = options.lint?.start && parser ? options.lint.start(connection, options.schema) : undefined;
-        const lintFirst = report.dryRun || options.lint?.refuseOnError === true;
-        const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, linter && { linter, trees: lintFirst }, parser);
+        const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, linter, parser);
+        parser?.close(); // the child's memory goes before the migrations run
         report.planned = thePlan.steps.map((step, i) => ({
           ...stepRef(step),
           statements: statements[i]!.map((s) => ({ line: s.line, kind: s.kind, text: s.text, ...(s.needsNoTransaction ? { needsNoTransaction: s.needsNoTransaction } : {}) })),
         }));
-        if (linter && !lintFirst) {
-          lintLater = (await linter).run(thePlan.steps.map(scriptOf), parser, { background: true });
-          lintLater.catch(() => {}); // awaited below, on success and on failure
-        } else if (options.lint) await lintPending(report, thePlan.steps, connection, options.schema, options.lint, linter && (await linter));
+        if (options.lint) await lintPending(report, thePlan.steps, connection, options.schema, options.lint, linter && (await linter));
         if (report.dryRun) return report;
         await options.beforeRun?.(thePlan.steps, connection);
         if (ledger === undefined || theLedger.shared) await createLedger(connection, options.schema, theLedger.kind);
@@ -290,18 +273,14 @@ export async function runMigrations(
           // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
           // flushes them all before the failure is reported.
           if (report.applied.length > 0) await connection.query('BEGIN; SELECT txid_current(); COMMIT').catch(() => {});
-          // The findings still go in the report the error carries.
-          await lintLater?.then((lint) => addLint(report, lint), () => {});
           throw error;
         } finally {
           // The states after the run, after a failure too: the error carries this report.
           const after = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
           if (after) report.entries = (options.rollbackTo === undefined ? plan(migrations, after, options) : planRollback(migrations, after, options.rollbackTo)).entries;
         }
-        if (lintLater) addLint(report, await lintLater);
         return report;
       } finally {
-        await lintLater?.catch(() => {});
         parser?.close();
       }
     });

@@ -17,7 +17,10 @@
  * bundle) that loads libpg-query from where this module resolves it, parses
  * each text it is sent and answers with the statements' boundaries and kinds
  * (and parse trees when asked for). Results come back in order, a few texts
- * ahead of the consumer; the child ends with the batch.
+ * ahead of the consumer. A child that cannot start or dies (an unknown flag
+ * in some future Node.js: exit 9) leaves its texts to this process. It is
+ * started only when there is something to parse, and ends when the run (or
+ * the lint) that opened it closes it.
  */
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -132,12 +135,13 @@ process.on('message', async ({ id, text, tree, detail }) => {
 /** What the child sends for one text: libpg-query's JSON (or light JSON of the same shape), or the error. */
 type ChildOutcome = { json: string } | { error: { message: string; cursorPosition: number } };
 
-/** The statements of a parse result in libpg-query's JSON shape. */
-function fromJson(json: string, options: ParseTextsOptions): ParseOutcome {
-  const result = JSON.parse(json) as { stmts?: { stmt?: Record<string, Record<string, unknown>>; stmt_location?: number; stmt_len?: number }[] };
+type ParseResultLike = { stmts?: { stmt?: unknown; stmt_location?: number; stmt_len?: number }[] };
+
+/** The statements of a parse result in libpg-query's shape (nodes kept as `options` say). */
+function toOutcome(result: ParseResultLike, options: ParseTextsOptions): ParseOutcome {
   return {
     stmts: (result.stmts ?? []).map((raw) => {
-      const node = raw.stmt ?? {};
+      const node = (raw.stmt ?? {}) as Record<string, Record<string, unknown>>;
       const kind = Object.keys(node)[0] ?? 'Unknown';
       const out: RawStatement = { kind };
       if (raw.stmt_location !== undefined) out.stmt_location = raw.stmt_location;
@@ -151,24 +155,12 @@ function fromJson(json: string, options: ParseTextsOptions): ParseOutcome {
 /** Parse one text in this process (the fallback), as the child would. */
 async function parseHere(text: string, options: ParseTextsOptions): Promise<ParseOutcome> {
   const parse = await loadParser();
-  let result;
   try {
-    result = parse(text);
+    return toOutcome(parse(text), options);
   } catch (error) {
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
     return { error: { message: (error as Error).message, cursorPosition: details?.cursorPosition ?? 0 } };
   }
-  return {
-    stmts: (result.stmts ?? []).map((raw) => {
-      const node = (raw.stmt ?? {}) as Record<string, Record<string, unknown>>;
-      const kind = Object.keys(node)[0] ?? 'Unknown';
-      const out: RawStatement = { kind };
-      if (raw.stmt_location !== undefined) out.stmt_location = raw.stmt_location;
-      if (raw.stmt_len !== undefined) out.stmt_len = raw.stmt_len;
-      if (options.tree || options.detail?.includes(kind)) out.node = node[kind];
-      return out;
-    }),
-  };
 }
 
 /**
@@ -238,7 +230,7 @@ function startChild(): Parser | undefined {
     if (!entry) return;
     waiting.delete(message.id);
     // Decoded on arrival: with parse trees, no more than `ahead` answers are in flight at once.
-    entry.resolve('error' in message.result ? message.result : fromJson(message.result.json, entry.options));
+    entry.resolve('error' in message.result ? message.result : toOutcome(JSON.parse(message.result.json) as ParseResultLike, entry.options));
   });
   return {
     request(text, options) {

@@ -50,7 +50,6 @@ function statementsOf(scripts: readonly Script[], outcome: ParseOutcome): Statem
   const fileEnd = (i: number) => starts[i]! + lengths[i]!;
   const out: Statement[][] = scripts.map(() => []);
   // Byte offsets to text: an ASCII file (byte length = length) is sliced as it is, without a copy.
-  const cache: (ReturnType<typeof textOf> | undefined)[] = scripts.map(() => undefined);
   const textOf = (i: number) => {
     const sql = scripts[i]!.sql;
     // Line and column of each statement, counted on from the previous one (statements come in order).
@@ -68,6 +67,7 @@ function statementsOf(scripts: readonly Script[], outcome: ParseOutcome): Statem
     const bytes = Buffer.from(sql, 'utf8');
     return { slice: (from: number, to: number) => bytes.subarray(from, to).toString('utf8'), toChar: byteToChar(sql), lineColumn };
   };
+  const cache: (ReturnType<typeof textOf> | undefined)[] = scripts.map(() => undefined);
   let fileIndex = 0;
   for (const raw of outcome.stmts) {
     const location = raw.stmt_location ?? 0;

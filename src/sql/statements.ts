@@ -150,7 +150,8 @@ export function checkStatements(script: MigrationScript, statements: readonly St
   }
   if (!script.transaction) return problems;
   for (const statement of statements) {
-    const where = `${codeFrame(script.file, script.sql, statement.start)}`;
+    if (statement.kind !== 'TransactionStmt' && !statement.needsNoTransaction) continue;
+    const where = codeFrame(script.file, script.sql, statement.start);
     if (statement.kind === 'TransactionStmt') {
       problems.push(new CutoverError('TRANSACTION_CONTROL', `transaction control (${statement.text.split(/\s/)[0]!.toUpperCase()}) inside a transactional migration\n${where}`, {
         hint: 'cutover wraps each migration in a transaction itself: remove BEGIN/COMMIT, or add `-- cutover:no-transaction` to manage transactions yourself. (golang-migrate files: `--format golang-migrate` runs a file wrapped in BEGIN; … COMMIT; as one transaction.)',

@@ -107,7 +107,7 @@ describe('plan and migrate lint pending files', () => {
     }
   });
 
-  it('migrate --lint=warn lints while the files run: the findings and locks are in the report; a bad lint-ignore still stops it first (exit 2)', async () => {
+  it('migrate --lint=warn: the findings and locks are in the report; a bad lint-ignore stops it before anything runs (exit 2)', async () => {
     const fresh = await freshDatabase();
     try {
       const bad = await migrationsDir({ ...unsafe, '2_index.sql': 'SELECT 1;\n-- cutover:lint-ignore require-concurent-index-creation tiny\nCREATE INDEX users_email ON users (email);\n' });

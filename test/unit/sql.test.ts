@@ -105,6 +105,18 @@ describe('splitMany', () => {
     }
   });
 
+  it('parses in this process, alike, when the child dies before it answers', async () => {
+    const { splitMany } = await import('../../src/sql/split-many.js');
+    const full = await splitMany(tricky);
+    const node = process.execPath;
+    process.execPath = '/bin/false'; // starts, and exits at once
+    try {
+      expect(facts(await splitMany(tricky, { tree: false }))).toEqual(facts(full));
+    } finally {
+      process.execPath = node;
+    }
+  });
+
   it('goes through one open parser for several batches', async () => {
     const { splitMany } = await import('../../src/sql/split-many.js');
     const { openParser } = await import('../../src/sql/parse-host.js');
