@@ -19,14 +19,15 @@
 // commit latency (the same for every tool, and noisy) out of the numbers.
 // Bench dependencies (peer tools) live in bench/package.json and are installed
 // here on first use.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateMigrations, expectedObjects, writeLayouts } from './generate.js';
 import { startServer } from './lib/pg-server.js';
+import { measure as measureProcess, STRIPPED_ENV, TIME_BIN } from './lib/measure.js';
 
 const BENCH = import.meta.dirname;
 const REPO = join(BENCH, '..');
@@ -87,66 +88,11 @@ const pkgVersion = (name) => {
 };
 
 // ---------------------------------------------------------------- measuring
-const TIME_BIN = (() => {
-  if (process.env.BENCH_RSS === 'proc' || !existsSync('/usr/bin/time')) return null;
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-time-'));
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', join(dir, 'o'), 'true']);
-  const ok = r.status === 0 && /^\d+\s*$/.test(readFileSync(join(dir, 'o'), 'utf8'));
-  rmSync(dir, { recursive: true, force: true });
-  return ok ? '/usr/bin/time' : null;
-})();
 const RSS_METHOD = TIME_BIN ? 'GNU time `%M` (max RSS of the process tree\'s largest process)' : 'VmHWM polled from /proc every 5 ms (approximate)';
 
-function readHwmKB(pid) {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-// The measured processes get this environment minus NODE_EXTRA_CA_CERTS: a CA
-// bundle loaded at every node start-up (~90 ms and ~16 MB here) is a property of
-// the machine, not of the tools, and nothing here speaks TLS to the local server.
-const STRIPPED_ENV = ['NODE_EXTRA_CA_CERTS'].filter((k) => k in process.env);
-const BASE_ENV = { ...process.env };
-for (const k of STRIPPED_ENV) delete BASE_ENV[k];
-
-/** Runs one process; resolves { ok, ms, rssKB, stdout, stderr, code }. */
+/** Runs one process (bench/lib/measure.js) from the repo root with the --timeout; resolves { ok, ms, rssKB, stdout, stderr, code }. */
 function measure({ file, args, cwd = REPO, env = {} }) {
-  return new Promise((resolve) => {
-    const rssFile = TIME_BIN ? join(os.tmpdir(), `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`) : null;
-    const [f, a] = TIME_BIN ? [TIME_BIN, ['-f', '%M', '-o', rssFile, '--', file, ...args]] : [file, args];
-    const t0 = performance.now();
-    const child = spawn(f, a, { cwd, env: { ...BASE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    let hwm = 0;
-    const poll = TIME_BIN ? null : setInterval(() => (hwm = Math.max(hwm, readHwmKB(child.pid))), 5);
-    const timer = setTimeout(() => {
-      stderr += `\n[bench] killed after ${TIMEOUT_MS / 1000}s`;
-      child.kill('SIGKILL');
-    }, TIMEOUT_MS);
-    child.on('error', (err) => (stderr += String(err)));
-    child.on('close', (code, signal) => {
-      const ms = performance.now() - t0;
-      clearTimeout(timer);
-      if (poll) clearInterval(poll);
-      let rssKB = hwm;
-      if (rssFile) {
-        try {
-          const txt = readFileSync(rssFile, 'utf8').trim().split('\n');
-          rssKB = Number(txt[txt.length - 1]) || 0;
-        } catch {}
-        rmSync(rssFile, { force: true });
-      }
-      // /usr/bin/time exits with the child's status; "Command exited with non-zero status" goes to its -o file
-      resolve({ ok: code === 0, code: code ?? signal, ms, rssKB, stdout, stderr });
-    });
-  });
+  return measureProcess({ file, args, cwd, env, timeoutMs: TIMEOUT_MS });
 }
 
 function lastJsonLine(stdout) {

@@ -124,6 +124,7 @@ function light(json, detail) {
   }));
 }
 const ready = rawParser().catch(packageParser);
+// This script is the child's own entry point (not code below the CLI's main): it ends when its parent lets go.
 process.on('disconnect', () => process.exit(0));
 process.on('message', async ({ id, text, tree, detail }) => {
   const parsed = (await ready)(text);
