@@ -378,7 +378,7 @@ describe('run-time failures: exit 1, a clear message, never the password', () =>
     expect(result.code, result.stderr).toBe(0);
     expect(result.json.applied.map((s: any) => s.migration.version)).toEqual(['1', '2']);
     const tables = await query<{ relname: string }>(db.url, `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY 1`, [hostile]);
-    expect(tables.map((r) => r.relname)).toEqual(['cutover_audit', 'cutover_migrations', 'notes', 'tags']);
+    expect(tables.map((r) => r.relname)).toEqual(['cutover_migrations', 'notes', 'tags']);
     const ledger = await query<{ version: string }>(db.url, `SELECT version FROM ${ident(hostile)}.cutover_migrations ORDER BY version`);
     expect(ledger.map((r) => r.version)).toEqual(['1', '2']);
     expect(await query(db.url, `SELECT 1 FROM pg_namespace WHERE nspname = 'public'`)).toHaveLength(1);

@@ -69,14 +69,9 @@ export interface Ledger {
   readonly tableName: string;
   /** Its schema-qualified, quoted name. */
   readonly table: string;
-  /**
-   * Another tool may have created the table (sqlx), without `cutover_audit`
-   * beside it: {@link createLedger} runs before anything is written, not only on first use.
-   */
-  readonly shared: boolean;
   /** A SELECT of every row with {@link RawLedgerRow}'s columns. */
   selectSql(): string;
-  /** The DDL creating the table (the schema exists by then; `cutover_audit` is created beside it). */
+  /** The DDL creating the table (the schema exists by then). */
   createSql(): string;
   /**
    * Record a migration: an upsert, so a resolved failure becomes applied.
@@ -95,7 +90,7 @@ const COLUMNS = 'version, name, phase, checksum, state, applied_at, duration_ms,
 function cutoverLedger(schema: string): Ledger {
   const table = ledgerTables(schema).migrations;
   return {
-    kind: 'cutover', schema, tableName: 'cutover_migrations', table, shared: false,
+    kind: 'cutover', schema, tableName: 'cutover_migrations', table,
     selectSql: () => `SELECT ${COLUMNS} FROM ${table}`,
     createSql: () => `CREATE TABLE IF NOT EXISTS ${table} (
   version text PRIMARY KEY,
@@ -189,7 +184,12 @@ export async function readLedger(session: Session, schema: string, options: Read
   }
 }
 
-/** `cutover_audit`: deliberate overrides, with who and why; beside either kind of ledger. */
+/**
+ * `cutover_audit`: deliberate overrides, with who and why; beside either kind
+ * of ledger. Created by the first override ({@link auditSql}), not with the
+ * ledger: most schemas never have one, and a table with a sequence costs a
+ * fleet of fresh tenants as much as a migration each.
+ */
 function auditTableSql(schema: string): string {
   return `CREATE TABLE IF NOT EXISTS ${ledgerTables(schema).audit} (
   id bigserial PRIMARY KEY,
@@ -203,7 +203,7 @@ function auditTableSql(schema: string): string {
 }
 
 /**
- * Create the schema (if missing), the ledger table and `cutover_audit`. Run once, on first use.
+ * Create the schema (if missing) and the ledger table. Run once, on first use.
  *
  * @example
  * await createLedger(client, 'tenant_1');
@@ -214,7 +214,9 @@ export async function createLedger(session: Session, schema: string, kind: Ledge
   const exists = await session.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists', [schema]);
   try {
     if (!exists.rows[0]?.exists) await session.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-    await session.query(`${ledger.createSql()}\n${auditTableSql(schema)}`);
+    // Without waiting for the WAL flush: the migrations recorded in it commit after it, and the run's
+    // last commit flushes the WAL (this too) before the run reports success.
+    await session.query(`BEGIN; SET LOCAL synchronous_commit = off; ${ledger.createSql()} COMMIT`);
   } catch (error) {
     if ((error as { code?: string }).code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
       throw new CutoverError('PERMISSION', `cannot create ${exists.rows[0]?.exists ? 'the ledger table in schema' : 'schema'} ${ident(schema)}: ${(error as Error).message}`, {
@@ -282,7 +284,11 @@ export function forgetSql(schema: string, version: string): string {
   return `DELETE FROM ${ledgerTables(schema).migrations} WHERE version = ${literal(version)}`;
 }
 
-/** The SQL that records a deliberate override in `cutover_audit`. */
+/**
+ * The SQL that records a deliberate override in `cutover_audit`, creating
+ * the table first if this is the schema's first override (always run under
+ * the schema's migration lock, so two runs never race to create it).
+ */
 export function auditSql(schema: string, entry: { version: string; action: string; by: string; reason?: string | undefined; details?: unknown }): string {
-  return `INSERT INTO ${ledgerTables(schema).audit} (version, action, by, reason, details) VALUES (${literal(entry.version)}, ${literal(entry.action)}, ${literal(entry.by)}, ${literal(entry.reason ?? null)}, ${literal(entry.details === undefined ? null : JSON.stringify(entry.details))}::jsonb)`;
+  return `${auditTableSql(schema)}\nINSERT INTO ${ledgerTables(schema).audit} (version, action, by, reason, details) VALUES (${literal(entry.version)}, ${literal(entry.action)}, ${literal(entry.by)}, ${literal(entry.reason ?? null)}, ${literal(entry.details === undefined ? null : JSON.stringify(entry.details))}::jsonb)`;
 }

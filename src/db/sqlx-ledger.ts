@@ -56,7 +56,7 @@ function checksumSql(checksum: string): string {
 export function sqlxLedger(schema: string): Ledger {
   const table = `${ident(schema)}.${SQLX_TABLE}`;
   return {
-    kind: 'sqlx', schema, tableName: SQLX_TABLE, table, shared: true,
+    kind: 'sqlx', schema, tableName: SQLX_TABLE, table,
     selectSql: () => `SELECT version::text AS version, description AS name, NULL::text AS phase, encode(checksum, 'hex') AS checksum,
   CASE WHEN success THEN 'applied' ELSE 'failed' END AS state, installed_on AS applied_at,
   CASE WHEN execution_time >= 0 THEN round(execution_time / 1000000.0)::float8 END AS duration_ms,

@@ -261,7 +261,7 @@ export async function runMigrations(
         if (options.lint) await lintPending(report, thePlan.steps, connection, options.schema, options.lint, linter && (await linter));
         if (report.dryRun) return report;
         await options.beforeRun?.(thePlan.steps, connection);
-        if (ledger === undefined || theLedger.shared) await createLedger(connection, options.schema, theLedger.kind);
+        if (ledger === undefined) await createLedger(connection, options.schema, theLedger.kind);
 
         const execute = executeOptions(options);
         try {

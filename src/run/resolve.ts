@@ -6,7 +6,7 @@
  * - `checksum`: an applied file's edit is accepted (the new checksum is stored).
  */
 import { CutoverError } from '../errors.js';
-import { auditSql, createLedger, ledgerFor, readLedger } from '../db/ledger.js';
+import { auditSql, ledgerFor, readLedger } from '../db/ledger.js';
 import type { Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { withMigrationLock, type RunOptions } from './migrate.js';
@@ -67,7 +67,6 @@ export async function resolveVersion(
       }
     }
     const audit = auditSql(schema, { version, action: `resolve --${action}`, by: options.by, reason: options.reason, details: { before, after } });
-    if (ledger.shared) await createLedger(connection, schema, ledger.kind); // cutover_audit beside a table sqlx made
     await connection.query(`BEGIN; ${change}; ${audit}; COMMIT`);
     return { schema, version, action, before, after };
   });
