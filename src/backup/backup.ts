@@ -7,7 +7,7 @@
  * database and schema.
  */
 import { CutoverError } from '../errors.js';
-import { redact } from '../db/pg.js';
+import { redact } from '../db/url.js';
 import type { Connector } from '../db/session.js';
 import { manifestLedger, schemaExists, serverInfo, tableCounts, userSchemas } from './catalog.js';
 import { backupId, MANIFEST_FORMAT, toPrune, type BackupManifest } from './manifest.js';

@@ -7,7 +7,7 @@
  */
 import { CutoverError, throwAll } from '../errors.js';
 import { parseDuration } from '../duration.js';
-import { describeUrl, redact } from '../db/pg.js';
+import { describeUrl, redact } from '../db/url.js';
 import { didYouMean } from '../suggest.js';
 import type { TargetSpec } from '../fleet/types.js';
 import { targetsProblem, toTargetSpecs } from '../fleet/config.js';

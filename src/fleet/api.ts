@@ -7,7 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { whoAmI, readMigrations, type MigrationsOptions } from '../api.js';
 import { CutoverError } from '../errors.js';
-import { describeUrl, pgConnector } from '../db/pg.js';
+import { pgConnector } from '../db/pg.js';
+import { describeUrl } from '../db/url.js';
 import { ledgerFor, type LedgerKind } from '../db/ledger.js';
 import type { Connection } from '../db/session.js';
 import type { BundledFile } from '../migrations/bundle.js';

@@ -4,7 +4,7 @@
  * A string `schemas` is a glob over existing schemas; a list names schemas
  * exactly (created on first use).
  */
-import { describeUrl } from '../db/pg.js';
+import { describeUrl } from '../db/url.js';
 import { didYouMean } from '../suggest.js';
 import type { TargetSpec } from './types.js';
 

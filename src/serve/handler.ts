@@ -6,7 +6,7 @@
  * gives the same result as data, for frameworks that build responses.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redact } from '../db/pg.js';
+import { redact } from '../db/url.js';
 import { readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import { readRegistry } from '../deploy/registry.js';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { copy } from '../../backup/api.js';
 import type { CopyReport } from '../../backup/copy.js';
-import { describeUrl } from '../../db/pg.js';
+import { describeUrl } from '../../db/url.js';
 import { formatDuration } from '../../duration.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import type { Runner } from '../program.js';

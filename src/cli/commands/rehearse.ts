@@ -8,7 +8,7 @@ import type { RehearseReport } from '../../backup/rehearse.js';
 import { formatDuration } from '../../duration.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import { splitStatements } from '../../sql/statements.js';
-import { redact } from '../../db/pg.js';
+import { redact } from '../../db/url.js';
 import { runSettings, withDatabase, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { toolOptions } from './backup.js';
