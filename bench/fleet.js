@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expectedObjects, generateMigrations, writeLayouts } from './generate.js';
 import { measure, TIME_BIN } from './lib/measure.js';
+import { ensureBenchDeps } from './lib/deps.js';
 import { startServer } from './lib/pg-server.js';
 
 const BENCH = import.meta.dirname;
@@ -44,6 +45,7 @@ const FLEET_END = `<!-- fleet:${opt.tenants}:${opt.tools}:end -->`;
 const RUNS = Number(opt.runs);
 const TOOLS = opt.tools.split(',');
 const log = (...a) => console.error(...a);
+ensureBenchDeps(log);
 const pg = createRequire(join(BENCH, 'package.json'))('pg');
 const node = process.execPath;
 const dbmate = join(NM, '@dbmate', `${process.platform}-${process.arch}`, 'bin', 'dbmate');

@@ -26,6 +26,7 @@ import os from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateMigrations, expectedObjects, writeLayouts } from './generate.js';
+import { ensureBenchDeps } from './lib/deps.js';
 import { startServer } from './lib/pg-server.js';
 import { measure as measureProcess, STRIPPED_ENV, TIME_BIN } from './lib/measure.js';
 
@@ -61,17 +62,7 @@ let lockBlock; // bench/lock-safety.js's RESULTS.md section
 let lintBlock; // bench/lint-bench.js's RESULTS.md section
 
 // ---------------------------------------------------------------- deps
-function ensureBenchDeps() {
-  const need = ['pg', 'node-pg-migrate', 'postgres-migrations', 'graphile-migrate', 'dbmate', 'knex', 'squawk-cli'];
-  if (need.every((p) => existsSync(join(NM, p, 'package.json')))) return;
-  log('bench: installing bench dependencies (npm --prefix bench install) ...');
-  // `npm install`, not `npm ci`: the lock file pins versions, but a registry that
-  // lacks some platform sub-package of dbmate (@dbmate/darwin-*, win32-*) leaves
-  // those out of the lock, which `npm ci` rejects as "out of sync".
-  const r = spawnSync('npm', ['install', '--prefix', BENCH, '--no-audit', '--no-fund'], { stdio: ['ignore', 2, 2] });
-  if (r.status !== 0) throw new Error(`npm install in bench/ failed (exit ${r.status}); run \`npm --prefix bench install\``);
-}
-ensureBenchDeps();
+ensureBenchDeps(log);
 const pg = createRequire(join(BENCH, 'package.json'))('pg');
 
 function dbmateBinary() {
