@@ -218,6 +218,7 @@ export async function createLedger(session: Session, schema: string, kind: Ledge
     // last commit flushes the WAL (this too) before the run reports success.
     await session.query(`BEGIN; SET LOCAL synchronous_commit = off; ${ledger.createSql()} COMMIT`);
   } catch (error) {
+    await session.query('ROLLBACK').catch(() => {}); // a failed CREATE leaves the transaction open
     if ((error as { code?: string }).code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
       throw new CutoverError('PERMISSION', `cannot create ${exists.rows[0]?.exists ? 'the ledger table in schema' : 'schema'} ${ident(schema)}: ${(error as Error).message}`, {
         hint: exists.rows[0]?.exists
