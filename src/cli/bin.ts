@@ -3,6 +3,7 @@
  * handed to `main`. bin/cutover.js calls `run()`.
  */
 import { createInterface } from 'node:readline/promises';
+import { parseHereWithLiftoff } from '../sql/parse-host.js';
 import { packageVersion } from '../version.js';
 import type { CliIo } from './io.js';
 
@@ -23,6 +24,7 @@ function defineNavigator(): void {
 /** Run the CLI on this process; resolves to the exit code. */
 export async function run(argv: string[] = process.argv.slice(2)): Promise<number> {
   defineNavigator();
+  parseHereWithLiftoff(); // this process is the CLI's own: `lint` parses here (src/sql/parse-host.ts)
   const { main } = await import('./main.js');
   const io: CliIo = {
     stdout: process.stdout,

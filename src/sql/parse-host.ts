@@ -24,6 +24,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { loadParser } from './parser.js';
 
 /** One top-level statement as the parser reports it (byte offsets in the text). */
@@ -254,14 +255,33 @@ function startChild(): Parser | undefined {
   };
 }
 
+let liftoffHere = false;
+
+/**
+ * For a process that is cutover's own, the CLI's (never the library inside
+ * an app): compile the parser's WASM with Liftoff alone here too, so that a
+ * caller with no memory to spare for a child's sake (`lint`: its time is
+ * mostly start-up, and its peak RSS has no target) can parse in this
+ * process instead of paying for a second Node.js to start.
+ */
+export function parseHereWithLiftoff(): void {
+  setFlagsFromString('--liftoff-only');
+  liftoffHere = true;
+}
+
 /**
  * Open the parser now, ahead of the texts (see {@link Parser}); close it when done.
+ * `here`: in this process, if it is the CLI's own ({@link parseHereWithLiftoff}).
  *
  * @example
  * const parser = openParser();
  * try { for await (const outcome of parseTexts(texts, { tree: true, parser })) use(outcome); } finally { parser.close(); }
  */
-export function openParser(): Parser {
+export function openParser(options: { here?: boolean } = {}): Parser {
+  if (options.here && liftoffHere) {
+    loadParser().catch(() => {}); // starts compiling now; a failure is reported by the first parse
+    return { request: parseHere, close: () => {} };
+  }
   return startChild() ?? { request: parseHere, close: () => {} };
 }
 

@@ -3,7 +3,7 @@
  * output formats, the live catalog (--url), --lint=error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, migrationsDir } from '../support/cli.js';
+import { cli, migrationsDir, spawnCli } from '../support/cli.js';
 import { freshDatabase, query, testSchema, type TestDatabase } from '../support/db.js';
 
 const schema = testSchema();
@@ -28,6 +28,23 @@ describe('cutover lint', () => {
     expect(result.stdout).toContain('error[require-concurrent-index-creation]');
     expect(result.stdout).toContain('--> 2_index.sql:1:1');
     expect(result.stderr).not.toContain('embedded');
+  });
+
+  it('the real bin parses in its own process (Liftoff) and reports exactly what the child-process parse reports', async () => {
+    // cli() runs main() inside the test process, which never opts in: its parse goes to a child.
+    const dir = await migrationsDir({
+      ...unsafe,
+      '3_more.sql': "-- a comment, then two statements\nALTER TABLE users ADD COLUMN plan_id int;\nUPDATE users SET plan = 'free';\n",
+    });
+    const [spawned, inProcess] = await Promise.all([spawnCli(['lint', '--dir', dir, '--json']).done, cli(['lint', '--dir', dir, '--json'])]);
+    expect(spawned.code).toBe(3);
+    expect(JSON.parse(spawned.stdout)).toEqual(JSON.parse(inProcess.stdout));
+
+    const broken = await migrationsDir({ ...unsafe, '3_broken.sql': 'CREATE TABLE ok (id int);\nALTER TABLE users ADD COLUMN;\n' });
+    const [spawnedError, inProcessError] = await Promise.all([spawnCli(['lint', '--dir', broken]).done, cli(['lint', '--dir', broken])]);
+    expect(spawnedError.code).toBe(2);
+    expect(spawnedError.stderr).toContain('3_broken.sql:2:');
+    expect(spawnedError.stderr).toBe(inProcessError.stderr);
   });
 
   it('exit 0 without error findings; --lint-rules turns a rule off; paths instead of the directory', async () => {

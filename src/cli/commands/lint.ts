@@ -37,9 +37,9 @@ export function register(program: Command, runner: Runner): void {
     .option('--lint-rules <list>', 'rule severities: prefer-text=off,lock-accumulation=error')
     .option('--lint-small-table <rows>', 'with --url: no lock warnings for tables with fewer estimated rows (default 10000)')
     .action(runner.action<LintFlags>(async (context, flags, args) => {
-      // The parser's child process starts first: it gets ready while the linter's modules load
-      // and the files are read.
-      const parser = (await import('../../sql/parse-host.js')).openParser();
+      // The parser starts first (in this process when it is the CLI's own, else in a child): it
+      // gets ready while the linter's modules load and the files are read.
+      const parser = (await import('../../sql/parse-host.js')).openParser({ here: true });
       try {
         const [{ lintMigrations }, { renderLint }] = await Promise.all([import('../../lint/lint-files.js'), import('../../lint/render/index.js')]);
         const paths = args.map((p) => (p.startsWith('/') ? p : `${context.io.cwd}/${p}`));
