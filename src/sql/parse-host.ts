@@ -1,7 +1,8 @@
 /**
  * Where the parser runs for batches of files: a short-lived child process
  * (`node --liftoff-only`), falling back to this process when none can be
- * started.
+ * started. The CLI's `lint` parses in the CLI's own process, which sets the
+ * same flag for itself ({@link parseHereWithLiftoff}).
  *
  * Why a child: V8 tiers hot WebAssembly up to optimised code in background
  * threads. libpg-query's parser functions are huge, so a one-off parse of a
