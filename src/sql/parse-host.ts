@@ -261,9 +261,8 @@ let liftoffHere = false;
 /**
  * For a process that is cutover's own, the CLI's (never the library inside
  * an app): compile the parser's WASM with Liftoff alone here too, so that a
- * caller with no memory to spare for a child's sake (`lint`: its time is
- * mostly start-up, and its peak RSS has no target) can parse in this
- * process instead of paying for a second Node.js to start.
+ * caller whose time is mostly start-up and whose memory has no target
+ * (`lint`) can parse in this process instead of starting a second Node.js.
  */
 export function parseHereWithLiftoff(): void {
   setFlagsFromString('--liftoff-only');
