@@ -343,6 +343,33 @@ describe('run-time failures: exit 1, a clear message, never the password', () =>
     await noLedgerAnywhere();
   });
 
+  it('an override by a role that may write the audit rows but not CREATE in the schema: recorded once the table exists; before, PERMISSION with the GRANT', async () => {
+    const target = `audit grants ${Math.random().toString(36).slice(2, 8)}`;
+    const role = await createRole('cutover_auditor', 'aud1t-pw');
+    const dir = await migrationsDir({ '1_ok.sql': ok });
+    expect((await run(['migrate', '--url', db.url, '--schema', target, '--dir', dir])).code).toBe(0);
+    // The role runs overrides only: it may use the schema and write the ledger and the audit rows, not create tables.
+    await query(db.url, `GRANT USAGE ON SCHEMA ${ident(target)} TO ${ident(role)}`);
+    await query(db.url, `GRANT SELECT, UPDATE ON ${ident(target)}.cutover_migrations TO ${ident(role)}`);
+    await writeFile(join(dir, '1_ok.sql'), `${ok}-- edited\n`);
+
+    const first = await run(['resolve', '1', '--checksum', '--reason', 'comment only', '--url', urlAs(role, 'aud1t-pw'), '--schema', target, '--dir', dir]);
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.error).toMatchObject({ code: 'PERMISSION', schema: target, sqlstate: '42501' });
+    expect(first.error.hint).toContain(`GRANT CREATE ON SCHEMA ${ident(target)}`);
+    expect(first.stdout + first.stderr).not.toContain('aud1t-pw');
+
+    // Its owner records one override; from then on the role's overrides are recorded too.
+    expect((await run(['resolve', '1', '--checksum', '--reason', 'by the owner', '--url', db.url, '--schema', target, '--dir', dir])).code).toBe(0);
+    await query(db.url, `GRANT INSERT ON ${ident(target)}.cutover_audit TO ${ident(role)}`);
+    await query(db.url, `GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${ident(target)} TO ${ident(role)}`);
+    await writeFile(join(dir, '1_ok.sql'), `${ok}-- edited twice\n`);
+    const second = await run(['resolve', '1', '--checksum', '--reason', 'by the role', '--url', urlAs(role, 'aud1t-pw'), '--schema', target, '--dir', dir]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(await query(db.url, `SELECT reason FROM ${ident(target)}.cutover_audit ORDER BY id`)).toEqual([{ reason: 'by the owner' }, { reason: 'by the role' }]);
+    await query(db.url, `DROP SCHEMA ${ident(target)} CASCADE`);
+  });
+
   it.each([
     // A schema it would have to create: in a fresh database "public" exists, so use a new name then.
     ['a new schema, without CREATE on the database', 'new', schema === 'public' ? 'cutover new schema' : schema, 'GRANT CREATE ON DATABASE'],

@@ -7,7 +7,7 @@
  * an audit row. The tool's own table is only ever read.
  */
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
-import { createLedger, readLedger } from '../db/ledger.js';
+import { createLedger, ensureAuditTable, readLedger } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
 import { versionOrder } from '../migrations/formats/index.js';
 import type { Migration } from '../migrations/types.js';
@@ -144,6 +144,7 @@ export async function adoptHistory(connector: Connector, source: AdoptSource, op
       await connection.query('BEGIN');
       try {
         await createLedger(connection, options.schema);
+        await ensureAuditTable(connection, options.schema);
         await connection.query(report.statements.join(';\n'));
         await connection.query('COMMIT');
       } catch (error) {

@@ -186,9 +186,9 @@ export async function readLedger(session: Session, schema: string, options: Read
 
 /**
  * `cutover_audit`: deliberate overrides, with who and why; beside either kind
- * of ledger. Created by the first override ({@link auditSql}), not with the
- * ledger: most schemas never have one, and a table with a sequence costs a
- * fleet of fresh tenants as much as a migration each.
+ * of ledger. Created by the first override ({@link ensureAuditTable}), not
+ * with the ledger: most schemas never have one, and a table with a sequence
+ * costs a fleet of fresh tenants as much as a migration each.
  */
 function auditTableSql(schema: string): string {
   return `CREATE TABLE IF NOT EXISTS ${ledgerTables(schema).audit} (
@@ -286,10 +286,30 @@ export function forgetSql(schema: string, version: string): string {
 }
 
 /**
- * The SQL that records a deliberate override in `cutover_audit`, creating
- * the table first if this is the schema's first override (always run under
- * the schema's migration lock, so two runs never race to create it).
+ * Create `cutover_audit` if this is the schema's first override. Only when
+ * it is missing: `CREATE TABLE IF NOT EXISTS` needs CREATE on the schema even
+ * when the table exists, which a role that may only write the audit rows
+ * lacks. Called under the schema's migration lock, so two runs never race.
+ *
+ * @example
+ * await ensureAuditTable(connection, 'public'); await connection.query(auditSql('public', entry));
  */
+export async function ensureAuditTable(session: Session, schema: string): Promise<void> {
+  const { rows } = await session.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [ledgerTables(schema).audit]);
+  if (rows[0]?.exists) return;
+  try {
+    await session.query(auditTableSql(schema));
+  } catch (error) {
+    if ((error as { code?: string }).code !== SQLSTATE.INSUFFICIENT_PRIVILEGE) throw error;
+    throw new CutoverError('PERMISSION', `cannot create ${ledgerTables(schema).audit}, where overrides are recorded: ${(error as Error).message}`, {
+      hint: `Grant the role CREATE on the schema (GRANT CREATE ON SCHEMA ${ident(schema)} TO <role>;), or have its owner run this override once.`,
+      details: { schema, sqlstate: SQLSTATE.INSUFFICIENT_PRIVILEGE },
+      cause: error,
+    });
+  }
+}
+
+/** The SQL that records a deliberate override in `cutover_audit` (created first: {@link ensureAuditTable}). */
 export function auditSql(schema: string, entry: { version: string; action: string; by: string; reason?: string | undefined; details?: unknown }): string {
-  return `${auditTableSql(schema)}\nINSERT INTO ${ledgerTables(schema).audit} (version, action, by, reason, details) VALUES (${literal(entry.version)}, ${literal(entry.action)}, ${literal(entry.by)}, ${literal(entry.reason ?? null)}, ${literal(entry.details === undefined ? null : JSON.stringify(entry.details))}::jsonb)`;
+  return `INSERT INTO ${ledgerTables(schema).audit} (version, action, by, reason, details) VALUES (${literal(entry.version)}, ${literal(entry.action)}, ${literal(entry.by)}, ${literal(entry.reason ?? null)}, ${literal(entry.details === undefined ? null : JSON.stringify(entry.details))}::jsonb)`;
 }

@@ -8,7 +8,7 @@
  * `force` skips the guard and records who and why in `cutover_audit`.
  */
 import { CutoverError } from '../errors.js';
-import { auditSql, createLedger } from '../db/ledger.js';
+import { auditSql, createLedger, ensureAuditTable } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
 import { formatDuration } from '../duration.js';
 import type { Migration } from '../migrations/types.js';
@@ -64,6 +64,7 @@ export function postDeployGuard(
     if (!options.force) onRefused(verdict);
     // Recorded before anything runs: an override is on the record even if the migration then fails.
     await createLedger(connection, options.schema, options.ledger);
+    await ensureAuditTable(connection, options.schema);
     const versions = [...new Set(verdict.problems.flatMap((p) => p.blocks))];
     for (const version of versions) {
       await connection.query(auditSql(options.schema, {

@@ -6,7 +6,7 @@
  */
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
 import { acquireMigrationLocks } from '../db/advisory-lock.js';
-import { checkOtherLedger, createLedger, ledgerFor, readLedger, type LedgerKind } from '../db/ledger.js';
+import { checkOtherLedger, createLedger, ensureAuditTable, ledgerFor, readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
@@ -262,6 +262,7 @@ export async function runMigrations(
         if (report.dryRun) return report;
         await options.beforeRun?.(thePlan.steps, connection);
         if (ledger === undefined) await createLedger(connection, options.schema, theLedger.kind);
+        if (options.rollbackTo !== undefined) await ensureAuditTable(connection, options.schema); // each rollback is recorded there
 
         const execute = executeOptions(options);
         try {

@@ -6,7 +6,7 @@
  * - `checksum`: an applied file's edit is accepted (the new checksum is stored).
  */
 import { CutoverError } from '../errors.js';
-import { auditSql, ledgerFor, readLedger } from '../db/ledger.js';
+import { auditSql, ensureAuditTable, ledgerFor, readLedger } from '../db/ledger.js';
 import type { Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { withMigrationLock, type RunOptions } from './migrate.js';
@@ -67,6 +67,7 @@ export async function resolveVersion(
       }
     }
     const audit = auditSql(schema, { version, action: `resolve --${action}`, by: options.by, reason: options.reason, details: { before, after } });
+    await ensureAuditTable(connection, schema);
     await connection.query(`BEGIN; ${change}; ${audit}; COMMIT`);
     return { schema, version, action, before, after };
   });
