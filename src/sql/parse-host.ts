@@ -126,8 +126,7 @@ function light(json, detail) {
   }));
 }
 const ready = rawParser().catch(packageParser);
-// This script is the child's own entry point (not code below the CLI's main): it ends when its parent lets go.
-process.on('disconnect', () => process.exit(0));
+// No exit call: once the parent disconnects (or dies), the IPC channel was the last handle, and the child ends.
 process.on('message', async ({ id, text, tree, detail }) => {
   const parsed = (await ready)(text);
   if (parsed.error || tree) return process.send({ id, result: parsed });
@@ -249,7 +248,7 @@ function startChild(): Parser | undefined {
     close() {
       alive = false;
       waiting.clear(); // answers nobody will read (an abandoned batch) are not parsed here either
-      // The child exits on 'disconnect'; it stays referenced until then, so this process reaps it
+      // The child ends once disconnected; it stays referenced until then, so this process reaps it
       // (its CPU time and memory count as this process's children's) before it can exit itself.
       if (child.connected) child.disconnect();
     },
