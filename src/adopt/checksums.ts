@@ -9,7 +9,7 @@
  *   endings turned either way (`script_matches_checksum`).
  */
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { sqlxChecksum } from '../migrations/sqlx-rules.js';
 import type { ToolChecksum } from './types.js';
 
@@ -37,6 +37,8 @@ function textOf(contents: Uint8Array | string): string {
 export function flywayChecksum(contents: Uint8Array | string): number {
   const text = typeof contents === 'string' ? contents : decoder.decode(contents);
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Required here, not imported: the library's entry loads this module, and only adopting from Flyway needs zlib.
+  const { crc32 } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   return crc32(withoutBom.replace(/[\r\n]/g, '')) | 0;
 }
 

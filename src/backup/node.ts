@@ -2,11 +2,11 @@
  * The Node edge of src/backup: the process runner and the file operations
  * (ports.ts) on node:child_process and node:fs.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BackupFiles, ProcessResult, ProcessRunner } from './ports.js';
 
@@ -20,6 +20,8 @@ import type { BackupFiles, ProcessResult, ProcessRunner } from './ports.js';
 export function nodeProcessRunner(baseEnv: Record<string, string | undefined>): ProcessRunner {
   return {
     run(command, args, options = {}) {
+      // Required here, not imported: the library's entry loads this module, and an app that only migrates never runs a program.
+      const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
       return new Promise<ProcessResult>((resolve) => {
         const child = spawn(command, args, { env: { ...baseEnv, ...options.env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';

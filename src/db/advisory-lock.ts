@@ -12,7 +12,7 @@
  * so a service running `sqlx::migrate!` waits for cutover and cutover for it.
  */
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import type { Session } from './session.js';
@@ -47,6 +47,8 @@ export function lockKey(schema: string): string {
  * sqlxLockKey('postgres'); // (0x3d32ad9e * 359303029).toString()
  */
 export function sqlxLockKey(database: string): string {
+  // zlib is required here, not imported: only the sqlx ledger needs it, and every run loads this module.
+  const { crc32 } = createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
   return (0x3d32ad9en * BigInt(crc32(database))).toString();
 }
 

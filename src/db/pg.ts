@@ -3,7 +3,8 @@
  * connection errors turned into CutoverErrors that name host:port and never
  * the password, and `schemaPool` for the app's own queries.
  */
-import pg from 'pg';
+import type { Pool, PoolClient, PoolConfig, QueryResult } from 'pg';
+import pg from './pg-module.js';
 import { CutoverError } from '../errors.js';
 import type { Connection, Connector } from './session.js';
 import { ident, literal } from './sql.js';
@@ -11,7 +12,7 @@ import { describeUrl, redact } from './url.js';
 
 /** A pool or anything with `connect()` returning a releasable client (a pg.Pool fits). */
 export interface PoolLike {
-  connect(): Promise<pg.PoolClient>;
+  connect(): Promise<PoolClient>;
 }
 
 /** Map a failure to connect into a clear error (host:port named, password never shown). */
@@ -65,7 +66,7 @@ export function pgConnector(options: PgConnectorOptions): Connector {
     describe,
     async connect(): Promise<Connection> {
       if (options.pool) {
-        let client: pg.PoolClient;
+        let client: PoolClient;
         try {
           client = await options.pool.connect();
         } catch (error) {
@@ -81,7 +82,7 @@ export function pgConnector(options: PgConnectorOptions): Connector {
               const pending = setup;
               setup = undefined;
               if (!values || values.length === 0) {
-                const results = (await client.query(`${pending};\n${text}`)) as unknown as pg.QueryResult | pg.QueryResult[];
+                const results = (await client.query(`${pending};\n${text}`)) as unknown as QueryResult | QueryResult[];
                 return (Array.isArray(results) ? results[results.length - 1] : results) as any;
               }
               await client.query(pending);
@@ -129,7 +130,7 @@ function searchPathOption(schema: string): string {
  * const pool = schemaPool({ url: process.env.DATABASE_URL, schema: 'tenant_42' });
  * await pool.query('SELECT * FROM notes'); // tenant_42.notes
  */
-export function schemaPool(options: { url: string | undefined; schema?: string } & pg.PoolConfig): pg.Pool {
+export function schemaPool(options: { url: string | undefined; schema?: string } & PoolConfig): Pool {
   const { url, schema = 'public', ...rest } = options;
   if (!url) {
     throw new CutoverError('CONFIG', 'schemaPool needs a database URL', { hint: 'Pass url (for example process.env.DATABASE_URL).', details: { setting: 'url' } });

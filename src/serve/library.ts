@@ -3,7 +3,7 @@
  * health endpoint in the library's usual options. With a URL it keeps a
  * small pool of its own (two connections, closed by `close()`).
  */
-import pg from 'pg';
+import pg from '../db/pg-module.js';
 import { CutoverError } from '../errors.js';
 import { readMigrations, type TargetOptions } from '../api.js';
 import type { Session } from '../db/session.js';

@@ -25,7 +25,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import { loadParser } from './parser.js';
 
 /** One top-level statement as the parser reports it (byte offsets in the text). */
@@ -264,7 +263,8 @@ let liftoffHere = false;
  * (`lint`) can parse in this process instead of starting a second Node.js.
  */
 export function parseHereWithLiftoff(): void {
-  setFlagsFromString('--liftoff-only');
+  // Required here, not imported: only the CLI calls this.
+  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
   liftoffHere = true;
 }
 

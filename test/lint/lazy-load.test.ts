@@ -5,6 +5,10 @@
  * there is something pending to lint. And a command that never connects
  * (an offline `lint`, `--version`) must not load node-postgres (~50 ms).
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
@@ -37,8 +41,34 @@ describe('the linter and the parser load lazily', () => {
   });
 
   it.each(['src/cli/main.ts', 'src/cli/commands/lint.ts'])('%s does not load node-postgres statically (it connects only with --url)', async (entry) => {
-    expect((await staticGraph(entry)).externals).not.toContain('pg');
+    // node-postgres is loaded by src/db/pg-module.ts (a require, which esbuild does not follow).
+    const loadsPg = (graph: { inputs: string[]; externals: string[] }) => graph.externals.includes('pg') || graph.inputs.includes('src/db/pg-module.ts');
+    expect(loadsPg(await staticGraph(entry))).toBe(false);
     // The check can fail: the command that connects does load it.
-    expect((await staticGraph('src/cli/commands/status.ts')).externals).toContain('pg');
+    expect(loadsPg(await staticGraph('src/cli/commands/status.ts'))).toBe(true);
+  });
+});
+
+describe('what importing the package costs an app', () => {
+  // Run in a fresh Node.js: the package's own entry point, as `import 'cutover'` resolves it.
+  function afterImport(): { before: string; after: string; loaded: string[]; pg: boolean } {
+    const entry = pathToFileURL(join(process.cwd(), JSON.parse(readFileSync('package.json', 'utf8')).exports['.'].default)).href;
+    const script = `const before = typeof globalThis.navigator; await import(${JSON.stringify(entry)});
+      const { cache } = (await import('node:module')).createRequire(import.meta.url);
+      console.log(JSON.stringify({ before, after: typeof globalThis.navigator, loaded: process.moduleLoadList, pg: Object.keys(cache).some((f) => /node_modules.pg.lib.client\.js$/.test(f)) }));`;
+    const { NODE_OPTIONS: _options, ...env } = process.env;
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env }));
+  }
+
+  it('loads node-postgres without Node.js fetch (undici), and leaves no global behind', () => {
+    const { before, after, loaded, pg } = afterImport();
+    expect(pg).toBe(true); // pg is loaded ...
+    expect(loaded.filter((m) => /undici/.test(m))).toEqual([]); // ... without its Cloudflare probe building a Response
+    expect(after).toBe(before);
+  });
+
+  it('loads no built-in module that only backups, adopt, sqlx or the CLI need', () => {
+    const { loaded } = afterImport();
+    expect(loaded.filter((m) => /^NativeModule (child_process|zlib|v8|readline)$/.test(m))).toEqual([]);
   });
 });
