@@ -6,11 +6,14 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, dir: { type: 'string' }, repo: { type: 'string' } } });
 const repo = values.repo ?? join(import.meta.dirname, '..', '..');
+// The package's own entry point, as `import { migrate } from 'cutover'` resolves it in an app.
+const entry = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).exports['.'].default;
 const t0 = performance.now();
-const { migrate } = await import(pathToFileURL(join(repo, 'dist', 'index.js')).href);
+const { migrate } = await import(pathToFileURL(join(repo, entry)).href);
 const t1 = performance.now();
 const result = await migrate({ url: values.url, dir: values.dir });
 const t2 = performance.now();
