@@ -8,7 +8,7 @@ import { hostname, userInfo } from 'node:os';
 import { CutoverError } from './errors.js';
 import { pgConnector, type PoolLike } from './db/pg.js';
 import { readLedger, type LedgerKind } from './db/ledger.js';
-import type { Connector } from './db/session.js';
+import type { Connector, Session } from './db/session.js';
 import { bundleSource, type BundledFile } from './migrations/bundle.js';
 import { directorySource } from './migrations/directory.js';
 import { loadMigrations, type LoadOptions } from './migrations/load.js';
@@ -49,10 +49,27 @@ export interface TargetOptions {
 }
 
 /** Options of {@link migrate}. */
-export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun' | 'beforeRun'> & GuardOptions & {
+export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun' | 'beforeRun' | 'afterRun'> & GuardOptions & {
   /** Pre phase, then the post phase if every live instance knows it (docs/zero-downtime.md); the report says what happened in `contract`. */
   autoContract?: boolean;
+  /**
+   * Also look for the schema's invalid indexes, on the run's connection once it has ended
+   * (after a failure too): `report.invalidIndexes`. One more query; the CLI's `migrate` asks.
+   */
+  invalidIndexes?: boolean;
 };
+
+/** The run options of a library call: its schema, and the invalid-index check when asked for. */
+function runOptions<T extends MigrateOptions>(options: T): T & Pick<RunOptions, 'schema' | 'afterRun'> {
+  const schema = options.schema ?? 'public';
+  return {
+    ...options, schema,
+    ...(options.invalidIndexes ? { afterRun: async (connection: Session, report: MigrateReport) => {
+      // A lost connection was reported already: no indexes said is better than a second error.
+      report.invalidIndexes = await findInvalidIndexes(connection, schema).catch(() => []);
+    } } : {}),
+  };
+}
 
 /** The connector for a library call (also used by src/deploy). */
 export function connectorFor(options: TargetOptions, command: string): Connector {
@@ -102,7 +119,7 @@ export async function migrate(options: MigrateOptions & { autoContract: true }):
 export async function migrate(options: MigrateOptions): Promise<MigrateReport>;
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'migrate');
-  const run = { appliedBy: whoAmI(), ...options, schema: options.schema ?? 'public' };
+  const run = { appliedBy: whoAmI(), ...runOptions(options) };
   // Post migrations go through the post-deploy guard (src/deploy): refused while an older instance is live.
   return options.autoContract ? runAutoContract(connector, readMigrations(options), run) : guardedRun(connector, readMigrations(options), run);
 }
@@ -116,7 +133,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
  */
 export async function plan(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'plan');
-  return runMigrations(connector, readMigrations(options), { ...options, schema: options.schema ?? 'public', dryRun: true });
+  return runMigrations(connector, readMigrations(options), { ...runOptions(options), dryRun: true });
 }
 
 /** What {@link status} reports. */

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ident } from '../../src/db/sql.js';
+import { CutoverError, migrate, type MigrateReport } from '../../src/index.js';
 import { cli, migrationsDir } from '../support/cli.js';
 import { freshDatabase, query, testSchema } from '../support/db.js';
 
@@ -26,14 +27,16 @@ async function cutover(dir: string, ...args: string[]) {
   return { ...result, json, error: json?.error };
 }
 
+const failingIndex = {
+  '0001_users.sql': "CREATE TABLE users (id int PRIMARY KEY, email text);\nINSERT INTO users VALUES (1, 'a@x'), (2, 'a@x'), (3, 'b@x');\n",
+  '0002_users_email.sql': '-- cutover:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);\n',
+};
+
 const validity = async () => query<{ index: string; valid: boolean }>(db.url,
   `SELECT c.relname AS index, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'users_email'`, [schema]);
 
 it('an index left invalid by a failed CREATE INDEX CONCURRENTLY is reported by migrate and status, and rebuilt by resolve', async () => {
-  const dir = await migrationsDir({
-    '0001_users.sql': "CREATE TABLE users (id int PRIMARY KEY, email text);\nINSERT INTO users VALUES (1, 'a@x'), (2, 'a@x'), (3, 'b@x');\n",
-    '0002_users_email.sql': '-- cutover:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);\n',
-  });
+  const dir = await migrationsDir(failingIndex);
   const failed = await cutover(dir, 'migrate');
   expect(failed.code).toBe(1);
   expect(failed.stderr).toContain('warning[INVALID_INDEX]');
@@ -60,4 +63,19 @@ it('an index left invalid by a failed CREATE INDEX CONCURRENTLY is reported by m
   expect((await cutover(dir, 'status', '--check')).code).toBe(0);
   expect((await cutover(dir, 'resolve', '--rebuild-invalid-indexes')).json.rebuilt).toEqual([]);
   await expect(query(db.url, `INSERT INTO ${S}.users VALUES (4, 'a@x')`)).rejects.toMatchObject({ code: '23505' });
+});
+
+it('migrate({ invalidIndexes: true }) reports them in the report, after a failure and a refusal too; without it they are not looked for', async () => {
+  const dir = await migrationsDir(failingIndex);
+  const reportOf = async (run: Promise<MigrateReport>) => {
+    const error = await run.then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CutoverError);
+    return (error as CutoverError).report as MigrateReport;
+  };
+  // The migration fails, and leaves the index invalid.
+  expect((await reportOf(migrate({ url: db.url, schema, dir, invalidIndexes: true }))).invalidIndexes).toMatchObject([{ schema, index: 'users_email', table: 'users' }]);
+  // The next run is refused (a failed no-transaction migration) before anything runs: still reported when asked for ...
+  expect((await reportOf(migrate({ url: db.url, schema, dir, invalidIndexes: true }))).invalidIndexes).toMatchObject([{ index: 'users_email' }]);
+  // ... and not looked for otherwise (a no-op boot stays at three queries).
+  expect((await reportOf(migrate({ url: db.url, schema, dir }))).invalidIndexes).toBeUndefined();
 });

@@ -9,8 +9,8 @@ import type { Runner } from '../program.js';
 import { renderLintFindings, renderMigrateReport, renderPlan } from '../render.js';
 import { lintSettings } from './lint.js';
 import { lintHook } from '../../lint/hook.js';
-import { warnInvalidIndexes } from '../invalid-indexes.js';
-import type { InvalidIndex } from '../../backup/invalid-indexes.js';
+import { describeInvalidIndexes, type InvalidIndex } from '../../backup/invalid-indexes.js';
+import type { MigrateReport } from '../../run/migrate.js';
 import { backupIfPending } from './backup.js';
 import { addFleetOptions, isFleet, runFleetMigrate, type FleetFlags } from './fleet-run.js';
 
@@ -61,17 +61,22 @@ export function register(program: Command, runner: Runner): void {
         ...(flags.force ? { force: { reason: flags.reason! } } : {}),
         ...(flags.lint === 'off' ? {} : { lint: lintHook(lintSettings(context), flags.lint === 'error') }),
       };
-      let invalidIndexes: InvalidIndex[] = [];
+      // Invalid indexes (a failed CREATE INDEX CONCURRENTLY) are looked for on the run's own connection, after a failure too.
+      const warnInvalid = (found: InvalidIndex[] | undefined) => {
+        if (found?.length) context.say(describeInvalidIndexes(found));
+      };
       const report = await withDatabase(context, async (url) => {
         if (flags.backup && !flags.dryRun) await backupIfPending(context, url, options, flags);
         try {
-          return await (flags.dryRun ? plan : migrate)({ url, ...options });
-        } finally {
-          invalidIndexes = await warnInvalidIndexes(context, url);
+          return await (flags.dryRun ? plan : migrate)({ url, ...options, invalidIndexes: true });
+        } catch (error) {
+          warnInvalid(((error as CutoverError).report as MigrateReport | undefined)?.invalidIndexes);
+          throw error;
         }
       });
+      warnInvalid(report.invalidIndexes);
       if (!flags.dryRun && report.lint?.findings.length) context.say(renderLintFindings(report).join('\n'));
-      context.result({ ok: true, ...report, invalidIndexes }, flags.dryRun ? renderPlan(report, context.flags.verbose) : renderMigrateReport(report));
+      context.result({ ok: true, ...report, invalidIndexes: report.invalidIndexes ?? [] }, flags.dryRun ? renderPlan(report, context.flags.verbose) : renderMigrateReport(report));
       return EXIT.ok;
     }));
 }
