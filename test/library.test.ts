@@ -181,6 +181,18 @@ describe('a no-op boot (everything applied)', () => {
   });
 });
 
+describe('migrate({ url })', () => {
+  it('leaves no session behind: the server ends it on cutover'\'s Terminate, which migrate() does not wait for', async () => {
+    const dir = await migrationsDir(notes);
+    const applicationName = `cutover close ${process.pid}`;
+    const sessions = async () => (await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]))[0]!.n;
+    expect(versions(await migrate({ url: db.url, schema, dir, applicationName }))).toEqual(['1', '2']);
+    // The Terminate message was sent: the server ends the session by itself (polled; vitest's timeout bounds it).
+    while ((await sessions()) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await sessions()).toBe(0);
+  });
+});
+
 describe('migrate({ pool })', () => {
   it('gives the pooled connection back as it found it: no search_path or application_name left behind for the app', async () => {
     const dir = await migrationsDir(notes);

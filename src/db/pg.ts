@@ -111,7 +111,14 @@ export function pgConnector(options: PgConnectorOptions): Connector {
       }
       return {
         query: (text, values) => client.query(text, values as unknown[]) as Promise<any>,
-        close: () => client.end().catch(() => {}),
+        close: async (broken) => {
+          const ended = client.end().catch(() => {});
+          if (broken) return ended;
+          // As libpq's PQfinish: the Terminate message is sent, and the socket is let go of without
+          // waiting for the server to end its backend (~10 ms). Nothing is left to read: the work is
+          // committed and the locks released; the socket closes itself, and does not keep a CLI alive.
+          (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+        },
       };
     },
   };
