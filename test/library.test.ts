@@ -182,7 +182,7 @@ describe('a no-op boot (everything applied)', () => {
 });
 
 describe('migrate({ url })', () => {
-  it('leaves no session behind: the server ends it on cutover'\'s Terminate, which migrate() does not wait for', async () => {
+  it('leaves no session behind: the server ends it on the Terminate message, which migrate() does not wait for', async () => {
     const dir = await migrationsDir(notes);
     const applicationName = `cutover close ${process.pid}`;
     const sessions = async () => (await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]))[0]!.n;
