@@ -49,6 +49,15 @@ describe('the linter and the parser load lazily', () => {
   });
 });
 
+describe('what a command loads', () => {
+  it.each(['src/cli/commands/migrate.ts', 'src/cli/commands/status.ts'])('%s reaches neither the fleet runner nor the backup code statically', async (entry) => {
+    const { inputs } = await staticGraph(entry);
+    expect(inputs.filter((input) => /src\/fleet\/run-fleet|src\/cli\/commands\/fleet-run|src\/backup\/(backup|restore|rehearse|copy)\.ts/.test(input))).toEqual([]);
+    // The check can fail: the backup command does load them.
+    expect((await staticGraph('src/cli/commands/backup.ts')).inputs).toContain('src/backup/backup.ts');
+  });
+});
+
 describe('what importing the package costs an app', () => {
   // Run in a fresh Node.js: the package's own entry point, as `import 'cutover'` resolves it.
   function afterImport(): { before: string; after: string; loaded: string[]; pg: boolean } {

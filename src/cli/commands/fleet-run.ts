@@ -4,56 +4,18 @@
  * into a run over many targets. Options → `migrateFleet` / `fleetStatus` →
  * a live progress display (TTY) or periodic log lines, then the summary.
  */
-import { Option, type Command } from 'commander';
 import { CutoverError, EXIT, type ExitCode } from '../../errors.js';
 import { fleetStatus, migrateFleet } from '../../fleet/api.js';
 import type { FleetEvent, FleetReport, TargetSpec } from '../../fleet/types.js';
 import type { PhaseOption } from '../../plan/types.js';
 import { runSettings, withDatabase, type Context } from '../context.js';
+import { listed, type FleetFlags } from './fleet-flags.js';
 import { newProgress, renderFleetReport, renderFleetStatus, renderProgress, renderTargetFailure, trackProgress } from '../fleet-render.js';
 import { renderEvent } from '../render.js';
-
-/** The fleet flags (shared by migrate and status). */
-export interface FleetFlags {
-  schemas?: string;
-  schemasQuery?: string;
-  allSchemas?: boolean;
-  concurrency?: string;
-  canary?: string;
-  continueOnError?: boolean;
-  shard?: string;
-}
 
 /** How often a line is logged without a TTY, and the TTY display is redrawn. */
 const LOG_EVERY_MS = 10_000;
 const REDRAW_EVERY_MS = 200;
-
-/** Add the target selectors (and, for migrate, the run flags) to a command. */
-export function addFleetOptions(command: Command, run: boolean): Command {
-  command
-    .option('--schemas <glob>', 'fleet: every existing schema matching a glob (tenant_*)')
-    .option('--schemas-query <sql>', 'fleet: the schemas a query returns (one text column)')
-    .option('--all-schemas', 'fleet: every schema that has a cutover ledger')
-    .addOption(new Option('--concurrency <n>', 'fleet: targets at once (default: from CPUs and free connections)'))
-    .option('--shard <i/n>', 'fleet: only the i-th of n deterministic shares of the targets');
-  if (run) {
-    command
-      .option('--canary <n>', 'fleet: migrate n targets first, stop if any fails')
-      .option('--continue-on-error', 'fleet: go on past a failed target (default: stop starting new ones)');
-  }
-  return command;
-}
-
-function listed(schema: string): string[] | undefined {
-  if (!schema.includes(',')) return undefined;
-  return schema.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
-
-/** Whether the command runs over many targets. */
-export function isFleet(context: Context, flags: FleetFlags): boolean {
-  return flags.schemas !== undefined || flags.schemasQuery !== undefined || flags.allSchemas === true
-    || listed(context.settings.schema) !== undefined || context.settings.targets !== undefined;
-}
 
 function wholeNumber(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;

@@ -11,8 +11,7 @@ import { lintSettings } from './lint.js';
 import { lintHook } from '../../lint/hook.js';
 import { describeInvalidIndexes, type InvalidIndex } from '../../backup/invalid-indexes.js';
 import type { MigrateReport } from '../../run/migrate.js';
-import { backupIfPending } from './backup.js';
-import { addFleetOptions, isFleet, runFleetMigrate, type FleetFlags } from './fleet-run.js';
+import { addFleetOptions, isFleet, type FleetFlags } from './fleet-flags.js';
 
 interface MigrateFlags extends FleetFlags {
   phase: PhaseOption;
@@ -48,7 +47,8 @@ export function register(program: Command, runner: Runner): void {
     .option('--backup-dir <dir>', 'where --backup writes (default .cutover/backups)')
     .option('--pg-bin <dir>', 'directory of pg_dump for --backup (env PG_BIN; default: PATH)')
     .action(runner.action<MigrateFlags>(async (context, flags) => {
-      if (isFleet(context, flags)) return runFleetMigrate(context, flags);
+      // The fleet runner and the backup code load only for the runs that use them.
+      if (isFleet(context, flags)) return (await import('./fleet-run.js')).runFleetMigrate(context, flags);
       if (Boolean(flags.force) !== (flags.reason !== undefined)) {
         throw new CutoverError('USAGE', flags.force ? '--force needs --reason "…"' : '--reason goes with --force', {
           hint: 'Overriding the post-deploy guard is recorded: cutover migrate --phase post --force --reason "v1 is drained; its rows are stale"',
@@ -66,7 +66,7 @@ export function register(program: Command, runner: Runner): void {
         if (found?.length) context.say(describeInvalidIndexes(found));
       };
       const report = await withDatabase(context, async (url) => {
-        if (flags.backup && !flags.dryRun) await backupIfPending(context, url, options, flags);
+        if (flags.backup && !flags.dryRun) await (await import('./backup.js')).backupIfPending(context, url, options, flags);
         try {
           return await (flags.dryRun ? plan : migrate)({ url, ...options, invalidIndexes: true });
         } catch (error) {

@@ -6,7 +6,7 @@ import { withDatabase } from '../context.js';
 import type { Runner } from '../program.js';
 import { renderStatus } from '../render.js';
 import { describeInvalidIndexes } from '../../backup/invalid-indexes.js';
-import { addFleetOptions, isFleet, runFleetStatus, type FleetFlags } from './fleet-run.js';
+import { addFleetOptions, isFleet, type FleetFlags } from './fleet-flags.js';
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
@@ -15,7 +15,7 @@ export function register(program: Command, runner: Runner): void {
     .description('show applied, pending, failed, edited and missing migrations')
     .option('--check', 'exit 3 when anything is pending, failed or edited (for CI and readiness checks)')
     .action(runner.action<{ check?: boolean } & FleetFlags>(async (context, flags) => {
-      if (isFleet(context, flags)) return runFleetStatus(context, flags);
+      if (isFleet(context, flags)) return (await import('./fleet-run.js')).runFleetStatus(context, flags); // loaded for fleet runs only
       const { settings } = context;
       const report = await withDatabase(context, (url) => status({ url, schema: settings.schema, ...context.source, strict: settings.strict }));
       const counts = (state: string) => report.entries.filter((e) => e.state === state).length;
