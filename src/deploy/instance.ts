@@ -8,7 +8,7 @@
  * is gone — not only when some instance happens to start.
  */
 import { CutoverError } from '../errors.js';
-import type { Connection, Connector } from '../db/session.js';
+import type { Connection, Connector, Session } from '../db/session.js';
 import { createRegistry, removeInstance, upsertInstance, type InstanceInfo } from './registry.js';
 
 /** Defaults, documented in docs/zero-downtime.md. */
@@ -27,8 +27,8 @@ export interface StartInstanceOptions {
   schema: string;
   info: InstanceInfo;
   heartbeatMs: number;
-  /** Runs after each successful heartbeat (auto-contract); never overlaps itself. */
-  onHeartbeat?: () => Promise<void>;
+  /** Runs after each successful heartbeat (auto-contract), with the heartbeat's session; never overlaps itself. */
+  onHeartbeat?: (session: Session) => Promise<void>;
   /** A heartbeat or hook that failed (the next beat tries again). */
   onError?: (error: unknown) => void;
 }
@@ -88,7 +88,7 @@ export async function startInstance(options: StartInstanceOptions): Promise<Inst
     if (options.onHeartbeat && !hookRunning && !stopped) {
       hookRunning = true;
       try {
-        await options.onHeartbeat();
+        await options.onHeartbeat(await session());
       } finally {
         hookRunning = false;
       }

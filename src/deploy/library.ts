@@ -8,7 +8,11 @@ import { hostname } from 'node:os';
 import { connectorFor, readMigrations, whoAmI, type TargetOptions } from '../api.js';
 import { CutoverError } from '../errors.js';
 import type { OnEvent } from '../run/events.js';
-import { isLive, type InstanceRecord } from './guard.js';
+import { checkPostGuard, isLive, type InstanceRecord } from './guard.js';
+import { ledgerFor, readLedger, type LedgerKind } from '../db/ledger.js';
+import type { Session } from '../db/session.js';
+import type { Migration } from '../migrations/types.js';
+import { plan } from '../plan/plan.js';
 import { INSTANCE_DEFAULTS, instanceApplicationName, startInstance, type Instance } from './instance.js';
 import { readRegistry, removeInstance } from './registry.js';
 import { highestVersion, orderOf } from './versions.js';
@@ -64,9 +68,11 @@ export async function registerInstance(options: RegisterInstanceOptions): Promis
     info: { id, host: options.host ?? hostname(), appVersion: options.appVersion, knownVersion, pid: process.pid, applicationName, ttlMs },
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.autoContract ? {
-      onHeartbeat: async () => {
+      onHeartbeat: async (session) => {
+        const migrations = await readMigrations(options);
+        if (!(await contractMayRun(session, schema, migrations, options.ledger))) return;
         // A short lock wait: a heartbeat must not hang behind a long migration; the next beat tries again.
-        await runAutoContract(connectorFor(options, 'migrate'), readMigrations(options), {
+        await runAutoContract(connectorFor(options, 'migrate'), migrations, {
           schema, phase: 'post', appliedBy: whoAmI(), lockWaitMs: 1000, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
         }).catch((error: unknown) => {
           // Not this beat's business: pre migrations still pending (the deploy's own run applies them),
@@ -77,6 +83,23 @@ export async function registerInstance(options: RegisterInstanceOptions): Promis
       },
     } : {}),
   });
+}
+
+/**
+ * A heartbeat's look before its contract attempt, on its own session and
+ * without the migration lock: is a post migration pending, and does the guard
+ * let it run? Most beats find nothing to contract, or an older instance still
+ * live; only the others open a connection and take the lock, where the run
+ * checks both again. A history problem is left to that run to report.
+ */
+async function contractMayRun(session: Session, schema: string, migrations: Migration[], ledger: LedgerKind | undefined): Promise<boolean> {
+  const rows = await readLedger(session, schema, { kind: ledgerFor(schema, ledger).kind, migrations });
+  const thePlan = plan(migrations, rows ?? [], { phase: 'post' });
+  if (thePlan.errors.length > 0) return true;
+  const post = thePlan.steps.map((step) => step.migration);
+  if (post.length === 0) return false;
+  const { instances, now } = await readRegistry(session, schema);
+  return checkPostGuard(instances, post, now, orderOf(post)).allowed;
 }
 
 /** What {@link listInstances} returns. */

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ident } from '../../src/db/sql.js';
 import { migrate } from '../../src/api.js';
 import { registerInstance, type Instance } from '../../src/deploy/library.js';
+import type { RunEvent } from '../../src/run/events.js';
 import { migrationsDir } from '../support/cli.js';
 import { freshDatabase, query, testSchema } from '../support/db.js';
 
@@ -49,6 +50,30 @@ describe('autoContract', () => {
     expect(booted.flatMap((b) => b.report.applied.map((s) => s.migration.version)).sort()).toEqual(['1', '2']);
         expect(await contractRuns()).toBe(1);
     expect(booted.flatMap((b) => b.errors)).toEqual([]);
+  });
+
+  it('a heartbeat takes the migration lock only when the contract can run: not while an older instance is live', async () => {
+    await migrate({ url: db.url, schema, dir, phase: 'pre' });
+    const v1 = await registerInstance({ url: db.url, schema, id: 'web-v1', appVersion: '1.0.0', knownVersion: '1', heartbeatMs: 60_000, ttlMs: 180_000 });
+    running.push(v1);
+    const locks: RunEvent[] = [];
+    // Beats by hand (the timer's are a minute apart): each one runs the auto-contract hook.
+    const v2 = await registerInstance({
+      url: db.url, schema, dir, id: 'web-v2', appVersion: '2.0.0', heartbeatMs: 60_000, ttlMs: 180_000, autoContract: true,
+      onEvent: (event) => event.type === 'lock-acquired' && locks.push(event),
+    });
+    running.push(v2);
+    for (let beat = 0; beat < 3; beat++) await v2.heartbeat();
+    expect(locks).toEqual([]);
+    expect(await contractRuns()).toBe(0);
+
+    await v1.stop();
+    await v2.heartbeat();
+    expect(await contractRuns()).toBe(1);
+    expect(locks.length).toBeGreaterThan(0);
+    locks.length = 0;
+    await v2.heartbeat(); // applied: nothing pending, so no lock either
+    expect(locks).toEqual([]);
   });
 
   it('with an old instance live the contract waits; when it leaves, a heartbeat applies it exactly once', async () => {
