@@ -240,60 +240,64 @@ export async function runMigrations(
     schema: options.schema, target: connector.describe, phase: options.phase ?? 'all', dryRun: options.dryRun ?? false,
     lockWaitedMs: 0, planned: [], applied: [], deferred: [], warnings: [], entries: [], durationMs: 0,
   };
+  // The run under the schema's lock, on its connection.
+  const underLock = async (connection: Connection, lockWaitedMs: number): Promise<MigrateReport> => {
+    report.lockWaitedMs = lockWaitedMs;
+    const migrations = await loading;
+    const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations });
+    if (ledger === undefined) await checkOtherLedger(connection, theLedger);
+    const thePlan = options.rollbackTo === undefined ? plan(migrations, ledger ?? [], options) : planRollback(migrations, ledger ?? [], options.rollbackTo);
+    report.warnings = thePlan.warnings;
+    report.entries = thePlan.entries;
+    report.deferred = thePlan.deferred.map(refOf);
+    for (const problem of thePlan.warnings) options.onEvent?.({ type: 'warning', schema: options.schema, problem });
+    if (thePlan.errors.length > 0) throw historyError(thePlan.errors);
+    if (thePlan.steps.length === 0) return report;
+
+    // Every pending file is parsed and validated before anything runs — even the ledger's creation.
+    // With the default parse, lint reads the same parse trees (one parse per file, not two).
+    // (Linting while the files run, for --lint=warn, was measured: no faster on 200 or 1,000
+    // files — the second parse and the rules compete with the server for the same CPUs.)
+    const parser = options.prepare ? undefined : openParser();
+    try {
+      const linter = options.lint?.start && parser ? options.lint.start(connection, options.schema) : undefined;
+      const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, linter, parser);
+      parser?.close(); // the child's memory goes before the migrations run
+      report.planned = thePlan.steps.map((step, i) => ({
+        ...stepRef(step),
+        statements: statements[i]!.map((s) => ({ line: s.line, kind: s.kind, text: s.text, ...(s.needsNoTransaction ? { needsNoTransaction: s.needsNoTransaction } : {}) })),
+      }));
+      if (options.lint) await lintPending(report, thePlan.steps, connection, options.schema, options.lint, linter && (await linter));
+      if (report.dryRun) return report;
+      await options.beforeRun?.(thePlan.steps, connection);
+      if (ledger === undefined) await createLedger(connection, options.schema, theLedger.kind);
+      if (options.rollbackTo !== undefined) await ensureAuditTable(connection, options.schema); // each rollback is recorded there
+
+      const execute = executeOptions(options);
+      try {
+        for (const [i, step] of thePlan.steps.entries()) {
+          const flushCommit = i === thePlan.steps.length - 1;
+          report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
+        }
+      } catch (error) {
+        // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
+        // flushes them all before the failure is reported.
+        if (report.applied.length > 0) await connection.query('BEGIN; SELECT txid_current(); COMMIT').catch(() => {});
+        throw error;
+      } finally {
+        // The states after the run, after a failure too: the error carries this report.
+        const after = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
+        if (after) report.entries = (options.rollbackTo === undefined ? plan(migrations, after, options) : planRollback(migrations, after, options.rollbackTo)).entries;
+      }
+      return report;
+    } finally {
+      parser?.close();
+    }
+  };
   try {
     return await withMigrationLock(connector, options, async (connection, lockWaitedMs) => {
       try {
-        report.lockWaitedMs = lockWaitedMs;
-        const migrations = await loading;
-        const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations });
-        if (ledger === undefined) await checkOtherLedger(connection, theLedger);
-        const thePlan = options.rollbackTo === undefined ? plan(migrations, ledger ?? [], options) : planRollback(migrations, ledger ?? [], options.rollbackTo);
-        report.warnings = thePlan.warnings;
-        report.entries = thePlan.entries;
-        report.deferred = thePlan.deferred.map(refOf);
-        for (const problem of thePlan.warnings) options.onEvent?.({ type: 'warning', schema: options.schema, problem });
-        if (thePlan.errors.length > 0) throw historyError(thePlan.errors);
-        if (thePlan.steps.length === 0) return report;
-
-        // Every pending file is parsed and validated before anything runs — even the ledger's creation.
-        // With the default parse, lint reads the same parse trees (one parse per file, not two).
-        // (Linting while the files run, for --lint=warn, was measured: no faster on 200 or 1,000
-        // files — the second parse and the rules compete with the server for the same CPUs.)
-        const parser = options.prepare ? undefined : openParser();
-        try {
-          const linter = options.lint?.start && parser ? options.lint.start(connection, options.schema) : undefined;
-          const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, linter, parser);
-          parser?.close(); // the child's memory goes before the migrations run
-          report.planned = thePlan.steps.map((step, i) => ({
-            ...stepRef(step),
-            statements: statements[i]!.map((s) => ({ line: s.line, kind: s.kind, text: s.text, ...(s.needsNoTransaction ? { needsNoTransaction: s.needsNoTransaction } : {}) })),
-          }));
-          if (options.lint) await lintPending(report, thePlan.steps, connection, options.schema, options.lint, linter && (await linter));
-          if (report.dryRun) return report;
-          await options.beforeRun?.(thePlan.steps, connection);
-          if (ledger === undefined) await createLedger(connection, options.schema, theLedger.kind);
-          if (options.rollbackTo !== undefined) await ensureAuditTable(connection, options.schema); // each rollback is recorded there
-
-          const execute = executeOptions(options);
-          try {
-            for (const [i, step] of thePlan.steps.entries()) {
-              const flushCommit = i === thePlan.steps.length - 1;
-              report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
-            }
-          } catch (error) {
-            // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
-            // flushes them all before the failure is reported.
-            if (report.applied.length > 0) await connection.query('BEGIN; SELECT txid_current(); COMMIT').catch(() => {});
-            throw error;
-          } finally {
-            // The states after the run, after a failure too: the error carries this report.
-            const after = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
-            if (after) report.entries = (options.rollbackTo === undefined ? plan(migrations, after, options) : planRollback(migrations, after, options.rollbackTo)).entries;
-          }
-          return report;
-        } finally {
-          parser?.close();
-        }
+        return await underLock(connection, lockWaitedMs);
       } finally {
         await options.afterRun?.(connection, report);
       }

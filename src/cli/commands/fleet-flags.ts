@@ -32,6 +32,7 @@ export function addFleetOptions(command: Command, run: boolean): Command {
   return command;
 }
 
+/** The schemas of a `--schema a,b,c` list, or undefined for one schema. */
 export function listed(schema: string): string[] | undefined {
   if (!schema.includes(',')) return undefined;
   return schema.split(',').map((s) => s.trim()).filter((s) => s !== '');
