@@ -9,7 +9,7 @@
  */
 import { CutoverError } from '../errors.js';
 import { auditSql, createLedger, ensureAuditTable } from '../db/ledger.js';
-import type { Connection, Connector } from '../db/session.js';
+import type { Connection, Connector, Session } from '../db/session.js';
 import { formatDuration } from '../duration.js';
 import type { Migration } from '../migrations/types.js';
 import type { Step } from '../plan/types.js';
@@ -44,6 +44,18 @@ function problemFacts(p: GuardProblem) {
 }
 
 /**
+ * The guard's verdict on these post migrations, from the registry as it is now
+ * (under the lock in a run; without it in a heartbeat's first look).
+ *
+ * @example
+ * const { allowed } = await postGuardVerdict(session, 'public', postMigrations);
+ */
+export async function postGuardVerdict(session: Session, schema: string, post: readonly Migration[]): Promise<GuardVerdict> {
+  const { instances, now } = await readRegistry(session, schema);
+  return checkPostGuard(instances, post, now, orderOf(post));
+}
+
+/**
  * The guard as a `beforeRun` hook for {@link runMigrations}: reads the registry under the
  * lock; refused → `onRefused` (default: throw INSTANCES_BEHIND), or with `force`, audit rows.
  * For callers that run `runMigrations` themselves (the fleet runner).
@@ -58,8 +70,7 @@ export function postDeployGuard(
   return async (steps: readonly Step[], connection: Connection): Promise<void> => {
     const post = steps.filter((s) => s.direction === 'up' && s.migration.phase === 'post').map((s) => s.migration);
     if (post.length === 0) return;
-    const { instances, now } = await readRegistry(connection, options.schema);
-    const verdict = checkPostGuard(instances, post, now, orderOf(post));
+    const verdict = await postGuardVerdict(connection, options.schema, post);
     if (verdict.allowed) return;
     if (!options.force) onRefused(verdict);
     // Recorded before anything runs: an override is on the record even if the migration then fails.

@@ -8,7 +8,8 @@ import { hostname } from 'node:os';
 import { connectorFor, readMigrations, whoAmI, type TargetOptions } from '../api.js';
 import { CutoverError } from '../errors.js';
 import type { OnEvent } from '../run/events.js';
-import { checkPostGuard, isLive, type InstanceRecord } from './guard.js';
+import { isLive, type InstanceRecord } from './guard.js';
+import { postGuardVerdict } from './guarded-run.js';
 import { ledgerFor, readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
@@ -98,8 +99,7 @@ async function contractMayRun(session: Session, schema: string, migrations: Migr
   if (thePlan.errors.length > 0) return true;
   const post = thePlan.steps.map((step) => step.migration);
   if (post.length === 0) return false;
-  const { instances, now } = await readRegistry(session, schema);
-  return checkPostGuard(instances, post, now, orderOf(post)).allowed;
+  return (await postGuardVerdict(session, schema, post)).allowed;
 }
 
 /** What {@link listInstances} returns. */
