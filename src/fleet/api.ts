@@ -20,7 +20,7 @@ import { runFleet, targetKey, type FleetRunOptions } from './run-fleet.js';
 import type { LedgerRow } from '../plan/types.js';
 import { inShard, parseShard } from './shard.js';
 import { readFleetStatus, type FleetStatusReport } from './status.js';
-import type { FleetReport, Shard, Target, TargetSpec } from './types.js';
+import type { FleetReport, Shard, Target, TargetRef, TargetSpec } from './types.js';
 
 /** Where the fleet is and which migrations to use. */
 export interface FleetTargetOptions extends MigrationsOptions {
@@ -132,7 +132,7 @@ async function resolveTargets(options: FleetTargetOptions, applicationName: stri
  * Every target's ledger, a few queries per database, no locks. A database that
  * cannot be read this way is left out: its targets are read by their own runs.
  */
-async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind | undefined; migrations: readonly Migration[] }): Promise<Map<string, LedgerRow[] | undefined>> {
+async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind | undefined; migrations: readonly Migration[]; onLedgers?: (database: string, ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) => void }): Promise<Map<string, LedgerRow[] | undefined>> {
   const ledgers = new Map<string, LedgerRow[] | undefined>();
   const byDatabase = new Map<string, string[]>();
   for (const t of resolved.targets) byDatabase.set(t.database, [...(byDatabase.get(t.database) ?? []), t.schema]);
@@ -140,7 +140,8 @@ async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind |
     let connection: Connection | undefined;
     try {
       connection = await resolved.databases.get(database)!.connect();
-      for (const [schema, rows] of await readLedgers(connection, schemas, options)) ledgers.set(targetKey({ database, schema }), rows);
+      const onLedgers = options.onLedgers && ((part: ReadonlyMap<string, LedgerRow[] | undefined>) => options.onLedgers!(database, part));
+      for (const [schema, rows] of await readLedgers(connection, schemas, { ...options, onLedgers })) ledgers.set(targetKey({ database, schema }), rows);
     } catch {
       // Each target's own run reports what is wrong (connection, privileges) properly.
     } finally {
@@ -148,6 +149,29 @@ async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind |
     }
   }
   return ledgers;
+}
+
+/**
+ * Ledgers handed to the runs as they are read: a target waits for its own
+ * batch only, so the first targets migrate while the rest are read. What is
+ * not read (an error, a database left out) resolves `undefined`: run it.
+ */
+function ledgerFeed(targets: readonly Target[]): { get: (target: TargetRef) => Promise<LedgerRow[] | undefined>; put: (database: string, part: ReadonlyMap<string, LedgerRow[] | undefined>) => void; end: () => void } {
+  const pending = new Map<string, (rows: LedgerRow[] | undefined) => void>();
+  const known = new Map(targets.map((target) => [targetKey(target), new Promise<LedgerRow[] | undefined>((resolve) => pending.set(targetKey(target), resolve))]));
+  const settle = (key: string, rows: LedgerRow[] | undefined) => {
+    pending.get(key)?.(rows);
+    pending.delete(key);
+  };
+  return {
+    get: (target) => known.get(targetKey(target)) ?? Promise.resolve(undefined),
+    put: (database, part) => {
+      for (const [schema, rows] of part) settle(targetKey({ database, schema }), rows);
+    },
+    end: () => {
+      for (const key of [...pending.keys()]) settle(key, undefined);
+    },
+  };
 }
 
 /**
@@ -169,11 +193,17 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetR
   const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, ...run } = options;
   const resolved = await resolveTargets(options, applicationName ?? 'cutover fleet');
   const migrations = await loading;
-  // Targets already up to date are found in a few queries, not a lock round trip each.
-  const ledgers = await readAllLedgers(resolved, { kind: options.ledger, migrations });
-  return runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
-    appliedBy: whoAmI(), ...run, concurrency: resolved.concurrency, ledgers, ...(resolved.shard ? { shard: resolved.shard } : {}),
-  });
+  // Targets already up to date are found in a few queries, not a lock round trip each; the runs
+  // start with the first batch read.
+  const feed = ledgerFeed(resolved.targets);
+  const reading = readAllLedgers(resolved, { kind: options.ledger, migrations, onLedgers: feed.put }).finally(feed.end);
+  try {
+    return await runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
+      appliedBy: whoAmI(), ...run, concurrency: resolved.concurrency, ledgers: feed.get, ...(resolved.shard ? { shard: resolved.shard } : {}),
+    });
+  } finally {
+    await reading;
+  }
 }
 
 /**

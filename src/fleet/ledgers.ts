@@ -12,11 +12,18 @@ import type { Migration, Phase } from '../migrations/types.js';
 
 /** Schemas per query: keeps each statement a few hundred kB at most. */
 const BATCH = 100;
+/** The first query's: its targets can start while the rest is read. */
+const FIRST_BATCH = 10;
+
+/** Ledgers as they are known (a batch, or the schemas without one). */
+export type OnLedgers = (ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) => void;
 
 /**
  * The ledgers of `schemas`: rows, or `undefined` for a schema without a
  * ledger. A schema whose batch could not be read (no privilege …) is left
- * out: its run reports the problem properly.
+ * out: its run reports the problem properly. `onLedgers` hears each part as
+ * it is read, in the order of `schemas`, so that work on the first targets
+ * can start before the last batch is in.
  *
  * @example
  * const ledgers = await readLedgers(client, ['tenant_1', 'tenant_2']);
@@ -24,21 +31,25 @@ const BATCH = 100;
 export async function readLedgers(
   session: Session,
   schemas: readonly string[],
-  options: { kind?: LedgerKind | undefined; migrations?: readonly Migration[] } = {},
+  options: { kind?: LedgerKind | undefined; migrations?: readonly Migration[]; onLedgers?: OnLedgers } = {},
 ): Promise<Map<string, LedgerRow[] | undefined>> {
-  const wanted = new Set(schemas);
+  const order = new Map(schemas.map((schema, i) => [schema, i]));
   const phaseOf = filePhases(options.migrations);
   const found = await session.query<{ name: string }>(
     `SELECT n.nspname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relname = $1 AND c.relkind IN ('r', 'p')`,
     [ledgerFor('', options.kind).tableName],
   );
-  const withLedger = found.rows.map((r) => r.name).filter((name) => wanted.has(name));
+  const withLedger = found.rows.map((r) => r.name).filter((name) => order.has(name));
   const ledgers = new Map<string, LedgerRow[] | undefined>();
   const has = new Set(withLedger);
   for (const schema of schemas) if (!has.has(schema)) ledgers.set(schema, undefined);
-  for (let i = 0; i < withLedger.length; i += BATCH) {
-    const batch = withLedger.slice(i, i + BATCH);
+  options.onLedgers?.(ledgers);
+  withLedger.sort((a, b) => order.get(a)! - order.get(b)!);
+  let from = 0;
+  while (from < withLedger.length) {
+    const batch = withLedger.slice(from, from + (from === 0 ? FIRST_BATCH : BATCH));
+    from += batch.length;
     const sql = batch.map((schema) => `SELECT ${literal(schema)} AS schema, version, name, phase, checksum, state FROM (${ledgerFor(schema, options.kind).selectSql()}) AS ledger`).join('\nUNION ALL\n');
     let result;
     try {
@@ -54,6 +65,7 @@ export async function readLedgers(
       });
     }
     for (const [schema, list] of rows) ledgers.set(schema, list);
+    options.onLedgers?.(rows);
   }
   return ledgers;
 }

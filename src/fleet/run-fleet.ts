@@ -29,11 +29,12 @@ export interface FleetRunOptions extends Omit<RunOptions, 'schema' | 'onEvent' |
   /** Recorded in the report. */
   shard?: Shard;
   /**
-   * Ledgers read beforehand without locks (key `database\0schema`; `undefined`:
-   * no ledger). A target whose plan from it has nothing to do and no problem
-   * is reported up to date without a run; every other target runs as usual.
+   * A target's ledger read beforehand without locks (`undefined`: no ledger,
+   * or not read). A target whose plan from it has nothing to do and no
+   * problem is reported up to date without a run; every other target runs
+   * as usual.
    */
-  ledgers?: ReadonlyMap<string, LedgerRow[] | undefined>;
+  ledgers?: (target: TargetRef) => Promise<LedgerRow[] | undefined>;
   onEvent?: OnFleetEvent;
 }
 
@@ -113,10 +114,11 @@ export async function runFleet(
   async function migrateOne(slot: ConnectionSlot, index: number, isCanary: boolean): Promise<void> {
     const target = targets[index]!;
     const tag = ref(target);
+    const rows = await ledgers?.(tag);
     const t0 = now();
     onEvent?.({ type: 'target-started', target: tag, canary: isCanary, at: t0 });
     const tagged = onEvent ? (event: RunEvent) => onEvent({ ...event, target: tag }) : undefined;
-    let result: TargetResult | undefined = ledgers ? upToDate(tag, isCanary, ledgers.get(targetKey(target)), tagged) : undefined;
+    let result: TargetResult | undefined = upToDate(tag, isCanary, rows, tagged);
     if (result) {
       result.durationMs = now() - t0;
       results[index] = result;

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CutoverError, fleetStatus, migrateFleet, registerInstance, type FleetEvent, type FleetReport } from '../../src/index.js';
 import { ident } from '../../src/db/sql.js';
+import { readLedgers } from '../../src/fleet/ledgers.js';
 import { cli, migrationsDir } from '../support/cli.js';
 import { freshDatabase, query } from '../support/db.js';
 
@@ -83,6 +84,24 @@ describe('target discovery', () => {
     const writes = await failure(migrateFleet({ targets: [{ url: db.url, query: "INSERT INTO public.customers VALUES ('x', true) RETURNING schema_name" }], dir }));
     expect(writes.code).toBe('TARGET_QUERY');
     expect(await query(db.url, "SELECT 1 FROM public.customers WHERE schema_name = 'x'")).toEqual([]);
+  });
+});
+
+describe('reading ledgers in bulk', () => {
+  it('hands them over part by part in target order: the schemas without one, a small first batch, then the rest', async () => {
+    const names = range(15);
+    await tenants(db.url, [...names, 'no_ledger']);
+    await migrateFleet({ targets: [{ url: db.url, schemas: names }], dir: await migrationsDir(files) });
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    cleanups.push(() => client.end());
+    const parts: string[][] = [];
+    // Asked in reverse order: the parts follow the order asked for.
+    const asked = ['no_ledger', ...[...names].reverse()];
+    const all = await readLedgers(client, asked, { onLedgers: (part) => parts.push([...part.keys()]) });
+    expect(parts).toEqual([['no_ledger'], asked.slice(1, 11), asked.slice(11)]);
+    expect(all.get('no_ledger')).toBeUndefined();
+    expect(all.get('tenant_001')?.map((r) => r.version)).toEqual(['1', '2', '3']);
   });
 });
 
