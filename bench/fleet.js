@@ -55,12 +55,23 @@ const version = (name) => JSON.parse(readFileSync(join(NM, name, 'package.json')
 const root = join(BENCH, '.work', `fleet${MIGRATIONS}`);
 const migrations = generateMigrations(MIGRATIONS);
 const dirs = writeLayouts(root, migrations, ['cutover', 'node-pg-migrate', 'dbmate']);
-dirs.knex = join(root, 'knex');
-mkdirSync(dirs.knex, { recursive: true });
-for (const m of migrations) {
-  const file = `${String(m.index).padStart(4, '0')}_${m.name}`;
-  writeFileSync(join(dirs.knex, `${file}.cjs`), `const sql = ${JSON.stringify(m.sql)};\nexports.up = (knex) => knex.raw(sql);\nexports.down = () => {};\n`);
+/** knex's layout: a .cjs file per migration running its SQL. */
+function writeKnex(dir, list) {
+  mkdirSync(dir, { recursive: true });
+  for (const m of list) {
+    const file = `${String(m.index).padStart(4, '0')}_${m.name}`;
+    writeFileSync(join(dir, `${file}.cjs`), `const sql = ${JSON.stringify(m.sql)};\nexports.up = (knex) => knex.raw(sql);\nexports.down = () => {};\n`);
+  }
 }
+dirs.knex = join(root, 'knex');
+writeKnex(dirs.knex, migrations);
+// The upgrade: the same 20 and a 21st (the generator's next kind: three indexes on t0004).
+const upgrade = generateMigrations(MIGRATIONS + 1);
+const UPGRADE_INDEXES = ['t0004_name_idx', 't0004_status_created_idx', 't0004_name_lower_idx'];
+const upgradeRoot = join(BENCH, '.work', `fleet${MIGRATIONS + 1}`);
+const upgradeDirs = writeLayouts(upgradeRoot, upgrade, ['cutover', 'node-pg-migrate', 'dbmate']);
+upgradeDirs.knex = join(upgradeRoot, 'knex');
+writeKnex(upgradeDirs.knex, upgrade);
 const expected = expectedObjects(MIGRATIONS);
 
 // ------------------------------------------------------------ server
@@ -111,19 +122,31 @@ async function verify(db, n) {
   }
 }
 
+/** After the upgrade every tenant has the 21st migration's three indexes. */
+async function verifyUpgrade(db, n) {
+  const c = new pg.Client({ connectionString: dbUrl(db) });
+  await c.connect();
+  try {
+    const { rows: [got] } = await c.query("SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname LIKE 'tenant\\_%' AND indexname = ANY($1)", [UPGRADE_INDEXES]);
+    return got.n === UPGRADE_INDEXES.length * n ? null : `expected ${UPGRADE_INDEXES.length * n} new indexes, found ${got.n}`;
+  } finally {
+    await c.end();
+  }
+}
+
 // ------------------------------------------------------------ tools
 const concurrencyArgs = opt.concurrency ? ['--concurrency', opt.concurrency] : [];
 const tools = {
-  floor: { label: 'floor (one pg connection, serial over schemas)', cmd: (url) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-floor.js'), '--url', url, '--dir', dirs.cutover] }) },
-  cutover: { label: 'cutover CLI (`migrate --schemas tenant_*`)', cmd: (url) => ({ file: node, args: ['bin/cutover.js', 'migrate', '--url', url, '--dir', dirs.cutover, '--schemas', 'tenant_*', '--quiet', ...concurrencyArgs], cwd: REPO }), noop: true },
-  'node-pg-migrate': { label: `node-pg-migrate ${version('node-pg-migrate')} (API, looped per schema)`, peer: true, cmd: (url) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-node-pg-migrate.js'), '--url', url, '--dir', dirs['node-pg-migrate']] }) },
-  knex: { label: `knex ${version('knex')} (API, looped per schema)`, peer: true, cmd: (url) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-knex.js'), '--url', url, '--dir', dirs.knex] }) },
+  floor: { label: 'floor (one pg connection, serial over schemas)', cmd: (url, n, d = dirs) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-floor.js'), '--url', url, '--dir', d.cutover] }) },
+  cutover: { label: 'cutover CLI (`migrate --schemas tenant_*`)', cmd: (url, n, d = dirs) => ({ file: node, args: ['bin/cutover.js', 'migrate', '--url', url, '--dir', d.cutover, '--schemas', 'tenant_*', '--quiet', ...concurrencyArgs], cwd: REPO }), noop: true },
+  'node-pg-migrate': { label: `node-pg-migrate ${version('node-pg-migrate')} (API, looped per schema)`, peer: true, cmd: (url, n, d = dirs) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-node-pg-migrate.js'), '--url', url, '--dir', d['node-pg-migrate']] }) },
+  knex: { label: `knex ${version('knex')} (API, looped per schema)`, peer: true, cmd: (url, n, d = dirs) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-knex.js'), '--url', url, '--dir', d.knex] }) },
   dbmate: {
     label: 'dbmate (shell loop of the binary, one process per schema)', peer: true,
-    cmd: (url, n) => ({
+    cmd: (url, n, d = dirs) => ({
       file: '/bin/sh',
       args: ['-c', 'for s in $TENANTS; do "$DBMATE" --url "$BASE&search_path=$s" --migrations-dir "$DIR" --no-dump-schema migrate >/dev/null || exit 1; done'],
-      env: { TENANTS: tenantNames(n).join(' '), DBMATE: dbmate, BASE: `${url}${url.includes('?') ? '&' : '?'}sslmode=disable`, DIR: dirs.dbmate },
+      env: { TENANTS: tenantNames(n).join(' '), DBMATE: dbmate, BASE: `${url}${url.includes('?') ? '&' : '?'}sslmode=disable`, DIR: d.dbmate },
     }),
   },
 };
@@ -165,6 +188,15 @@ try {
             log(`  ${n}×${MIGRATIONS} ${(id + ' no-op').padEnd(16)} ${again.ms.toFixed(0).padStart(7)} ms ${(again.rssKB / 1024).toFixed(0).padStart(4)} MB`);
           } else (failures[`${n}:${id}:noop`] ??= []).push(again.stderr.slice(0, 300));
         }
+        const up = await measure({ ...tool.cmd(dbUrl(db), n, upgradeDirs), timeoutMs: 3_600_000 });
+        const upProblem = up.ok ? await verifyUpgrade(db, n) : (up.stderr + up.stdout).trim().split('\n').slice(-3).join(' | ').slice(0, 300);
+        if (upProblem) {
+          log(`  ${n}×${MIGRATIONS} ${id} upgrade failed: ${upProblem}`);
+          (failures[`${n}:${id}:upgrade`] ??= []).push(upProblem);
+        } else {
+          push(`${n}:${id}:upgrade`, { run, ms: up.ms, rssKB: up.rssKB });
+          log(`  ${n}×${MIGRATIONS} ${(id + ' upgrade').padEnd(16)} ${up.ms.toFixed(0).padStart(7)} ms ${(up.rssKB / 1024).toFixed(0).padStart(4)} MB`);
+        }
         await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
       }
     }
@@ -183,22 +215,28 @@ const median = (xs) => {
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 const md = [FLEET_BEGIN, '', `## Fleet (W3) — ${TENANTS.map((n) => n.toLocaleString('en')).join(' and ')} tenant schemas × 20 migrations in one database`, ''];
 md.push(`Generated by \`node bench/fleet.js --tenants ${opt.tenants} --runs ${RUNS} --tools ${opt.tools}${opt.concurrency ? ` --concurrency ${opt.concurrency}` : ''}\` on ${new Date().toISOString()}; ${os.availableParallelism()} CPUs, load average at start ${load.map((x) => x.toFixed(2)).join(' ')}; PostgreSQL ${pgVersion} (${server.own ? 'throw-away server, stock settings' : 'BENCH_DATABASE_URL'}; fsync=${settings.fsync}, synchronous_commit=${settings.synchronous_commit}, max_connections=${settings.max_connections}). Each tool run: a fresh database with N empty schemas \`tenant_00001\`…; wall time spawn to exit; peak RSS by ${TIME_BIN ? 'GNU time %M' : '/proc VmHWM'}; every run verified (objects in every tenant, seeded rows in a sample). Ratios: median over runs. Total ${((Date.now() - t0) / 1000).toFixed(0)} s.`, '');
-md.push('| tenants | tool | median | min | max | vs serial floor | peak RSS MB | runs |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const n of TENANTS) {
-  const floor = samples[`${n}:floor`];
-  const floorMedian = floor ? median(floor.map((s) => s.ms)) : undefined;
-  for (const [key, label] of [...TOOLS.map((id) => [`${n}:${id}`, tools[id]?.label]), [`${n}:cutover:noop`, 'cutover no-op (all applied, same command again)']]) {
-    const list = samples[key];
-    if (!label) continue;
-    if (!list?.length) {
-      if (failures[key]) md.push(`| ${n} | ${label} | failed: ${failures[key][0].replace(/\|/g, '\\|')} | | | | | 0 |`);
-      continue;
+/** A table of one measurement (suffix '' or ':upgrade'): each tool's runs against the floor's in the same table. */
+function table(suffix, extraRows = []) {
+  md.push('| tenants | tool | median | min | max | vs serial floor | peak RSS MB | runs |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const n of TENANTS) {
+    const floor = samples[`${n}:floor${suffix}`];
+    const floorMedian = floor ? median(floor.map((s) => s.ms)) : undefined;
+    for (const [key, label] of [...TOOLS.map((id) => [`${n}:${id}${suffix}`, tools[id]?.label]), ...extraRows.map(([k, l]) => [`${n}:${k}`, l])]) {
+      const list = samples[key];
+      if (!label) continue;
+      if (!list?.length) {
+        if (failures[key]) md.push(`| ${n} | ${label} | failed: ${failures[key][0].replace(/\|/g, '\\|')} | | | | | 0 |`);
+        continue;
+      }
+      const xs = list.map((s) => s.ms);
+      const m = median(xs);
+      md.push(`| ${n} | ${label} | ${fmt(m)} | ${fmt(Math.min(...xs))} | ${fmt(Math.max(...xs))} | ${floorMedian ? `${(m / floorMedian).toFixed(2)}×` : '–'} | ${(median(list.map((s) => s.rssKB)) / 1024).toFixed(1)} | ${xs.length} |`);
     }
-    const xs = list.map((s) => s.ms);
-    const m = median(xs);
-    md.push(`| ${n} | ${label} | ${fmt(m)} | ${fmt(Math.min(...xs))} | ${fmt(Math.max(...xs))} | ${floorMedian ? `${(m / floorMedian).toFixed(2)}×` : '–'} | ${(median(list.map((s) => s.rssKB)) / 1024).toFixed(1)} | ${xs.length} |`);
   }
 }
+table('', [['cutover:noop', 'cutover no-op (all applied, same command again)']]);
+md.push('', 'The upgrade: the release after, one new migration (three indexes on a 100-row table) on the fleet each tool just brought to 20; same runs, same databases.', '');
+table(':upgrade');
 md.push('', `Per 1,000 tenants (cutover, median): ${TENANTS.map((n) => samples[`${n}:cutover`] ? `${n}: ${fmt((median(samples[`${n}:cutover`].map((s) => s.ms)) / n) * 1000)}` : null).filter(Boolean).join('; ')}.`, '', FLEET_END, '');
 const section = md.join('\n');
 console.log(section);
