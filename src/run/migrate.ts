@@ -258,7 +258,7 @@ export async function runMigrations(
     // With the default parse, lint reads the same parse trees (one parse per file, not two).
     // (Linting while the files run, for --lint=warn, was measured: no faster on 200 or 1,000
     // files — the second parse and the rules compete with the server for the same CPUs.)
-    const parser = options.prepare ? undefined : openParser();
+    const parser = options.prepare ? undefined : openParser({ texts: thePlan.steps.length });
     try {
       const linter = options.lint?.start && parser ? options.lint.start(connection, options.schema) : undefined;
       const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, linter, parser);
