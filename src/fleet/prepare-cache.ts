@@ -8,7 +8,6 @@ import type { MigrationScript } from '../migrations/types.js';
 import type { Step } from '../plan/types.js';
 import { scriptOf } from '../run/execute.js';
 import { prepareSteps } from '../run/migrate.js';
-import { openParser } from '../sql/parse-host.js';
 import { checkScript, toRunnable, type RunnableStatement } from '../sql/statements.js';
 
 interface Checked {
@@ -34,11 +33,10 @@ export function sharedPreparer(): (steps: Step[]) => Promise<RunnableStatement[]
     // if one is bad, each is checked alone so every target is told about exactly its bad files.
     const missing = steps.filter((step) => !cache.has(scriptOf(step)));
     if (missing.length > 0) {
-      const parser = openParser({ texts: missing.length });
-      const group: Promise<Checked[]> = prepareSteps(missing, undefined, parser).then(
+      const group: Promise<Checked[]> = prepareSteps(missing).then(
         (lists) => lists.map((statements) => ({ statements, problems: [] })),
         () => Promise.all(missing.map(checkAlone)),
-      ).finally(() => parser.close());
+      );
       missing.forEach((step, i) => cache.set(scriptOf(step), group.then((all) => all[i]!)));
     }
     const checked: RunnableStatement[][] = [];
