@@ -25,7 +25,7 @@ const PRELOAD = resolve(import.meta.dirname, 'support/spawn-log.cjs');
 async function migrate(files: Record<string, string>): Promise<{ code: number; stderr: string; parserChildren: number }> {
   const dir = await migrationsDir(files);
   const log = join(dir, 'spawns.log');
-  const { done } = spawnCli(['migrate', '--url', db.url, '--dir', dir], { env: { NODE_OPTIONS: `--require ${PRELOAD}`, SPAWN_LOG: log } });
+  const { done } = spawnCli(['migrate', '--url', db.url, '--dir', dir], { env: { NODE_OPTIONS: `--require ${JSON.stringify(PRELOAD)}`, SPAWN_LOG: log } });
   const result = await done;
   const spawns = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
   return { ...result, parserChildren: spawns.filter((argv) => argv.includes('--liftoff-only')).length };
