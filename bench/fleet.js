@@ -235,7 +235,7 @@ function table(suffix, extraRows = []) {
   }
 }
 table('', [['cutover:noop', 'cutover no-op (all applied, same command again)']]);
-md.push('', 'The upgrade: the release after, one new migration (three indexes on a 100-row table) on the fleet each tool just brought to 20; same runs, same databases.', '');
+md.push('', 'The upgrade: the release after, one new migration (three indexes on a table, t0004, that has no rows yet) on the fleet each tool just brought to 20; same runs, same databases.', '');
 table(':upgrade');
 md.push('', `Per 1,000 tenants (cutover, median): ${TENANTS.map((n) => samples[`${n}:cutover`] ? `${n}: ${fmt((median(samples[`${n}:cutover`].map((s) => s.ms)) / n) * 1000)}` : null).filter(Boolean).join('; ')}.`, '', FLEET_END, '');
 const section = md.join('\n');
