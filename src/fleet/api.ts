@@ -158,7 +158,8 @@ async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind |
  */
 function ledgerFeed(targets: readonly Target[]): { get: (target: TargetRef) => Promise<LedgerRow[] | undefined>; put: (database: string, part: ReadonlyMap<string, LedgerRow[] | undefined>) => void; end: () => void } {
   const pending = new Map<string, (rows: LedgerRow[] | undefined) => void>();
-  const known = new Map(targets.map((target) => [targetKey(target), new Promise<LedgerRow[] | undefined>((resolve) => pending.set(targetKey(target), resolve))]));
+  const known = new Map<string, Promise<LedgerRow[] | undefined>>();
+  for (const key of targets.map(targetKey)) known.set(key, new Promise((resolve) => pending.set(key, resolve)));
   const settle = (key: string, rows: LedgerRow[] | undefined) => {
     pending.get(key)?.(rows);
     pending.delete(key);
