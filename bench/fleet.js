@@ -6,7 +6,7 @@
 // APIs, dbmate as a shell loop of its binary. Also the fleet no-op (everything
 // applied) and cutover's peak RSS.
 //
-//   node bench/fleet.js [--tenants 200,2000] [--runs 3] [--tools floor,cutover,node-pg-migrate,knex,dbmate]
+//   node bench/fleet.js [--tenants 200,2000] [--runs 3] [--tools floor,floor-parallel,cutover,node-pg-migrate,knex,dbmate]
 //                       [--peers-max 200] [--concurrency N] [--no-write]
 //
 // Server: BENCH_DATABASE_URL (a superuser URL; stock fsync settings are the point),
@@ -31,7 +31,7 @@ const { values: opt } = parseArgs({
   options: {
     tenants: { type: 'string', default: '200,2000' },
     runs: { type: 'string', default: '3' },
-    tools: { type: 'string', default: 'floor,cutover,node-pg-migrate,knex,dbmate' },
+    tools: { type: 'string', default: 'floor,floor-parallel,cutover,node-pg-migrate,knex,dbmate' },
     'peers-max': { type: 'string', default: '200' },
     'floor-max': { type: 'string', default: '2000' },
     concurrency: { type: 'string' },
@@ -136,8 +136,11 @@ async function verifyUpgrade(db, n) {
 
 // ------------------------------------------------------------ tools
 const concurrencyArgs = opt.concurrency ? ['--concurrency', opt.concurrency] : [];
+const PARALLEL = Number(opt.concurrency ?? Math.min(16, Math.max(2, os.availableParallelism() * 2)));
 const tools = {
   floor: { label: 'floor (one pg connection, serial over schemas)', cmd: (url, n, d = dirs) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-floor.js'), '--url', url, '--dir', d.cutover] }) },
+  // The bound for any parallel runner: the floor's work over as many connections as cutover's default concurrency (two per CPU).
+  'floor-parallel': { label: `parallel floor (${PARALLEL} pg connections, the floor's work, cutover's durability)`, cmd: (url, n, d = dirs) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-floor.js'), '--url', url, '--dir', d.cutover, '--concurrency', String(PARALLEL)] }) },
   cutover: { label: 'cutover CLI (`migrate --schemas tenant_*`)', cmd: (url, n, d = dirs) => ({ file: node, args: ['bin/cutover.js', 'migrate', '--url', url, '--dir', d.cutover, '--schemas', 'tenant_*', '--quiet', ...concurrencyArgs], cwd: REPO }), noop: true },
   'node-pg-migrate': { label: `node-pg-migrate ${version('node-pg-migrate')} (API, looped per schema)`, peer: true, cmd: (url, n, d = dirs) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-node-pg-migrate.js'), '--url', url, '--dir', d['node-pg-migrate']] }) },
   knex: { label: `knex ${version('knex')} (API, looped per schema)`, peer: true, cmd: (url, n, d = dirs) => ({ file: node, args: [join(BENCH, 'runners', 'fleet-knex.js'), '--url', url, '--dir', d.knex] }) },
@@ -163,7 +166,7 @@ try {
       const order = TOOLS.map((_, i) => TOOLS[(i + run - 1) % TOOLS.length]);
       for (const id of order) {
         const tool = tools[id];
-        if (!tool || (tool.peer && n > Number(opt['peers-max'])) || (id === 'floor' && n > Number(opt['floor-max']))) continue;
+        if (!tool || (tool.peer && n > Number(opt['peers-max'])) || (id.startsWith('floor') && n > Number(opt['floor-max']))) continue;
         const db = `bench_fleet_${id.replace(/-/g, '_')}`;
         await freshFleet(db, n);
         const r = await measure({ ...tool.cmd(dbUrl(db), n), timeoutMs: 3_600_000 });
