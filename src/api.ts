@@ -49,7 +49,7 @@ export interface TargetOptions {
 }
 
 /** Options of {@link migrate}. */
-export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun' | 'beforeRun' | 'afterRun'> & GuardOptions & {
+export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun' | 'beforeRun' | 'afterRun' | 'ledgerAbsent'> & GuardOptions & {
   /** Pre phase, then the post phase if every live instance knows it (docs/zero-downtime.md); the report says what happened in `contract`. */
   autoContract?: boolean;
   /**

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../src/api.js';
+import { migrateFleet } from '../src/fleet/api.js';
 import { sqlxLockKey } from '../src/db/advisory-lock.js';
 import { ident } from '../src/db/sql.js';
 import type { RunEvent } from '../src/run/events.js';
@@ -383,6 +384,10 @@ describe('the other ledger', () => {
     const plain = await cli(['migrate', '--url', db.url, '--schema', schema, '--dir', dir, '--json']);
     expect(plain.code).toBe(1);
     expect(JSON.parse(plain.stdout).error).toMatchObject({ code: 'OTHER_LEDGER', table: '_sqlx_migrations', rows: 1, ledger: 'cutover' });
+    expect(await tableExists('cutover_migrations')).toBe(false);
+    // A fleet run, which probes a schema without cutover's ledger instead of reading it, refuses it the same way.
+    const fleet = await migrateFleet({ targets: [{ url: db.url, schemas: [schema] }], dir }).then(() => undefined, (error: { report?: { targets: { error?: { code: string; details: unknown } }[] } }) => error.report?.targets[0]?.error);
+    expect(fleet).toMatchObject({ code: 'OTHER_LEDGER', details: { table: '_sqlx_migrations', rows: 1 } });
     expect(await tableExists('cutover_migrations')).toBe(false);
 
     const other = await freshDatabase();

@@ -204,24 +204,25 @@ function auditTableSql(schema: string): string {
 
 /**
  * Create the schema (if missing) and the ledger table. Run once, on first use.
+ * With a `probe` taken under the same lock, the schema is not looked up again.
  *
  * @example
  * await createLedger(client, 'tenant_1');
  * await createLedger(client, 'public', 'sqlx'); // _sqlx_migrations, as sqlx creates it
  */
-export async function createLedger(session: Session, schema: string, kind: LedgerKind = 'cutover'): Promise<void> {
+export async function createLedger(session: Session, schema: string, kind: LedgerKind = 'cutover', probe?: LedgerProbe): Promise<void> {
   const ledger = ledgerFor(schema, kind);
-  const exists = await session.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists', [schema]);
+  const schemaExists = probe ? probe.schema : (await session.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists', [schema])).rows[0]?.exists;
   try {
-    if (!exists.rows[0]?.exists) await session.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+    if (!schemaExists) await session.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
     // Without waiting for the WAL flush: the migrations recorded in it commit after it, and the run's
     // last commit flushes the WAL (this too) before the run reports success.
     await session.query(`BEGIN; SET LOCAL synchronous_commit = off; ${ledger.createSql()} COMMIT`);
   } catch (error) {
     await session.query('ROLLBACK').catch(() => {}); // a failed CREATE leaves the transaction open
     if ((error as { code?: string }).code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
-      throw new CutoverError('PERMISSION', `cannot create ${exists.rows[0]?.exists ? 'the ledger table in schema' : 'schema'} ${ident(schema)}: ${(error as Error).message}`, {
-        hint: exists.rows[0]?.exists
+      throw new CutoverError('PERMISSION', `cannot create ${schemaExists ? 'the ledger table in schema' : 'schema'} ${ident(schema)}: ${(error as Error).message}`, {
+        hint: schemaExists
           ? `Grant the migration role CREATE on the schema: GRANT CREATE ON SCHEMA ${ident(schema)} TO <role>;`
           : `Grant the migration role CREATE on the database (GRANT CREATE ON DATABASE <db> TO <role>;) or create the schema ${ident(schema)} beforehand.`,
         details: { schema, sqlstate: (error as { code?: string }).code },
@@ -232,18 +233,51 @@ export async function createLedger(session: Session, schema: string, kind: Ledge
   }
 }
 
+/** What {@link probeLedger} found, in one round trip. */
+export interface LedgerProbe {
+  /** The ledger table exists. */
+  ledger: boolean;
+  /** The other kind's history table, if it exists (its qualified name). */
+  other: string | null;
+  /** The schema exists. */
+  schema: boolean;
+}
+
+function otherLedger(ledger: Ledger): Ledger {
+  return ledgerFor(ledger.schema, ledger.kind === 'sqlx' ? 'cutover' : 'sqlx');
+}
+
+/**
+ * Whether the ledger, the other kind's history table and the schema exist,
+ * in one query that cannot fail on a missing table: for a schema expected to
+ * have no ledger yet (a fleet's new tenant), instead of a SELECT that fails
+ * and leaves an ERROR line in the server log for every tenant.
+ *
+ * @example
+ * const probe = await probeLedger(client, ledgerFor('tenant_1'));
+ * if (!probe.ledger) await createLedger(client, 'tenant_1', 'cutover', probe);
+ */
+export async function probeLedger(session: Session, ledger: Ledger): Promise<LedgerProbe> {
+  const result = await session.query<LedgerProbe>(
+    'SELECT to_regclass($1) IS NOT NULL AS ledger, to_regclass($2)::text AS other, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $3) AS schema',
+    [ledger.table, otherLedger(ledger).table, ledger.schema],
+  );
+  return result.rows[0]!;
+}
+
 /**
  * Before a ledger's first use: refuse when the schema's history is in the
  * other kind's table. A run with the wrong `--ledger` would otherwise see an
- * empty history and apply every migration again.
+ * empty history and apply every migration again. With a `probe`, the other
+ * table is not looked up again.
  *
  * @example
  * if ((await readLedger(client, 'public', { kind: 'sqlx' })) === undefined) await checkOtherLedger(client, ledgerFor('public', 'sqlx'));
  */
-export async function checkOtherLedger(session: Session, ledger: Ledger): Promise<void> {
-  const other = ledgerFor(ledger.schema, ledger.kind === 'sqlx' ? 'cutover' : 'sqlx');
-  const found = await session.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [other.table]);
-  if (found.rows[0]?.table == null) return;
+export async function checkOtherLedger(session: Session, ledger: Ledger, probe?: LedgerProbe): Promise<void> {
+  const other = otherLedger(ledger);
+  const found = probe ? probe.other : (await session.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [other.table])).rows[0]?.table;
+  if (found == null) return;
   let rows: number;
   try {
     rows = (await session.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${other.table}`)).rows[0]?.n ?? 0;

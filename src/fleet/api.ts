@@ -153,21 +153,22 @@ async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind |
 
 /**
  * Ledgers handed to the runs as they are read: a target waits for its own
- * batch only, so the first targets migrate while the rest are read. What is
- * not read (an error, a database left out) resolves `undefined`: run it.
+ * batch only, so the first targets migrate while the rest are read. A
+ * schema read to have no ledger resolves `null`; what is not read (an
+ * error, a database left out) resolves `undefined`: run it.
  */
-function ledgerFeed(targets: readonly Target[]): { get: (target: TargetRef) => Promise<LedgerRow[] | undefined>; put: (database: string, part: ReadonlyMap<string, LedgerRow[] | undefined>) => void; end: () => void } {
-  const pending = new Map<string, (rows: LedgerRow[] | undefined) => void>();
-  const known = new Map<string, Promise<LedgerRow[] | undefined>>();
+function ledgerFeed(targets: readonly Target[]): { get: (target: TargetRef) => Promise<LedgerRow[] | null | undefined>; put: (database: string, part: ReadonlyMap<string, LedgerRow[] | undefined>) => void; end: () => void } {
+  const pending = new Map<string, (rows: LedgerRow[] | null | undefined) => void>();
+  const known = new Map<string, Promise<LedgerRow[] | null | undefined>>();
   for (const key of targets.map(targetKey)) known.set(key, new Promise((resolve) => pending.set(key, resolve)));
-  const settle = (key: string, rows: LedgerRow[] | undefined) => {
+  const settle = (key: string, rows: LedgerRow[] | null | undefined) => {
     pending.get(key)?.(rows);
     pending.delete(key);
   };
   return {
     get: (target) => known.get(targetKey(target)) ?? Promise.resolve(undefined),
     put: (database, part) => {
-      for (const [schema, rows] of part) settle(targetKey({ database, schema }), rows);
+      for (const [schema, rows] of part) settle(targetKey({ database, schema }), rows ?? null);
     },
     end: () => {
       for (const key of [...pending.keys()]) settle(key, undefined);

@@ -19,7 +19,7 @@ import { summarize } from './summary.js';
 import type { FleetReport, OnFleetEvent, Shard, StopReason, Target, TargetRef, TargetResult } from './types.js';
 
 /** Options of a fleet run (the single-run options apply to every target). */
-export interface FleetRunOptions extends Omit<RunOptions, 'schema' | 'onEvent' | 'prepare' | 'dryRun'> {
+export interface FleetRunOptions extends Omit<RunOptions, 'schema' | 'onEvent' | 'prepare' | 'dryRun' | 'ledgerAbsent'> {
   /** Targets migrated at once (each holds one connection). */
   concurrency: number;
   /** Migrate this many targets first; stop if any fails. */
@@ -29,12 +29,12 @@ export interface FleetRunOptions extends Omit<RunOptions, 'schema' | 'onEvent' |
   /** Recorded in the report. */
   shard?: Shard;
   /**
-   * A target's ledger read beforehand without locks (`undefined`: no ledger,
-   * or not read). A target whose plan from it has nothing to do and no
-   * problem is reported up to date without a run; every other target runs
-   * as usual.
+   * A target's ledger read beforehand without locks (`null`: it has none,
+   * `undefined`: not read). A target whose plan from it has nothing to do
+   * and no problem is reported up to date without a run; every other target
+   * runs as usual (one with no ledger probes for it instead of reading it).
    */
-  ledgers?: (target: TargetRef) => Promise<LedgerRow[] | undefined>;
+  ledgers?: (target: TargetRef) => Promise<LedgerRow[] | null | undefined>;
   onEvent?: OnFleetEvent;
 }
 
@@ -118,7 +118,7 @@ export async function runFleet(
     const t0 = now();
     onEvent?.({ type: 'target-started', target: tag, canary: isCanary, at: t0 });
     const tagged = onEvent ? (event: RunEvent) => onEvent({ ...event, target: tag }) : undefined;
-    let result: TargetResult | undefined = upToDate(tag, isCanary, rows, tagged);
+    let result: TargetResult | undefined = upToDate(tag, isCanary, rows ?? undefined, tagged);
     if (result) {
       result.durationMs = now() - t0;
       results[index] = result;
@@ -127,7 +127,7 @@ export async function runFleet(
     }
     try {
       const report = await runMigrations(slot.connectorFor(databaseOf(target), target.schema), migrations, {
-        ...runOptions, schema: target.schema, prepare, ...(tagged ? { onEvent: tagged } : {}),
+        ...runOptions, schema: target.schema, prepare, ...(rows === null ? { ledgerAbsent: true } : {}), ...(tagged ? { onEvent: tagged } : {}),
         // Each tenant's post migrations pass its own post-deploy guard, as in a single run.
         beforeRun: postDeployGuard({ schema: target.schema, ...(runOptions.appliedBy ? { appliedBy: runOptions.appliedBy } : {}), ...(tagged ? { onEvent: tagged } : {}) }),
       });

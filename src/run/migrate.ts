@@ -6,7 +6,7 @@
  */
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
 import { acquireMigrationLocks } from '../db/advisory-lock.js';
-import { checkOtherLedger, createLedger, ensureAuditTable, ledgerFor, readLedger, type LedgerKind } from '../db/ledger.js';
+import { checkOtherLedger, createLedger, ensureAuditTable, ledgerFor, probeLedger, readLedger, type LedgerKind, type LedgerProbe } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
@@ -35,6 +35,12 @@ export interface RunOptions extends PlanOptions {
   ledger?: LedgerKind;
   /** Plan and validate only: nothing is executed. */
   dryRun?: boolean;
+  /**
+   * The caller found no ledger moments ago (the fleet's bulk read of a new
+   * tenant): under the lock, probe for it instead of reading it, so that no
+   * failing SELECT leaves an ERROR line in the server log per tenant.
+   */
+  ledgerAbsent?: boolean;
   /** Bound on waiting for another run's migration lock (ms); default: no bound. */
   lockWaitMs?: number;
   lockTimeoutMs?: number;
@@ -244,8 +250,9 @@ export async function runMigrations(
   const underLock = async (connection: Connection, lockWaitedMs: number): Promise<MigrateReport> => {
     report.lockWaitedMs = lockWaitedMs;
     const migrations = await loading;
-    const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations });
-    if (ledger === undefined) await checkOtherLedger(connection, theLedger);
+    const probe: LedgerProbe | undefined = options.ledgerAbsent ? await probeLedger(connection, theLedger) : undefined;
+    const ledger: LedgerRow[] | undefined = probe?.ledger === false ? undefined : await readLedger(connection, options.schema, { kind: theLedger.kind, migrations });
+    if (ledger === undefined) await checkOtherLedger(connection, theLedger, probe);
     const thePlan = options.rollbackTo === undefined ? plan(migrations, ledger ?? [], options) : planRollback(migrations, ledger ?? [], options.rollbackTo);
     report.warnings = thePlan.warnings;
     report.entries = thePlan.entries;
@@ -270,7 +277,7 @@ export async function runMigrations(
       if (options.lint) await lintPending(report, thePlan.steps, connection, options.schema, options.lint, linter && (await linter));
       if (report.dryRun) return report;
       await options.beforeRun?.(thePlan.steps, connection);
-      if (ledger === undefined) await createLedger(connection, options.schema, theLedger.kind);
+      if (ledger === undefined) await createLedger(connection, options.schema, theLedger.kind, probe);
       if (options.rollbackTo !== undefined) await ensureAuditTable(connection, options.schema); // each rollback is recorded there
 
       const execute = executeOptions(options);
