@@ -142,6 +142,39 @@ describe('new tenants', () => {
   });
 });
 
+/** Sessions of a fleet run still connected to the database, once those closing have gone. */
+async function fleetSessions(url: string): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < 200; i++) {
+    [{ n }] = (await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cutover fleet'")) as [{ n: number }];
+    if (n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return n;
+}
+
+describe('discovery connections', () => {
+  it('serve the bulk ledger read, and none is left open: a shard with nothing in one database, a bad migration set', async () => {
+    const other = await freshDatabase();
+    cleanups.push(() => other.drop());
+    const names = range(6);
+    await tenants(db.url, names);
+    await tenants(other.url, ['lonely']);
+    const dir = await migrationsDir(files);
+    const targets = [{ url: db.url, pattern: 'tenant_*' }, { url: other.url, pattern: 'lonely' }];
+    // Some shard of 2 leaves the one schema of the other database out.
+    const shards = await Promise.all([1, 2].map(async (i) => migrateFleet({ targets, dir, shard: `${i}/2`, concurrency: 2 })));
+    expect(shards.flatMap((r) => r.targets.map((t) => t.schema)).sort()).toEqual(['lonely', ...names]);
+    expect(await fleetSessions(db.url)).toBe(0);
+    expect(await fleetSessions(other.url)).toBe(0);
+    // Files that cannot be a migration set are reported after discovery has connected.
+    const bad = await migrationsDir({ ...files, '3_again.sql': 'SELECT 1;\n' });
+    await expect(migrateFleet({ targets, dir: bad })).rejects.toBeInstanceOf(CutoverError);
+    expect(await fleetSessions(db.url)).toBe(0);
+    expect(await fleetSessions(other.url)).toBe(0);
+  });
+});
+
 describe('migrateFleet', () => {
   it('migrates 50 tenants in parallel, each exactly as a single run, over a bounded set of connections', async () => {
     const names = range(50);
