@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
-import type { Session } from './session.js';
+import type { QueryResultLike, Session } from './session.js';
 
 /** Who holds the lock, for "waiting for …" messages. */
 export interface LockHolder {
@@ -80,6 +80,13 @@ export interface AcquireOptions {
   reportEveryMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /**
+   * A parameterless SELECT sent in the first attempt's round trip, after the
+   * lock (the ledger's read, one round trip fewer for a run that finds the
+   * lock free); its result comes back if that attempt took the lock, `null`
+   * if it failed there.
+   */
+  alongside?: string;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -99,17 +106,56 @@ interface LockTarget {
   details: Record<string, unknown>;
 }
 
+/** Whether this session holds the lock for `key`. */
+async function holdsLock(session: Session, key: string): Promise<boolean> {
+  const result = await session.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND ((classid::bigint << 32) | objid::bigint) = ${key}::bigint) AS held`,
+  );
+  return result.rows[0]?.held === true;
+}
+
+/**
+ * The first attempt, with `alongside` in the same round trip: its own
+ * statement after the lock's, so it sees what the lock's previous holder
+ * committed. Its result comes back when the lock was taken. When it fails
+ * (its table does not exist yet …), pg_locks says whether the lock was;
+ * session settings sent with it were rolled back with it (the connection
+ * wrappers send them again).
+ */
+async function firstAttempt(session: Session, key: string, alongside: string): Promise<{ locked: boolean; alongside?: QueryResultLike<unknown> | null }> {
+  let results: QueryResultLike<{ locked: boolean }> | QueryResultLike<unknown>[];
+  try {
+    results = await session.query(`SELECT pg_try_advisory_lock(${key}::bigint) AS locked;\n${alongside}`);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === undefined) throw error; // not an answer from the server
+    // No such table or schema: null. Anything else (no privilege …): the caller's own read reports it.
+    const missing = code === '42P01' || code === '3F000';
+    return { locked: await holdsLock(session, key), ...(missing ? { alongside: null } : {}) };
+  }
+  if (!Array.isArray(results)) return { locked: results.rows[0]?.locked === true };
+  const [lock, answer] = results as unknown as [QueryResultLike<{ locked: boolean }>, QueryResultLike<unknown>];
+  return lock.rows[0]?.locked ? { locked: true, alongside: answer } : { locked: false };
+}
+
 /** Poll `pg_try_advisory_lock(key)` with back-off until taken; returns how long it waited. */
-async function pollLock(session: Session, target: LockTarget, options: Omit<AcquireOptions, 'schema'>): Promise<number> {
+async function pollLock(session: Session, target: LockTarget, options: Omit<AcquireOptions, 'schema'>): Promise<{ waitedMs: number; alongside?: QueryResultLike<unknown> | null }> {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const started = now();
   let delay = 25;
   let lastReport = -Infinity;
-  for (;;) {
-    // The key is our own number, inlined: a parameterless query can share its round trip.
-    const result = await session.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${target.key}::bigint) AS locked`);
-    if (result.rows[0]?.locked) return now() - started;
+  for (let attempt = 0; ; attempt++) {
+    if (attempt === 0 && options.alongside !== undefined) {
+      const first = await firstAttempt(session, target.key, options.alongside);
+      if (first.locked) return { waitedMs: now() - started, ...(first.alongside !== undefined ? { alongside: first.alongside } : {}) };
+    } else {
+      // The key is our own number, inlined: a parameterless query can share its round trip.
+      const result = await session.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${target.key}::bigint) AS locked`);
+      if (result.rows[0]?.locked) return { waitedMs: now() - started };
+    }
     const waited = now() - started;
     const timedOut = options.lockWaitMs !== undefined && waited >= options.lockWaitMs;
     if (timedOut || now() - lastReport >= (options.reportEveryMs ?? 2000)) {
@@ -139,6 +185,11 @@ async function pollLock(session: Session, target: LockTarget, options: Omit<Acqu
  * try { … } finally { await releaseLock(client, 'public'); }
  */
 export async function acquireLock(session: Session, options: AcquireOptions): Promise<number> {
+  const { alongside: _alongside, ...plain } = options;
+  return (await schemaLock(session, plain)).waitedMs;
+}
+
+function schemaLock(session: Session, options: AcquireOptions): Promise<{ waitedMs: number; alongside?: QueryResultLike<unknown> | null }> {
   return pollLock(session, {
     key: lockKey(options.schema),
     what: `the migration lock on schema "${options.schema}"`,
@@ -158,12 +209,12 @@ export async function acquireLock(session: Session, options: AcquireOptions): Pr
 export async function acquireSqlxLock(session: Session, options: AcquireOptions): Promise<{ key: string; waitedMs: number }> {
   const database = (await session.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
   const key = sqlxLockKey(database);
-  const waitedMs = await pollLock(session, {
+  const { waitedMs } = await pollLock(session, {
     key,
     what: `sqlx's migration lock on database "${database}"`,
     hint: 'A service running sqlx::migrate! (or a cutover run with --ledger sqlx on another schema of this database) is migrating it. Wait for it to finish, raise --lock-wait, or, if that session is stuck, end it with SELECT pg_terminate_backend(<pid>).',
     details: { schema: options.schema, database, lock: 'sqlx' },
-  }, options);
+  }, { ...options, alongside: undefined });
   return { key, waitedMs };
 }
 
@@ -175,6 +226,8 @@ export async function releaseSqlxLock(session: Session, key: string): Promise<vo
 /** The locks of a run: the schema's own and, with the sqlx ledger, sqlx's. */
 export interface MigrationLocks {
   waitedMs: number;
+  /** The result of `alongside` when it came with the lock; `null` when it failed there (no such table …). */
+  alongside?: QueryResultLike<unknown> | null;
   /** Release them all, newest first (in `finally`). */
   release(): Promise<void>;
 }
@@ -191,8 +244,11 @@ export async function acquireMigrationLocks(
   session: Session,
   options: Omit<AcquireOptions, 'onWait'> & { ledger?: 'cutover' | 'sqlx' | undefined; onWait?: (wait: { waitedMs: number; holders: LockHolder[]; lock?: 'sqlx' }) => void },
 ): Promise<MigrationLocks> {
-  const waitedMs = await acquireLock(session, { ...options, onWait: (wait) => options.onWait?.(wait) });
-  if (options.ledger !== 'sqlx') return { waitedMs, release: () => releaseLock(session, options.schema) };
+  // With sqlx's lock to take after the schema's, nothing goes alongside (it would not be under both).
+  const { alongside: _alongside, ...plain } = options;
+  const first = await schemaLock(session, { ...(options.ledger === 'sqlx' ? plain : options), onWait: (wait) => options.onWait?.(wait) });
+  const waitedMs = first.waitedMs;
+  if (options.ledger !== 'sqlx') return { waitedMs, ...(first.alongside !== undefined ? { alongside: first.alongside } : {}), release: () => releaseLock(session, options.schema) };
   try {
     const sqlx = await acquireSqlxLock(session, {
       ...options,

@@ -6,7 +6,7 @@
 import type { Pool, PoolClient, PoolConfig, QueryResult } from 'pg';
 import pg from './pg-module.js';
 import { CutoverError } from '../errors.js';
-import type { Connection, Connector } from './session.js';
+import { afterSetup, type Connection, type Connector } from './session.js';
 import { ident, literal } from './sql.js';
 import { describeUrl, redact } from './url.js';
 
@@ -82,8 +82,12 @@ export function pgConnector(options: PgConnectorOptions): Connector {
               const pending = setup;
               setup = undefined;
               if (!values || values.length === 0) {
-                const results = (await client.query(`${pending};\n${text}`)) as unknown as QueryResult | QueryResult[];
-                return (Array.isArray(results) ? results[results.length - 1] : results) as any;
+                // A failure rolls the settings back with the rest (one implicit transaction): send them again.
+                const results = (await client.query(`${pending};\n${text}`).catch((error: unknown) => {
+                  setup = pending;
+                  throw error;
+                })) as unknown as QueryResult | QueryResult[];
+                return afterSetup(results, options.schema === undefined ? 1 : 2) as any;
               }
               await client.query(pending);
             }

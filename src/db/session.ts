@@ -10,6 +10,16 @@ export interface QueryResultLike<R> {
   rowCount: number | null;
 }
 
+/**
+ * The answer to `setup; text` sent as one simple-protocol query: the results
+ * of `text` alone (an array when it holds several statements, as pg gives).
+ */
+export function afterSetup<R>(results: QueryResultLike<R> | QueryResultLike<R>[], setupStatements: number): QueryResultLike<R> {
+  if (!Array.isArray(results)) return results;
+  const own = results.slice(setupStatements);
+  return (own.length === 1 ? own[0]! : own) as QueryResultLike<R>;
+}
+
 /** Anything that can run a query: a pg.Client, a pg.PoolClient, a pg.Pool. */
 export interface Session {
   query<R = any>(text: string, values?: unknown[]): Promise<QueryResultLike<R>>;

@@ -6,7 +6,7 @@
  * failure the connection is thrown away, never handed to the next tenant.
  */
 import { ident } from '../db/sql.js';
-import type { Connection, Connector, QueryResultLike } from '../db/session.js';
+import { afterSetup, type Connection, type Connector, type QueryResultLike } from '../db/session.js';
 
 /** Opens plain connections to one database (no search_path pinned). */
 export interface DatabaseConnector {
@@ -79,8 +79,12 @@ function pinned(connection: Connection, schema: string, onClose: (broken: boolea
         setup = undefined;
         if (!values || values.length === 0) {
           // Simple protocol: several statements, one round trip; node-postgres answers with one result each.
-          const results = (await connection.query<R>(`${pending};\n${text}`)) as QueryResultLike<R> | QueryResultLike<R>[];
-          return Array.isArray(results) ? results[results.length - 1]! : results;
+          // A failure rolls search_path back with the rest (one implicit transaction): send it again.
+          const results = await connection.query<R>(`${pending};\n${text}`).catch((error: unknown) => {
+            setup = pending;
+            throw error;
+          });
+          return afterSetup(results as QueryResultLike<R> | QueryResultLike<R>[], 1);
         }
         await connection.query(pending);
       }

@@ -6,8 +6,8 @@
  */
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
 import { acquireMigrationLocks } from '../db/advisory-lock.js';
-import { checkOtherLedger, createLedger, ensureAuditTable, ledgerFor, probeLedger, readLedger, type LedgerKind, type LedgerProbe } from '../db/ledger.js';
-import type { Connection, Connector } from '../db/session.js';
+import { checkOtherLedger, createLedger, ensureAuditTable, ledgerFor, probeLedger, readLedger, toLedgerRows, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
+import type { Connection, Connector, QueryResultLike } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
 import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from '../plan/types.js';
@@ -174,8 +174,8 @@ function refOf(migration: Migration): MigrationRef {
  */
 export async function withMigrationLock<T>(
   connector: Connector,
-  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'sleep' | 'now' | 'ledger'>,
-  work: (connection: Connection, lockWaitedMs: number) => Promise<T>,
+  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'sleep' | 'now' | 'ledger'> & { alongside?: string },
+  work: (connection: Connection, lockWaitedMs: number, alongside?: QueryResultLike<unknown> | null) => Promise<T>,
 ): Promise<T> {
   const connection = await connector.connect();
   let broken = false;
@@ -187,11 +187,12 @@ export async function withMigrationLock<T>(
       ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.alongside ? { alongside: options.alongside } : {}),
       onWait: ({ waitedMs, holders, lock }) => options.onEvent?.({ type: 'lock-waiting', schema: options.schema, waitedMs, holders, ...(lock ? { lock } : {}) }),
     });
     options.onEvent?.({ type: 'lock-acquired', schema: options.schema, waitedMs: locks.waitedMs });
     try {
-      return await work(connection, locks.waitedMs);
+      return await work(connection, locks.waitedMs, locks.alongside);
     } finally {
       // Closing the session releases the locks too; a failed unlock must not hide the real error.
       await locks.release().catch(() => { broken = true; });
@@ -247,11 +248,13 @@ export async function runMigrations(
     lockWaitedMs: 0, planned: [], applied: [], deferred: [], warnings: [], entries: [], durationMs: 0,
   };
   // The run under the schema's lock, on its connection.
-  const underLock = async (connection: Connection, lockWaitedMs: number): Promise<MigrateReport> => {
+  // `read`: the ledger read with the lock; null when that read failed (a new schema: probe it).
+  const underLock = async (connection: Connection, lockWaitedMs: number, read?: QueryResultLike<unknown> | null): Promise<MigrateReport> => {
     report.lockWaitedMs = lockWaitedMs;
     const migrations = await loading;
-    const probe: LedgerProbe | undefined = options.ledgerAbsent ? await probeLedger(connection, theLedger) : undefined;
-    const ledger: LedgerRow[] | undefined = probe?.ledger === false ? undefined : await readLedger(connection, options.schema, { kind: theLedger.kind, migrations });
+    const probe: LedgerProbe | undefined = read === null || (read === undefined && options.ledgerAbsent) ? await probeLedger(connection, theLedger) : undefined;
+    const ledger: LedgerRow[] | undefined = read ? toLedgerRows(read.rows as RawLedgerRow[], migrations)
+      : probe?.ledger === false ? undefined : await readLedger(connection, options.schema, { kind: theLedger.kind, migrations });
     if (ledger === undefined) await checkOtherLedger(connection, theLedger, probe);
     const thePlan = options.rollbackTo === undefined ? plan(migrations, ledger ?? [], options) : planRollback(migrations, ledger ?? [], options.rollbackTo);
     report.warnings = thePlan.warnings;
@@ -302,9 +305,12 @@ export async function runMigrations(
     }
   };
   try {
-    return await withMigrationLock(connector, options, async (connection, lockWaitedMs) => {
+    // The ledger is read in the lock's round trip: its own statement, after the lock's (when there
+    // is one to read: not for a schema known to have none, not under sqlx's lock, taken second).
+    const alongside = theLedger.kind === 'cutover' && !options.ledgerAbsent ? theLedger.selectSql() : undefined;
+    return await withMigrationLock(connector, { ...options, ...(alongside ? { alongside } : {}) }, async (connection, lockWaitedMs, read) => {
       try {
-        return await underLock(connection, lockWaitedMs);
+        return await underLock(connection, lockWaitedMs, read);
       } finally {
         await options.afterRun?.(connection, report);
       }

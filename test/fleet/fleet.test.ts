@@ -12,6 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CutoverError, fleetStatus, migrate, migrateFleet, registerInstance, type FleetEvent, type FleetReport } from '../../src/index.js';
 import { ident } from '../../src/db/sql.js';
 import { readLedgers } from '../../src/fleet/ledgers.js';
+import { ConnectionSlot } from '../../src/fleet/connections.js';
+import { pgConnector } from '../../src/db/pg.js';
 import { cli, migrationsDir } from '../support/cli.js';
 import { freshDatabase, query } from '../support/db.js';
 
@@ -152,6 +154,20 @@ async function fleetSessions(url: string): Promise<number> {
   }
   return n;
 }
+
+describe('a fleet connection', () => {
+  it("keeps its tenant's search_path after a failed first query (the SET sent with it was rolled back with it)", async () => {
+    await tenants(db.url, ['tenant_a']);
+    const slot = new ConnectionSlot();
+    const connection = await slot.connectorFor(pgConnector({ url: db.url, applicationName: 'cutover fleet' }), 'tenant_a').connect();
+    try {
+      await expect(connection.query('SELECT 1; SELECT * FROM no_such_table')).rejects.toMatchObject({ code: '42P01' });
+      expect((await connection.query<{ search_path: string }>('SHOW search_path')).rows[0]!.search_path).toBe('tenant_a');
+    } finally {
+      await slot.discard();
+    }
+  });
+});
 
 describe('discovery connections', () => {
   it('serve the bulk ledger read, and none is left open: a shard with nothing in one database, a bad migration set', async () => {
