@@ -83,11 +83,13 @@ export interface AcquireOptions {
   /**
    * A parameterless SELECT sent in the first attempt's round trip, after the
    * lock (the ledger's read, one round trip fewer for a run that finds the
-   * lock free); its result comes back if that attempt took the lock, `null`
-   * if it failed there.
+   * lock free); what became of it comes back if that attempt took the lock.
    */
   alongside?: string;
 }
+
+/** What became of `alongside`: its result, or the server's error for it (no such table …). */
+export type Alongside = { result: QueryResultLike<unknown> } | { error: unknown };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -124,24 +126,21 @@ async function holdsLock(session: Session, key: string): Promise<boolean> {
  * session settings sent with it were rolled back with it (the connection
  * wrappers send them again).
  */
-async function firstAttempt(session: Session, key: string, alongside: string): Promise<{ locked: boolean; alongside?: QueryResultLike<unknown> | null }> {
+async function firstAttempt(session: Session, key: string, alongside: string): Promise<{ locked: boolean; alongside?: Alongside }> {
   let results: QueryResultLike<{ locked: boolean }> | QueryResultLike<unknown>[];
   try {
     results = await session.query(`SELECT pg_try_advisory_lock(${key}::bigint) AS locked;\n${alongside}`);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === undefined) throw error; // not an answer from the server
-    // No such table or schema: null. Anything else (no privilege …): the caller's own read reports it.
-    const missing = code === '42P01' || code === '3F000';
-    return { locked: await holdsLock(session, key), ...(missing ? { alongside: null } : {}) };
+    if ((error as { code?: string }).code === undefined) throw error; // not an answer from the server
+    return { locked: await holdsLock(session, key), alongside: { error } };
   }
   if (!Array.isArray(results)) return { locked: results.rows[0]?.locked === true };
   const [lock, answer] = results as unknown as [QueryResultLike<{ locked: boolean }>, QueryResultLike<unknown>];
-  return lock.rows[0]?.locked ? { locked: true, alongside: answer } : { locked: false };
+  return lock.rows[0]?.locked ? { locked: true, alongside: { result: answer } } : { locked: false };
 }
 
 /** Poll `pg_try_advisory_lock(key)` with back-off until taken; returns how long it waited. */
-async function pollLock(session: Session, target: LockTarget, options: Omit<AcquireOptions, 'schema'>): Promise<{ waitedMs: number; alongside?: QueryResultLike<unknown> | null }> {
+async function pollLock(session: Session, target: LockTarget, options: Omit<AcquireOptions, 'schema'>): Promise<{ waitedMs: number; alongside?: Alongside }> {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const started = now();
@@ -150,7 +149,7 @@ async function pollLock(session: Session, target: LockTarget, options: Omit<Acqu
   for (let attempt = 0; ; attempt++) {
     if (attempt === 0 && options.alongside !== undefined) {
       const first = await firstAttempt(session, target.key, options.alongside);
-      if (first.locked) return { waitedMs: now() - started, ...(first.alongside !== undefined ? { alongside: first.alongside } : {}) };
+      if (first.locked) return { waitedMs: now() - started, ...(first.alongside ? { alongside: first.alongside } : {}) };
     } else {
       // The key is our own number, inlined: a parameterless query can share its round trip.
       const result = await session.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${target.key}::bigint) AS locked`);
@@ -189,7 +188,7 @@ export async function acquireLock(session: Session, options: AcquireOptions): Pr
   return (await schemaLock(session, plain)).waitedMs;
 }
 
-function schemaLock(session: Session, options: AcquireOptions): Promise<{ waitedMs: number; alongside?: QueryResultLike<unknown> | null }> {
+function schemaLock(session: Session, options: AcquireOptions): Promise<{ waitedMs: number; alongside?: Alongside }> {
   return pollLock(session, {
     key: lockKey(options.schema),
     what: `the migration lock on schema "${options.schema}"`,
@@ -226,8 +225,8 @@ export async function releaseSqlxLock(session: Session, key: string): Promise<vo
 /** The locks of a run: the schema's own and, with the sqlx ledger, sqlx's. */
 export interface MigrationLocks {
   waitedMs: number;
-  /** The result of `alongside` when it came with the lock; `null` when it failed there (no such table …). */
-  alongside?: QueryResultLike<unknown> | null;
+  /** What became of `alongside`, when it came with the lock. */
+  alongside?: Alongside;
   /** Release them all, newest first (in `finally`). */
   release(): Promise<void>;
 }
@@ -248,7 +247,7 @@ export async function acquireMigrationLocks(
   const { alongside: _alongside, ...plain } = options;
   const first = await schemaLock(session, { ...(options.ledger === 'sqlx' ? plain : options), onWait: (wait) => options.onWait?.(wait) });
   const waitedMs = first.waitedMs;
-  if (options.ledger !== 'sqlx') return { waitedMs, ...(first.alongside !== undefined ? { alongside: first.alongside } : {}), release: () => releaseLock(session, options.schema) };
+  if (options.ledger !== 'sqlx') return { waitedMs, ...(first.alongside ? { alongside: first.alongside } : {}), release: () => releaseLock(session, options.schema) };
   try {
     const sqlx = await acquireSqlxLock(session, {
       ...options,

@@ -157,6 +157,12 @@ export interface ReadLedgerOptions {
   migrations?: readonly Migration[] | undefined;
 }
 
+/** Whether a failed read of the ledger failed because there is none yet (no such table or schema). */
+export function isMissingLedger(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === SQLSTATE.UNDEFINED_TABLE || code === SQLSTATE.INVALID_SCHEMA_NAME;
+}
+
 /**
  * Read the ledger, or `undefined` when it does not exist yet.
  *
@@ -170,8 +176,8 @@ export async function readLedger(session: Session, schema: string, options: Read
     const result = await session.query<RawLedgerRow>(ledger.selectSql());
     return toLedgerRows(result.rows, options.migrations);
   } catch (error) {
+    if (isMissingLedger(error)) return undefined;
     const code = (error as { code?: string }).code;
-    if (code === SQLSTATE.UNDEFINED_TABLE || code === SQLSTATE.INVALID_SCHEMA_NAME) return undefined;
     // A schema created by someone else without grants: say so, not a bare pg error with its stack.
     if (code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
       throw new CutoverError('PERMISSION', `cannot read the ledger in schema ${ident(schema)}: ${(error as Error).message}`, {

@@ -3,10 +3,10 @@
  * connection errors turned into CutoverErrors that name host:port and never
  * the password, and `schemaPool` for the app's own queries.
  */
-import type { Pool, PoolClient, PoolConfig, QueryResult } from 'pg';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
 import pg from './pg-module.js';
 import { CutoverError } from '../errors.js';
-import { afterSetup, type Connection, type Connector } from './session.js';
+import { withSettings, type Connection, type Connector } from './session.js';
 import { ident, literal } from './sql.js';
 import { describeUrl, redact } from './url.js';
 
@@ -75,24 +75,9 @@ export function pgConnector(options: PgConnectorOptions): Connector {
         // The session settings a URL connection sends in its startup packet travel here with the
         // first parameterless query (one simple-protocol round trip), not in a round trip of their own.
         const searchPath = options.schema === undefined ? '' : `; SET search_path TO ${ident(options.schema)}`;
-        let setup: string | undefined = `SET application_name = ${literal(options.applicationName)}${searchPath}`;
+        const settings = `SET application_name = ${literal(options.applicationName)}${searchPath}`;
         return {
-          query: async (text, values) => {
-            if (setup !== undefined) {
-              const pending = setup;
-              setup = undefined;
-              if (!values || values.length === 0) {
-                // A failure rolls the settings back with the rest (one implicit transaction): send them again.
-                const results = (await client.query(`${pending};\n${text}`).catch((error: unknown) => {
-                  setup = pending;
-                  throw error;
-                })) as unknown as QueryResult | QueryResult[];
-                return afterSetup(results, options.schema === undefined ? 1 : 2) as any;
-              }
-              await client.query(pending);
-            }
-            return client.query(text, values as unknown[]) as Promise<any>;
-          },
+          query: withSettings((text, values) => client.query(text, values as unknown[]), settings, options.schema === undefined ? 1 : 2),
           // Never hand the app back a session we changed (search_path pinned to this schema,
           // application_name): discard it, and the pool opens a fresh one, running the app's own
           // 'connect' hooks again. A RESET could not restore what those hooks had set.

@@ -11,13 +11,34 @@ export interface QueryResultLike<R> {
 }
 
 /**
- * The answer to `setup; text` sent as one simple-protocol query: the results
- * of `text` alone (an array when it holds several statements, as pg gives).
+ * A query function that sends `settings` (`setupStatements` SET statements)
+ * with the first parameterless query, in its round trip, and answers with
+ * that query's own results (an array when it holds several statements, as
+ * pg gives). If that query fails, the implicit transaction rolled the
+ * settings back with it: they go again with the next one.
+ *
+ * @example
+ * const query = withSettings((text, values) => client.query(text, values), 'SET search_path TO "t1"', 1);
  */
-export function afterSetup<R>(results: QueryResultLike<R> | QueryResultLike<R>[], setupStatements: number): QueryResultLike<R> {
-  if (!Array.isArray(results)) return results;
-  const own = results.slice(setupStatements);
-  return (own.length === 1 ? own[0]! : own) as QueryResultLike<R>;
+export function withSettings(send: (text: string, values?: unknown[]) => Promise<unknown>, settings: string, setupStatements: number): Session['query'] {
+  let pending: string | undefined = settings;
+  return async <R>(text: string, values?: unknown[]): Promise<QueryResultLike<R>> => {
+    if (pending !== undefined) {
+      const setup = pending;
+      pending = undefined;
+      if (!values || values.length === 0) {
+        const results = (await send(`${setup};\n${text}`).catch((error: unknown) => {
+          pending = setup;
+          throw error;
+        })) as QueryResultLike<R> | QueryResultLike<R>[];
+        if (!Array.isArray(results)) return results;
+        const own = results.slice(setupStatements);
+        return (own.length === 1 ? own[0]! : own) as QueryResultLike<R>;
+      }
+      await send(setup);
+    }
+    return send(text, values) as Promise<QueryResultLike<R>>;
+  };
 }
 
 /** Anything that can run a query: a pg.Client, a pg.PoolClient, a pg.Pool. */

@@ -6,7 +6,7 @@
  * failure the connection is thrown away, never handed to the next tenant.
  */
 import { ident } from '../db/sql.js';
-import { afterSetup, type Connection, type Connector, type QueryResultLike } from '../db/session.js';
+import { withSettings, type Connection, type Connector } from '../db/session.js';
 
 /** Opens plain connections to one database (no search_path pinned). */
 export interface DatabaseConnector {
@@ -71,25 +71,8 @@ export class ConnectionSlot {
 }
 
 function pinned(connection: Connection, schema: string, onClose: (broken: boolean) => void): Connection {
-  let setup: string | undefined = `SET search_path TO ${ident(schema)}`;
   return {
-    query: async <R>(text: string, values?: unknown[]): Promise<QueryResultLike<R>> => {
-      if (setup !== undefined) {
-        const pending = setup;
-        setup = undefined;
-        if (!values || values.length === 0) {
-          // Simple protocol: several statements, one round trip; node-postgres answers with one result each.
-          // A failure rolls search_path back with the rest (one implicit transaction): send it again.
-          const results = await connection.query<R>(`${pending};\n${text}`).catch((error: unknown) => {
-            setup = pending;
-            throw error;
-          });
-          return afterSetup(results as QueryResultLike<R> | QueryResultLike<R>[], 1);
-        }
-        await connection.query(pending);
-      }
-      return connection.query<R>(text, values);
-    },
+    query: withSettings((text, values) => connection.query(text, values), `SET search_path TO ${ident(schema)}`, 1),
     close: async (broken) => onClose(broken === true),
   };
 }

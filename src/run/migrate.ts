@@ -5,9 +5,9 @@
  * `plan` is this same path, lock included (the sqlx-cli lesson).
  */
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
-import { acquireMigrationLocks } from '../db/advisory-lock.js';
-import { checkOtherLedger, createLedger, ensureAuditTable, ledgerFor, probeLedger, readLedger, toLedgerRows, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
-import type { Connection, Connector, QueryResultLike } from '../db/session.js';
+import { acquireMigrationLocks, type Alongside } from '../db/advisory-lock.js';
+import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
+import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
 import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from '../plan/types.js';
@@ -175,7 +175,7 @@ function refOf(migration: Migration): MigrationRef {
 export async function withMigrationLock<T>(
   connector: Connector,
   options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'sleep' | 'now' | 'ledger'> & { alongside?: string },
-  work: (connection: Connection, lockWaitedMs: number, alongside?: QueryResultLike<unknown> | null) => Promise<T>,
+  work: (connection: Connection, lockWaitedMs: number, alongside?: Alongside) => Promise<T>,
 ): Promise<T> {
   const connection = await connector.connect();
   let broken = false;
@@ -248,12 +248,14 @@ export async function runMigrations(
     lockWaitedMs: 0, planned: [], applied: [], deferred: [], warnings: [], entries: [], durationMs: 0,
   };
   // The run under the schema's lock, on its connection.
-  // `read`: the ledger read with the lock; null when that read failed (a new schema: probe it).
-  const underLock = async (connection: Connection, lockWaitedMs: number, read?: QueryResultLike<unknown> | null): Promise<MigrateReport> => {
+  // `read`: the ledger's read that came with the lock, if it did. Failed for want of a ledger (a new
+  // schema), the schema is probed; failed otherwise (no privilege …), readLedger says why.
+  const underLock = async (connection: Connection, lockWaitedMs: number, read?: Alongside): Promise<MigrateReport> => {
     report.lockWaitedMs = lockWaitedMs;
     const migrations = await loading;
-    const probe: LedgerProbe | undefined = read === null || (read === undefined && options.ledgerAbsent) ? await probeLedger(connection, theLedger) : undefined;
-    const ledger: LedgerRow[] | undefined = read ? toLedgerRows(read.rows as RawLedgerRow[], migrations)
+    const missing = read ? 'error' in read && isMissingLedger(read.error) : options.ledgerAbsent === true;
+    const probe: LedgerProbe | undefined = missing ? await probeLedger(connection, theLedger) : undefined;
+    const ledger: LedgerRow[] | undefined = read && 'result' in read ? toLedgerRows(read.result.rows as RawLedgerRow[], migrations)
       : probe?.ledger === false ? undefined : await readLedger(connection, options.schema, { kind: theLedger.kind, migrations });
     if (ledger === undefined) await checkOtherLedger(connection, theLedger, probe);
     const thePlan = options.rollbackTo === undefined ? plan(migrations, ledger ?? [], options) : planRollback(migrations, ledger ?? [], options.rollbackTo);
