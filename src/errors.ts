@@ -5,6 +5,8 @@
  * codes from {@link exitCodeFor}, never from message text.
  */
 
+import type { MigrateReport } from './run/migrate.js';
+
 /** Exit codes (DESIGN §1 "Command line"). */
 export const EXIT = { ok: 0, runtime: 1, input: 2, check: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -97,6 +99,8 @@ export interface CutoverErrorOptions {
 
 /**
  * The one error class. Tests assert `code` and `details`, not prose.
+ * `Report` is the type of the partial report a failed run carries: `migrate`,
+ * `plan` and `rollback`'s by default; the fleet, `upgrade`, `copy` … name theirs.
  *
  * @example
  * throw new CutoverError('EMPTY_FILE', '0001_init.sql is empty', {
@@ -104,13 +108,16 @@ export interface CutoverErrorOptions {
  *   details: { file: '0001_init.sql' },
  * });
  */
-export class CutoverError extends Error {
+export class CutoverError<Report = MigrateReport> extends Error {
   override readonly name = 'CutoverError';
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown>;
-  /** The partial report of the run that failed (migrate, rollback …), when there was one. */
-  report?: unknown;
+  /**
+   * The partial report of the run that failed, when there was one: what was applied before the
+   * failure, what was planned, the lint findings … (`error.report?.applied`).
+   */
+  report?: Report;
 
   constructor(code: ErrorCode, message: string, options: CutoverErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -8,7 +8,9 @@
 export { migrate, plan, status, resolve, rollback, readMigrations } from './api.js';
 export { adopt, SOURCE_TOOLS } from './adopt/index.js';
 export type { AdoptOptions, AdoptReport, AdoptedEntry, SourceTool } from './adopt/index.js';
-export type { MigrateOptions, TargetOptions, StatusReport } from './api.js';
+export type { MigrateOptions, TargetOptions, StatusReport, LintGateOptions } from './api.js';
+export { lintMigrations, lintScripts, lintHook } from './lint/index.js';
+export type { LintReport, LintOptions, LintFilesOptions, LintScript, Finding, Severity, LintHook, LintGate, SuppressedFinding } from './lint/index.js';
 export { schemaPool } from './db/pg.js';
 export { lockKey } from './db/advisory-lock.js';
 export { CutoverError, CutoverErrors, ERROR_CODES, EXIT, exitCodeFor, type ErrorCode } from './errors.js';

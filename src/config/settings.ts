@@ -39,6 +39,7 @@ export const SETTINGS = {
   allowOutOfOrder: { kind: 'boolean', flag: '--allow-out-of-order', env: 'CUTOVER_ALLOW_OUT_OF_ORDER', default: false, summary: 'allow pending migrations older than applied ones' },
   lintRules: { kind: 'rules', flag: '--lint-rules', env: 'CUTOVER_LINT_RULES', summary: 'lint rule severities: { "prefer-text": "off" } in the file, prefer-text=off,lock-accumulation=error as a flag' },
   pgVersion: { kind: 'integer', flag: '--pg-version', env: 'CUTOVER_PG_VERSION', summary: "PostgreSQL major the linter targets (default: the connected server's, else the newest)" },
+  lintSince: { kind: 'string', flag: '--lint-since', env: 'CUTOVER_LINT_SINCE', summary: 'lint baseline: files of this version or older are not judged by `lint` or the migrate gate (strong_migrations\' start_after)' },
   lintSmallTable: { kind: 'integer', flag: '--lint-small-table', env: 'CUTOVER_LINT_SMALL_TABLE', default: 10000, summary: 'with a live catalog, tables with fewer estimated rows get no lock warnings' },
   targets: { kind: 'targets', flag: '(config file only)', summary: 'fleet: databases and their schemas, [{ url, schemas | schemasQuery | allSchemas }] (docs/fleet.md)' },
 } as const satisfies Record<string, Setting>;
@@ -67,6 +68,8 @@ export interface Settings {
   /** Lint rule severities (`off` disables). */
   lintRules?: Record<string, 'error' | 'warning' | 'info' | 'off'>;
   pgVersion?: number;
+  /** Lint baseline: files of this version or older are not judged. */
+  lintSince?: string;
   lintSmallTable: number;
   /** Fleet targets from the config file (docs/fleet.md). */
   targets?: TargetSpec[];
@@ -146,7 +149,7 @@ function show(key: SettingKey, value: unknown): string | undefined {
 const FIELD: Record<SettingKey, keyof Settings> = {
   url: 'url', schema: 'schema', dir: 'dir', format: 'format', ledger: 'ledger', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
   lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', targets: 'targets',
-  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSmallTable: 'lintSmallTable',
+  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSince: 'lintSince', lintSmallTable: 'lintSmallTable',
 };
 
 /**

@@ -6,7 +6,7 @@
  * happens only for pending migrations.
  */
 import { CutoverError, throwAll } from '../errors.js';
-import { checksum, normalizeText } from './checksum.js';
+import { normalizeText, scriptChecksums } from './checksum.js';
 import { parseDirectives } from './directives.js';
 import { sqlxChecksum, sqlxFormatProblem, sqlxTransactionProblem } from './sqlx-rules.js';
 import { detectFormat, type Detection } from './formats/detect.js';
@@ -48,7 +48,7 @@ export function readScript(file: string, contents: Uint8Array | string, transact
   // The layout's own "no transaction" (diesel's metadata.toml, dbmate's transaction:false) and the directive both count.
   if (transaction === false) directives.transaction = false;
   // A layout that rewrote the text (golang-migrate's own BEGIN/COMMIT) keeps the file's checksum.
-  return { file, sql, checksum: checksum(original ?? sql), ...directives };
+  return { file, sql, ...scriptChecksums(original ?? sql), ...directives };
 }
 
 /** Options of {@link loadMigrations}. */
@@ -130,6 +130,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
       const problem = sqlxTransactionProblem(entry.up.file, typeof raw === 'string' ? raw : rawText.decode(raw), up.transaction);
       if (problem) problems.push(problem);
       up.checksum = sqlxChecksum(raw);
+      delete up.fileChecksum; // sqlx's own rule: the raw file, lint-ignore lines included
     }
     migrations.push({
       ...up, version: entry.version, name: entry.name, format: formatId,
