@@ -3,18 +3,15 @@
  * must do with it — refuse with exit 2 naming the file, line and column
  * (never skip, never cut a file short), and leave the database untouched.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { cli, migrationsDir } from './support/cli.js';
-import { freshDatabase, query, testSchema } from './support/db.js';
+import { query, testSchema } from './support/db.js';
+import { database } from './support/fixtures.js';
 
 const schema = testSchema();
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-
+const db = { url: '' };
 beforeEach(async () => {
-  db = await freshDatabase();
-});
-afterEach(async () => {
-  await db.drop();
+  db.url = await database();
 });
 
 /** Run a command with `--json` against the test database; `error` is the JSON error document. */
