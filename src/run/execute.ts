@@ -99,11 +99,12 @@ export function migrationError(error: unknown, step: Step, statement: Statement 
   if (statement && Number.isFinite(position) && position > prefixLength) {
     offset = Math.min(statement.start + position - 1 - prefixLength, statement.end);
   }
-  const { line, column } = lineColumn(script.sql, offset);
+  const at = lineColumn(script.sql, offset);
+  const { line, column } = at;
   const lockTimeout = pgError.code === SQLSTATE.LOCK_NOT_AVAILABLE;
   const lines = [
     `${step.direction === 'down' ? 'rolling back' : 'migration'} ${script.file} failed: ${pgError.message ?? String(error)}`,
-    codeFrame(script.file, script.sql, offset),
+    codeFrame(script.file, script.sql, offset, at),
     `SQLSTATE ${pgError.code ?? '?'}${pgError.detail ? `\nDETAIL: ${pgError.detail}` : ''}${pgError.hint ? `\nHINT: ${pgError.hint}` : ''}${pgError.where ? `\nCONTEXT: ${pgError.where}` : ''}`,
   ];
   if (lockTimeout) lines.push(`gave up after ${extra?.attempts ?? 1} attempt(s); blocking sessions:\n${describeBlockers(extra?.blockers ?? [])}`);
