@@ -53,9 +53,9 @@ export const ERROR_CODES = {
   CHECKSUM_MISMATCH: EXIT.runtime,
   MISSING_ON_DISK: EXIT.runtime,
   OUT_OF_ORDER: EXIT.runtime,
-  FAILED_MIGRATION: EXIT.runtime,
+  UNRESOLVED_FAILURE: EXIT.runtime,
   PHASE_ORDER: EXIT.runtime,
-  MISSING_DOWN_FILE: EXIT.runtime,
+  NOT_REVERSIBLE: EXIT.runtime,
   OTHER_LEDGER: EXIT.runtime,
   // adopt: the other tool's history does not allow taking it over as it is
   HISTORY_DIRTY: EXIT.runtime,

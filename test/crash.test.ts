@@ -128,7 +128,7 @@ describe('a migrating process killed with SIGKILL', () => {
     // Further runs refuse, and touch nothing.
     const refused = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'FAILED_MIGRATION', version: '2', file: '0002_items_v.sql' } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'UNRESOLVED_FAILURE', version: '2', file: '0002_items_v.sql' } });
     expect(refused.stderr).toContain('cutover resolve 2');
     expect(await ledger(url, schema)).toEqual(rows);
     expect(await exists(url, `${ident(schema)}.after_index`)).toBe(false);

@@ -277,7 +277,7 @@ describe('rollback --to', () => {
 
     const refused = await cutover(dir, 'rollback', '--to', '1');
     expect(refused.code).toBe(1);
-    expect(refused.error).toMatchObject({ code: 'MISSING_DOWN_FILE', version: '2', file: '2_notes.sql' });
+    expect(refused.error).toMatchObject({ code: 'NOT_REVERSIBLE', version: '2', file: '2_notes.sql' });
     expect(refused.error.message).toContain('2_notes.sql');
     // 3 has a down file, but nothing ran: not even the newest.
     expect(await appliedVersions()).toEqual(['1', '2', '3']);

@@ -116,6 +116,13 @@ function statementIgnores(script: LintScript, statements: readonly Pick<Statemen
   return rules;
 }
 
+/** Whether a statement touches relations, and only new or small ones (created earlier in the run, absent, few rows). */
+function touchesOnlyNew(facts: StatementFacts, isSmall: (relation: string) => boolean): boolean {
+  const relations = [...facts.locks.map((l) => l.relation), ...facts.actions.flatMap((a) => [a.relation, ...(a.others ?? []).map((o) => o.relation)])]
+    .filter((r): r is string => r !== undefined && r !== '?');
+  return relations.length > 0 && relations.every(isSmall);
+}
+
 /** A lint run fed one parsed file at a time, in version order (`migrate` lints while it parses). */
 export interface Linter {
   /** Lint one file: its statements as {@link splitStatements} gives them, parse trees included. */
@@ -178,11 +185,14 @@ export function createLinter(options: LintOptions = {}): Linter {
       // One context per statement; `report` attributes findings to the rule being run.
       let rule: (typeof RULES)[number] = RULES[0];
       let configured: Severity | 'off' | undefined;
+      let onlyNew: boolean | undefined;
       const context: RuleContext = {
         statement, facts, statements, allFacts, script, catalog: model, isSmall,
         ...(pgVersion ? { pgVersion } : {}),
         report: (found: Report) => {
           const severity = (configured as Severity | undefined) ?? found.severity ?? rule.severity;
+          // The gate stops only what would hurt the database as it is now: not a statement on new or small tables alone.
+          if (options.pending && severity === 'error' && (onlyNew ??= touchesOnlyNew(facts, isSmall))) return;
           lines ??= script.sql.split('\n');
           const at = tokenAt(statement, found.message, facts.actions);
           const reason = ignored.get(rule.id);

@@ -113,7 +113,7 @@ export function planRollback(migrations: readonly Migration[], ledger: readonly 
       continue;
     }
     problems.push({
-      code: 'MISSING_DOWN_FILE', severity: 'error', version: row.version, ...(migration ? { file: migration.file } : {}),
+      code: 'NOT_REVERSIBLE', severity: 'error', version: row.version, ...(migration ? { file: migration.file } : {}),
       message: migration
         ? `${migration.file} has no down script (${downScript(migration)})`
         : `version ${row.version} (${row.name}) is applied but its files are not in this directory`,

@@ -25,7 +25,10 @@ async function existing(context: Context): Promise<{ format: FormatId; versions:
     : (await detectFormat(paths, async (path) => new TextDecoder().decode(await source.read(path) as Uint8Array))).format;
   // golang-migrate's versions drop the zero padding its files keep (000042): the names carry the width.
   if (format === 'golang-migrate') return { format, versions: paths.map((path) => /^(\d+)_/.exec(path)?.[1]).filter((v): v is string => v !== undefined) };
-  const versions = await loadMigrations(source, { format }).then((ms) => ms.map((m) => m.version), () => [] as string[]);
+  // A directory that does not load (a file still being written) still has versions in its names:
+  // the new one must come after them all, never at or below the newest.
+  const named = paths.map((path) => /^V?(\d+)[_.]/.exec(path.split('/')[0]!)?.[1]).filter((v): v is string => v !== undefined);
+  const versions = await loadMigrations(source, { format }).then((ms) => ms.map((m) => m.version), () => named);
   return { format, versions };
 }
 
