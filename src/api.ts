@@ -128,11 +128,16 @@ export function connectorFor(options: TargetOptions, command: string): Connector
 /** Where migrations come from: a directory or a bundle, and its layout. */
 export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect' | 'ledger'>;
 
-/** Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`), with the checksums `ledger` keeps. */
-export function readMigrations(options: MigrationsOptions): Promise<Migration[]> {
+/**
+ * Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`), with
+ * the checksums `ledger` keeps. `sum: true` (what `migrate`, `plan` and `rollback` ask) also checks
+ * a directory against its `cutover.sum`, when it has one.
+ */
+export function readMigrations(options: MigrationsOptions, check: { sum?: boolean } = {}): Promise<Migration[]> {
   return loadMigrations(options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations'), {
     ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
     ...(options.ledger === 'sqlx' ? { checksum: 'sqlx' as const } : {}),
+    ...(check.sum && !options.migrations ? { sum: true } : {}),
   });
 }
 
@@ -160,7 +165,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'migrate');
   const run = { appliedBy: whoAmI(), ...runOptions(options) };
   // Post migrations go through the post-deploy guard (src/deploy): refused while an older instance is live.
-  return options.autoContract ? runAutoContract(connector, readMigrations(options), run) : guardedRun(connector, readMigrations(options), run);
+  const migrations = readMigrations(options, { sum: true });
+  return options.autoContract ? runAutoContract(connector, migrations, run) : guardedRun(connector, migrations, run);
 }
 
 /**
@@ -172,7 +178,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
  */
 export async function plan(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'plan');
-  return runMigrations(connector, readMigrations(options), { ...runOptions(options), dryRun: true });
+  return runMigrations(connector, readMigrations(options, { sum: true }), { ...runOptions(options), dryRun: true });
 }
 
 /** What {@link status} reports. */
@@ -236,7 +242,7 @@ export async function rollback(options: MigrateOptions & { to: string; dryRun?: 
   const connector = connectorFor(options, 'rollback');
   const { to, ...rest } = options;
   const { lint: _gate, ...run } = rest;
-  return runMigrations(connector, readMigrations(options), { appliedBy: whoAmI(), ...run, schema: options.schema ?? 'public', rollbackTo: to });
+  return runMigrations(connector, readMigrations(options, { sum: true }), { appliedBy: whoAmI(), ...run, schema: options.schema ?? 'public', rollbackTo: to });
 }
 
 export type { PhaseOption };

@@ -48,6 +48,12 @@ export const ERROR_CODES = {
   CONFIRMATION_REQUIRED: EXIT.input,
   HISTORY_NOT_FOUND: EXIT.input,
   COMBINED_UP_DOWN: EXIT.input,
+  // cutover.sum: the directory against its recorded hashes, before any database
+  SUM_CORRUPT: EXIT.input,
+  SUM_EDITED: EXIT.input,
+  SUM_OLDER_THAN_NEWEST: EXIT.input,
+  SUM_DELETED: EXIT.input,
+  SUM_UNRECORDED: EXIT.input,
   EMBEDDED_FAILED: EXIT.runtime,
   // history problems: found after reading the ledger
   CHECKSUM_MISMATCH: EXIT.runtime,

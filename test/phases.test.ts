@@ -214,6 +214,7 @@ describe('plan and migrate --dry-run', () => {
       ok: true, schema, target: expect.any(String), phase: 'all', dryRun: true, lockWaitedMs: expect.any(Number),
       planned: expect.any(Array), applied: [], deferred: [], warnings: [], entries: expect.any(Array), durationMs: expect.any(Number),
       lint: expect.objectContaining({ findings: expect.any(Array), counts: expect.any(Object) }),
+      lintGate: { mode: 'error', letThrough: 0 },
     });
     expect(report.target).not.toMatch(/:[^/@]*@/); // never a password
     expect(report.entries).toEqual([

@@ -132,7 +132,7 @@ export async function withDatabase<T>(context: Context, work: (url: string) => P
   if (context.settings.url) return work(context.settings.url);
   // Loaded here, not at start-up: commands that never touch a database (lint, new) do not load pg.
   const { readMigrations } = await import('../api.js');
-  await readMigrations(context.source); // bad input is reported before a server is started
+  await readMigrations(context.source, { sum: true }); // bad input is reported before a server is started
   const { startEmbedded, devDataDir } = await import('../embedded/index.js');
   const dataDir = devDataDir(context.io.cwd);
   context.say(`no --url or DATABASE_URL: using the embedded development database in ${dataDir}`);

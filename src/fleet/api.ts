@@ -209,7 +209,7 @@ function ledgerFeed(targets: readonly Target[]): { get: (target: TargetRef) => P
  * });
  */
 export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetReport> {
-  const loading = readMigrations(options);
+  const loading = readMigrations(options, { sum: true });
   loading.catch(() => {});
   const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, ...run } = options;
   const resolved = await resolveTargets(options, applicationName ?? 'cutover fleet');

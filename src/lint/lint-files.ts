@@ -41,7 +41,7 @@ async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> 
   const { format, onDetect } = options;
   const layout = { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) };
   // The directory reader itself, not the library's readMigrations: offline lint loads no database driver.
-  const read = (dir: string) => loadMigrations(directorySource(dir), layout);
+  const read = (dir: string) => loadMigrations(directorySource(dir), { ...layout, sum: 'strict' });
   if (!options.paths?.length) return read(options.dir ?? 'migrations');
   const scripts: MigrationScript[] = [];
   const problems: CutoverError[] = [];

@@ -9,6 +9,7 @@ import { CutoverError, throwAll } from '../errors.js';
 import { normalizeText, scriptChecksums } from './checksum.js';
 import { controlCharacterProblem } from './control-characters.js';
 import { parseDirectives } from './directives.js';
+import { checkSum, SUM_FILE } from './sum.js';
 import { sqlxChecksum, sqlxFormatProblem, sqlxTransactionProblem } from './sqlx-rules.js';
 import { detectFormat, type Detection } from './formats/detect.js';
 import { MIGRATION_FORMATS, versionOrder } from './formats/index.js';
@@ -67,6 +68,11 @@ export interface LoadOptions {
    * docs/sqlx-ledger.md).
    */
   checksum?: 'cutover' | 'sqlx';
+  /**
+   * Check the directory against its `cutover.sum`, when it has one (SUM_* errors, exit 2);
+   * `strict` (lint, the CI check) also refuses files whose content is not recorded yet.
+   */
+  sum?: boolean | 'strict';
 }
 
 function unknownFormat(format: string, location: string): CutoverError {
@@ -144,5 +150,10 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
   }
   throwAll(problems);
   const order = versionOrder(formatId);
-  return migrations.sort((a, b) => order.compare(a.version, b.version));
+  migrations.sort((a, b) => order.compare(a.version, b.version));
+  if (options.sum && paths.includes(SUM_FILE)) {
+    const text = decode(await readRaw(SUM_FILE), SUM_FILE);
+    throwAll(text instanceof CutoverError ? [text] : checkSum(migrations, text, source.location, { strict: options.sum === 'strict' }));
+  }
+  return migrations;
 }

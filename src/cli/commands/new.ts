@@ -9,6 +9,7 @@ import type { FormatId } from '../../migrations/formats/types.js';
 import { loadMigrations } from '../../migrations/load.js';
 import { newMigrationFiles } from '../../migrations/new-files.js';
 import type { Context } from '../context.js';
+import { writeSumFile } from './sum.js';
 import type { Runner } from '../program.js';
 
 interface NewFlags {
@@ -56,7 +57,9 @@ export function register(program: Command, runner: Runner): void {
         await writeFile(path, file.text, { flag: 'wx' });
         written.push(relative(context.io.cwd, path) || path);
       }
-      context.result({ ok: true, format, files: written }, written.map((f) => `created ${f}`).join('\n'));
+      // cutover.sum records the new file (created on first use); a directory that does not load keeps its old sum.
+      const sum = await writeSumFile(context, files.map((f) => f.path)).then((s) => s.path, () => undefined);
+      context.result({ ok: true, format, files: written, ...(sum ? { sum } : {}) }, [...written.map((f) => `created ${f}`), ...(sum ? [`updated ${sum}`] : [])].join('\n'));
       return EXIT.ok;
     }));
 }
