@@ -45,7 +45,7 @@ export interface Context {
   /** `lint`'s output format, from `--format` (its values never clash with a layout's). */
   output?: LintOutput;
   /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
-  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'ledger'>;
+  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'onNotice' | 'ledger'>;
   /** Human text: to stderr (stdout carries only results and JSON). */
   say(text: string): void;
   /** The command's result: JSON document with --json, else `human` on stdout. */
@@ -78,7 +78,7 @@ function splitFormat(values: readonly string[], command: string): { layout?: str
   const layouts = values.filter((value) => !(LINT_OUTPUTS as readonly string[]).includes(value));
   const usage = (message: string, hint: string) => new CutoverError('USAGE', message, { hint, details: { flag: '--format' } });
   if (outputs.length > 0 && command !== 'lint') {
-    throw usage(`--format ${outputs[0]} is an output format of \`cutover lint\`, not a layout`, 'For this command --format names the layout of the migrations directory: auto, cutover, sqlx, diesel, golang-migrate, dbmate, flyway or prisma.');
+    throw usage(`--format ${outputs[0]} is an output format of \`cutover lint\`, not a layout`, 'For this command --format names the layout of the migrations directory: auto, cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma, goose, drizzle, node-pg-migrate or supabase.');
   }
   if (outputs.length > 1 || layouts.length > 1) {
     throw usage(`--format given twice for the same thing (${values.join(', ')})`, 'Give one layout and, for lint, one output format: --format diesel --format github.');
@@ -101,6 +101,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
   };
   const dir = isAbsolute(settings.dir) ? settings.dir : join(io.cwd, settings.dir);
   let told = false;
+  const noticed = new Set<string>();
   return {
     io, flags, settings, say, dir, ...(format.output ? { output: format.output } : {}),
     source: {
@@ -110,6 +111,13 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
         if (told || detection.format === 'cutover') return;
         told = true;
         say(`reading ${detection.location} as ${detection.format}: ${detection.reason} (set --format to choose)`);
+      },
+      // A migration cutover cannot run is always said; a file the tool skips, with --verbose.
+      onNotice: (notice) => {
+        if (noticed.has(notice.file)) return; // the embedded database's path reads the set twice
+        noticed.add(notice.file);
+        if (notice.kind === 'gap') say(`warning: ${notice.file}${notice.version ? ` (version ${notice.version})` : ''} is not run by cutover: ${notice.reason}`);
+        else if (flags.verbose) say(`skipped ${notice.file}: ${notice.reason}`);
       },
     },
     result(json, human) {
