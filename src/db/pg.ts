@@ -150,7 +150,7 @@ export function clientConfig(url: string, extra: ClientConfig = {}): ClientConfi
 async function connectClient(config: ClientConfig, describe: string, prefer: boolean): Promise<Client> {
   const attempt = async (settings: ClientConfig) => {
     const client = new pg.Client(settings);
-    // An idle client whose server goes away emits 'error'; the next query reports it.
+    // No crash on 'error' while connecting (the failure is thrown); guarded() listens once connected.
     client.on('error', () => {});
     try {
       await client.connect();
