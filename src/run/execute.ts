@@ -12,7 +12,8 @@
  * half-way is visible; statements run one by one, a 55P03 retries that
  * statement; success rewrites the row `applied`.
  */
-import { CutoverError } from '../errors.js';
+import { connectionLost, CutoverError } from '../errors.js';
+import { isConnectionLost } from '../db/connection-lost.js';
 import { auditSql, SQLSTATE, type Ledger, type LedgerEntry } from '../db/ledger.js';
 import type { Connection } from '../db/session.js';
 import type { MigrationScript } from '../migrations/types.js';
@@ -94,17 +95,19 @@ function backoff(attempt: number, options: ExecuteOptions): number {
  */
 export function migrationError(error: unknown, step: Step, statement: Statement | undefined, prefixLength: number, extra?: { blockers?: Blocker[]; attempts?: number }): CutoverError {
   const script = scriptOf(step);
+  if (lost(error)) return lostDuring(error, step, statement);
   const pgError = error as { message?: string; code?: string; position?: string; detail?: string; hint?: string; where?: string };
   let offset = statement?.start ?? 0;
   const position = Number(pgError.position);
   if (statement && Number.isFinite(position) && position > prefixLength) {
     offset = Math.min(statement.start + position - 1 - prefixLength, statement.end);
   }
-  const { line, column } = lineColumn(script.sql, offset);
+  const at = lineColumn(script.sql, offset);
+  const { line, column } = at;
   const lockTimeout = pgError.code === SQLSTATE.LOCK_NOT_AVAILABLE;
   const lines = [
     `${step.direction === 'down' ? 'rolling back' : 'migration'} ${script.file} failed: ${pgError.message ?? String(error)}`,
-    codeFrame(script.file, script.sql, offset),
+    codeFrame(script.file, script.sql, offset, at),
     `SQLSTATE ${pgError.code ?? '?'}${pgError.detail ? `\nDETAIL: ${pgError.detail}` : ''}${pgError.hint ? `\nHINT: ${pgError.hint}` : ''}${pgError.where ? `\nCONTEXT: ${pgError.where}` : ''}`,
   ];
   if (lockTimeout) lines.push(`gave up after ${extra?.attempts ?? 1} attempt(s); blocking sessions:\n${describeBlockers(extra?.blockers ?? [])}`);
@@ -121,6 +124,24 @@ export function migrationError(error: unknown, step: Step, statement: Statement 
       ...(extra?.blockers ? { blockers: extra.blockers, attempts: extra.attempts } : {}),
     },
     cause: error,
+  });
+}
+
+/** The session went away: not the file's fault (src/db/connection-lost.ts decides). */
+function lost(error: unknown): boolean {
+  return (error instanceof CutoverError && error.code === 'CONNECTION_LOST') || isConnectionLost(error);
+}
+
+/** CONNECTION_LOST naming the migration, without a caret: nothing is wrong with the file. */
+function lostDuring(error: unknown, step: Step, statement: Statement | undefined): CutoverError {
+  const script = scriptOf(step);
+  const at = statement ? ` (statement ${statement.index + 1})` : '';
+  return connectionLost(error, {
+    doing: `running ${script.file}${at}`,
+    hint: script.transaction
+      ? 'The server rolled the migration back: it is not recorded and runs again. Run again once the server is up.'
+      : `Run again once the server is up: this no-transaction migration is recorded as not finished, and the next run says whether it needs \`cutover resolve ${step.migration.version}\` (docs/reliability.md).`,
+    details: { file: script.file, version: step.migration.version, ...(statement ? { statement: statement.index + 1 } : {}) },
   });
 }
 
@@ -209,7 +230,8 @@ async function runStatementByStatement(connection: Connection, step: Step, state
           const blockers = lockTimeout ? await blockersFor(connection, statement, options.schema) : undefined;
           if (!lockTimeout || concurrently || attempt > options.lockRetries) {
             const failure = migrationError(error, step, statement, 0, blockers ? { blockers, attempts: attempt } : undefined);
-            if (step.direction === 'up') {
+            // With the session gone nothing can be recorded: the row written before the run says "did not finish".
+            if (step.direction === 'up' && !lost(error)) {
               const summary = `${(error as Error).message} (SQLSTATE ${(error as { code?: string }).code ?? '?'})`;
               await connection.query(options.ledger.recordSql(entryFor(step, options.now() - started, options, 'failed', { statement: statement.index + 1, error: summary })));
             }
