@@ -15,13 +15,13 @@ import { cleanup, database, until } from '../support/fixtures.js';
 
 const schema = testSchema();
 
-/** A long-running app: writes its pid, says hello on stdout, stops cleanly on SIGTERM (0) or SIGINT (130). */
+/** A long-running app: stops cleanly on SIGTERM (0) or SIGINT (130), says hello on stdout, then writes its pid (ready). */
 const APP = `
-require('node:fs').writeFileSync(process.argv[2], String(process.pid));
-console.log('app up as ' + process.env.CUTOVER_INSTANCE_ID);
 process.on('SIGTERM', () => { console.log('app got SIGTERM'); process.exit(0); });
 process.on('SIGINT', () => { console.log('app got SIGINT'); process.exit(130); });
 setInterval(() => {}, 1000);
+console.log('app up as ' + process.env.CUTOVER_INSTANCE_ID);
+require('node:fs').writeFileSync(process.argv[2], String(process.pid));
 `;
 
 async function setup() {
