@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   MISSING_UP: EXIT.input,
   EMPTY_FILE: EXIT.input,
   NOT_UTF8: EXIT.input,
+  CONTROL_CHARACTER: EXIT.input,
   BAD_SECTIONS: EXIT.input,
   BAD_METADATA: EXIT.input,
   PLACEHOLDER: EXIT.input,
