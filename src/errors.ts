@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   INVALID_URL: EXIT.input,
   DIR_MISSING: EXIT.input,
   BAD_FILENAME: EXIT.input,
+  NOT_A_FILE: EXIT.input,
   DUPLICATE_VERSION: EXIT.input,
   MISSING_DOWN: EXIT.input,
   MISSING_UP: EXIT.input,
