@@ -3,7 +3,7 @@
  * the database to use (the given URL, or the embedded dev database when none
  * is given), and output in human or `--json` form.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { CutoverError } from '../errors.js';
 import type { TargetOptions } from '../api.js';
@@ -86,6 +86,16 @@ function splitFormat(values: readonly string[], command: string): { layout?: str
   return { ...(layouts[0] ? { layout: layouts[0] } : {}), ...(outputs[0] ? { output: outputs[0] } : {}) };
 }
 
+/** `--dir` naming a file (not a missing directory, which `new` creates): a setting error before anything runs. */
+async function refuseFileAsDir(dir: string, settings: Settings): Promise<void> {
+  const found = await stat(dir).catch(() => undefined);
+  if (!found || found.isDirectory()) return;
+  const { origin, source } = settings.origins.dir;
+  throw new CutoverError('CONFIG', `${source ?? origin}: dir = ${JSON.stringify(settings.dir)} is a file, not a directory`, {
+    hint: 'Point --dir / CUTOVER_DIR / "dir" at the folder that holds the migration files, not at one file.', details: { setting: 'dir', where: source ?? origin },
+  });
+}
+
 /** Build the context for a command from its global flags. */
 export async function createContext(io: CliIo, flags: GlobalFlags, command = ''): Promise<Context> {
   const format = splitFormat(flags.format ?? [], command);
@@ -100,6 +110,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
     if (!flags.quiet) io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   };
   const dir = isAbsolute(settings.dir) ? settings.dir : join(io.cwd, settings.dir);
+  await refuseFileAsDir(dir, settings);
   let told = false;
   const noticed = new Set<string>();
   return {

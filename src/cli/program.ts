@@ -9,12 +9,12 @@ import type { CliIo } from './io.js';
 import { renderError } from './render.js';
 
 /** A command's handler: returns an exit code (0 done, 3 a check did not pass). */
-export type Handler<O> = (context: Context, options: O, args: string[]) => Promise<ExitCode>;
+export type Handler<O> = (context: Context, options: O, args: string[]) => Promise<ExitCode | number>;
 
-/** Shared state of one `main` call: the exit code the action set. */
+/** Shared state of one `main` call: the exit code the action set (`exec`: its child's, any number). */
 export interface Runner {
   io: CliIo;
-  exitCode: ExitCode;
+  exitCode: ExitCode | number;
   /** Wrap a handler as a commander action. */
   action<O>(handler: Handler<O>): (...args: unknown[]) => Promise<void>;
 }
