@@ -7,11 +7,12 @@
  */
 import { CutoverError, throwAll } from '../errors.js';
 import { checksum, normalizeText } from './checksum.js';
+import { controlCharacterProblem } from './control-characters.js';
 import { parseDirectives } from './directives.js';
 import { sqlxChecksum, sqlxFormatProblem, sqlxTransactionProblem } from './sqlx-rules.js';
 import { detectFormat, type Detection } from './formats/detect.js';
 import { MIGRATION_FORMATS, versionOrder } from './formats/index.js';
-import type { FormatId, FormatOption, FoundScript } from './formats/types.js';
+import type { FormatId, FormatNotice, FormatOption, FoundScript } from './formats/types.js';
 import type { Migration, MigrationScript, MigrationSource } from './types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -40,6 +41,8 @@ export function readScript(file: string, contents: Uint8Array | string, transact
   const text = decode(contents, file);
   if (text instanceof CutoverError) return [text];
   const sql = normalizeText(text);
+  const control = controlCharacterProblem(file, sql);
+  if (control) return [control];
   if (sql.trim() === '') {
     return [new CutoverError('EMPTY_FILE', `${file}: the file is empty`, { hint: 'Write the migration, or delete the file.', details: { file } })];
   }
@@ -57,6 +60,11 @@ export interface LoadOptions {
   format?: FormatOption;
   /** Told which layout `auto` chose, and why. */
   onDetect?: (detection: Detection & { location: string }) => void;
+  /**
+   * Told of each file the layout's tool skips (`ignored`) and each migration
+   * in another language that cutover cannot run (`gap`): never skipped silently.
+   */
+  onNotice?: (notice: FormatNotice & { location: string }) => void;
   /**
    * The checksum rule: `cutover` (default: SHA-256 of the normalised text) or
    * `sqlx` (SHA-384 of the file's raw contents, for `--ledger sqlx`, which
@@ -94,7 +102,9 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     if (!text) {
       text = readRaw(path).then((bytes) => {
         const decoded = decode(bytes, path);
-        return decoded instanceof CutoverError ? decoded : normalizeText(decoded);
+        if (decoded instanceof CutoverError) return decoded;
+        const normalized = normalizeText(decoded);
+        return controlCharacterProblem(path, normalized) ?? normalized;
       });
       texts.set(path, text);
     }
@@ -115,7 +125,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
   const format = MIGRATION_FORMATS[formatId];
   if (!format) throw unknownFormat(formatId, source.location);
 
-  const { found, problems } = await format.collect(paths, read);
+  const { found, problems, notices = [] } = await format.collect(paths, read);
   const script = (found: FoundScript) => readScript(found.file, found.text, found.transaction, found.original);
   const migrations: Migration[] = [];
   for (const entry of found) {
@@ -137,6 +147,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     });
   }
   throwAll(problems);
+  for (const notice of notices) options.onNotice?.({ ...notice, location: source.location });
   const order = versionOrder(formatId);
   return migrations.sort((a, b) => order.compare(a.version, b.version));
 }

@@ -21,6 +21,7 @@ import type { Step } from '../plan/types.js';
 import { codeFrame, lineColumn } from '../sql/location.js';
 import { relationsIn, type RunnableStatement as Statement } from '../sql/statements.js';
 import { describeBlockers, findBlockers } from './blockers.js';
+import { lockTimeoutFor, retryDelayFor } from './lock-retries.js';
 import type { Blocker, MigrationRef, OnEvent } from './events.js';
 
 /** Execution settings (resolved defaults in docs/locking.md). */
@@ -64,8 +65,9 @@ export function scriptOf(step: Step): MigrationScript {
   return step.direction === 'up' ? step.migration : step.migration.down!;
 }
 
-function timeoutSql(scope: 'LOCAL ' | '', script: MigrationScript, options: ExecuteOptions): string {
-  const lock = script.lockTimeoutMs ?? options.lockTimeoutMs;
+/** The SETs of attempt `attempt` (docs/locking.md: the lock_timeout grows over the attempts). */
+function timeoutSql(scope: 'LOCAL ' | '', script: MigrationScript, options: ExecuteOptions, attempt = 1): string {
+  const lock = lockTimeoutFor(attempt, options, script.lockTimeoutMs);
   const statement = script.statementTimeoutMs ?? options.statementTimeoutMs;
   return `SET ${scope}lock_timeout = ${Math.round(lock)};` + (statement === undefined ? '' : ` SET ${scope}statement_timeout = ${Math.round(statement)};`);
 }
@@ -84,11 +86,6 @@ function rollbackAudit(step: Step, options: ExecuteOptions): string {
   return auditSql(options.schema, { version: step.migration.version, action: 'rollback', by: options.appliedBy, details: { file: step.migration.down?.file, checksum: step.migration.checksum } });
 }
 
-function backoff(attempt: number, options: ExecuteOptions): number {
-  const base = Math.min(options.retryDelayMaxMs, options.retryDelayMs * 2 ** (attempt - 1));
-  return Math.round(base * (0.5 + Math.random() / 2));
-}
-
 /**
  * A Postgres error inside a migration, shown at its file, line and column
  * with the line and a caret, then SQLSTATE, detail and hint.
@@ -102,11 +99,12 @@ export function migrationError(error: unknown, step: Step, statement: Statement 
   if (statement && Number.isFinite(position) && position > prefixLength) {
     offset = Math.min(statement.start + position - 1 - prefixLength, statement.end);
   }
-  const { line, column } = lineColumn(script.sql, offset);
+  const at = lineColumn(script.sql, offset);
+  const { line, column } = at;
   const lockTimeout = pgError.code === SQLSTATE.LOCK_NOT_AVAILABLE;
   const lines = [
     `${step.direction === 'down' ? 'rolling back' : 'migration'} ${script.file} failed: ${pgError.message ?? String(error)}`,
-    codeFrame(script.file, script.sql, offset),
+    codeFrame(script.file, script.sql, offset, at),
     `SQLSTATE ${pgError.code ?? '?'}${pgError.detail ? `\nDETAIL: ${pgError.detail}` : ''}${pgError.hint ? `\nHINT: ${pgError.hint}` : ''}${pgError.where ? `\nCONTEXT: ${pgError.where}` : ''}`,
   ];
   if (lockTimeout) lines.push(`gave up after ${extra?.attempts ?? 1} attempt(s); blocking sessions:\n${describeBlockers(extra?.blockers ?? [])}`);
@@ -169,8 +167,8 @@ async function runInTransaction(connection: Connection, step: Step, statements: 
   // WAL, and with it every earlier one, before the run reports success.
   // https://www.postgresql.org/docs/current/wal-async-commit.html
   const durability = options.flushCommit === false ? ' SET LOCAL synchronous_commit = off;' : '';
-  const prefix = `BEGIN; ${timeoutSql('LOCAL ', script, options)}${durability}\n`;
   for (let attempt = 1; ; attempt++) {
+    const prefix = `BEGIN; ${timeoutSql('LOCAL ', script, options, attempt)}${durability}\n`;
     options.onEvent?.({ type: 'migration-started', schema: options.schema, migration: ref, attempt });
     const started = options.now();
     let current: Statement | undefined;
@@ -194,8 +192,8 @@ async function runInTransaction(connection: Connection, step: Step, statements: 
       if ((error as { code?: string }).code !== SQLSTATE.LOCK_NOT_AVAILABLE) throw migrationError(error, step, current, prefixLength);
       const blockers = await blockersFor(connection, current, options.schema);
       if (attempt > options.lockRetries) throw migrationError(error, step, current, prefixLength, { blockers, attempts: attempt });
-      const delayMs = backoff(attempt, options);
-      options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, delayMs, blockers });
+      const delayMs = retryDelayFor(attempt, options);
+      options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, lockTimeoutMs: lockTimeoutFor(attempt, options, script.lockTimeoutMs), delayMs, blockers });
       await options.sleep(delayMs);
     }
   }
@@ -212,6 +210,7 @@ async function runStatementByStatement(connection: Connection, step: Step, state
     await connection.query(options.ledger.recordSql(entryFor(step, 0, options, 'failed', { statement: 0, error: 'started and did not finish (the process ended or lost its connection)' })));
   }
   await connection.query(timeoutSql('', script, options));
+  let lockTimeoutSet = lockTimeoutFor(1, options, script.lockTimeoutMs);
   try {
     for (const statement of statements) {
       // CONCURRENTLY waits for every older transaction under lock_timeout too, and a timeout then
@@ -221,6 +220,11 @@ async function runStatementByStatement(connection: Connection, step: Step, state
       const concurrently = statement.needsNoTransaction?.includes('CONCURRENTLY') === true;
       if (concurrently) await connection.query(`SET lock_timeout = ${Math.round(script.lockTimeoutMs ?? 0)}`);
       for (let attempt = 1; ; attempt++) {
+        const attemptLockTimeout = lockTimeoutFor(attempt, options, script.lockTimeoutMs);
+        if (!concurrently && attemptLockTimeout !== lockTimeoutSet) {
+          await connection.query(`SET lock_timeout = ${Math.round(attemptLockTimeout)}`);
+          lockTimeoutSet = attemptLockTimeout;
+        }
         try {
           await connection.query(statement.text);
           break;
@@ -237,12 +241,15 @@ async function runStatementByStatement(connection: Connection, step: Step, state
             throw failure;
           }
           attempts++;
-          const delayMs = backoff(attempt, options);
-          options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, delayMs, blockers: blockers ?? [] });
+          const delayMs = retryDelayFor(attempt, options);
+          options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, lockTimeoutMs: attemptLockTimeout, delayMs, blockers: blockers ?? [] });
           await options.sleep(delayMs);
         }
       }
-      if (concurrently) await connection.query(timeoutSql('', script, options));
+      if (concurrently) {
+        await connection.query(timeoutSql('', script, options));
+        lockTimeoutSet = lockTimeoutFor(1, options, script.lockTimeoutMs);
+      }
     }
     const durationMs = options.now() - started;
     await connection.query(step.direction === 'up' ? options.ledger.recordSql(entryFor(step, durationMs, options, 'applied')) : `${options.ledger.forgetSql(step.migration.version)};\n${rollbackAudit(step, options)}`);
