@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   NOT_UTF8: EXIT.input,
   CONTROL_CHARACTER: EXIT.input,
   BAD_SECTIONS: EXIT.input,
+  BAD_JOURNAL: EXIT.input,
   BAD_METADATA: EXIT.input,
   PLACEHOLDER: EXIT.input,
   UNKNOWN_DIRECTIVE: EXIT.input,
