@@ -81,6 +81,7 @@ export const ERROR_CODES = {
   CANARY_FAILED: EXIT.runtime,
   PG_DUMP_MISSING: EXIT.runtime,
   PG_DUMP_TOO_OLD: EXIT.runtime,
+  BACKUP_EXISTS: EXIT.runtime,
   BACKUP_FAILED: EXIT.runtime,
   RESTORE_FAILED: EXIT.runtime,
   COPY_FAILED: EXIT.runtime,
