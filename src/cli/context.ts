@@ -49,7 +49,7 @@ export interface Context {
   /** `lint`'s output format, from `--format` (its values never clash with a layout's). */
   output?: LintOutput;
   /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
-  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'onLink' | 'ledger'>;
+  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'onNotice' | 'onLink' | 'ledger'>;
   /** What became of the `.env` file (for NO_DATABASE's message). */
   envFileNote: string;
   /** Human text: to stderr (stdout carries only results and JSON). */
@@ -84,7 +84,7 @@ function splitFormat(values: readonly string[], command: string): { layout?: str
   const layouts = values.filter((value) => !(LINT_OUTPUTS as readonly string[]).includes(value));
   const usage = (message: string, hint: string) => new CutoverError('USAGE', message, { hint, details: { flag: '--format' } });
   if (outputs.length > 0 && command !== 'lint') {
-    throw usage(`--format ${outputs[0]} is an output format of \`cutover lint\`, not a layout`, 'For this command --format names the layout of the migrations directory: auto, cutover, sqlx, diesel, golang-migrate, dbmate, flyway or prisma.');
+    throw usage(`--format ${outputs[0]} is an output format of \`cutover lint\`, not a layout`, 'For this command --format names the layout of the migrations directory: auto, cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma, goose, drizzle, node-pg-migrate or supabase.');
   }
   if (outputs.length > 1 || layouts.length > 1) {
     throw usage(`--format given twice for the same thing (${values.join(', ')})`, 'Give one layout and, for lint, one output format: --format diesel --format github.');
@@ -138,6 +138,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
   const dir = isAbsolute(settings.dir) ? settings.dir : join(io.cwd, settings.dir);
   await refuseFileAsDir(dir, settings);
   let told = false;
+  const noticed = new Set<string>();
   return {
     io, flags, settings, say, dir, envFileNote: envFile.note, ...(format.output ? { output: format.output } : {}),
     source: {
@@ -147,6 +148,13 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
         if (told || detection.format === 'cutover') return;
         told = true;
         say(`reading ${detection.location} as ${detection.format}: ${detection.reason} (set --format to choose)`);
+      },
+      // A migration cutover cannot run is always said; a file the tool skips, with --verbose.
+      onNotice: (notice) => {
+        if (noticed.has(notice.file)) return; // the embedded database's path reads the set twice
+        noticed.add(notice.file);
+        if (notice.kind === 'gap') say(`warning: ${notice.file}${notice.version ? ` (version ${notice.version})` : ''} is not run by cutover: ${notice.reason}`);
+        else if (flags.verbose) say(`skipped ${notice.file}: ${notice.reason}`);
       },
       // A followed symbolic link is said with --verbose (plan --verbose shows where each file comes from).
       onLink: ({ file, target }) => {

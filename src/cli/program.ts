@@ -64,7 +64,7 @@ export function createProgram(io: CliIo, version: string): Command {
     .option('--url <url>', 'database URL (env DATABASE_URL); without it, the embedded dev database')
     .option('--schema <name>', 'target schema (env DB_SCHEMA, default public)')
     .option('--dir <path>', 'migrations directory (env CUTOVER_DIR, default ./migrations)')
-    .option('--format <layout>', 'layout of the migrations directory: auto (default), cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma', collect)
+    .option('--format <layout>', 'layout of the migrations directory: auto (default), cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma, goose, drizzle, node-pg-migrate, supabase', collect)
     .option('--ledger <kind>', 'history table: cutover (default) or sqlx (share _sqlx_migrations with sqlx::migrate!; env CUTOVER_LEDGER)')
     .option('--config <file>', 'config file (default ./cutover.config.json when present)')
     .option('--env-file <path>', 'read DATABASE_URL, PG* and CUTOVER_* from this file, below the environment (default ./.env when present)')
