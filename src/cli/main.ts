@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   instances: () => import('./commands/instances.js'),
   wait: () => import('./commands/wait.js'),
   serve: () => import('./commands/serve.js'),
+  dashboard: () => import('./commands/dashboard.js'),
   backup: () => import('./commands/backup.js'),
   restore: () => import('./commands/restore.js'),
   rehearse: () => import('./commands/rehearse.js'),
