@@ -89,7 +89,7 @@ h2 { font-size: 15px; margin: 18px 0 8px; } h3 { font-size: 14px; margin: 16px 0
 .card.bad .n { color: var(--bad); } .card.warn .n { color: var(--warn); } .card.ok .n { color: var(--ok); }
 .heat { display: flex; height: 28px; border-radius: 4px; overflow: hidden; border: 1px solid var(--line); background: #fff; }
 .heat div { height: 100%; min-width: 2px; }
-.legend { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 6px; font-size: 12px; color: var(--muted); }
+.legend { display: flex; flex-wrap: wrap; gap: 12px; margin: 6px 0 14px; font-size: 12px; color: var(--muted); }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .row { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .panel { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 4px 14px 12px; }
@@ -123,6 +123,7 @@ export const PAGE_JS = String.raw`
     Object.keys(props || {}).forEach(function (k) {
       if (k === 'text') node.textContent = props[k];
       else if (k === 'className') node.className = props[k];
+      else if (k === 'css') Object.assign(node.style, props[k]); // CSSOM: the CSP forbids style attributes
       else node.setAttribute(k, props[k]);
     });
     (children || []).forEach(function (c) { node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
@@ -168,10 +169,10 @@ export const PAGE_JS = String.raw`
     $('read-at').textContent = 'read ' + time(o.readAt) + ' UTC';
     var n = o.versions.length;
     fill($('heat'), o.versions.map(function (v, i) {
-      return el('div', { style: 'flex:' + v.count + ';background:' + versionColour(i, n), title: (v.version || 'nothing applied') + ': ' + v.count });
+      return el('div', { css: { flex: String(v.count), background: versionColour(i, n) }, title: (v.version || 'nothing applied') + ': ' + v.count });
     }));
     fill($('heat-legend'), o.versions.map(function (v, i) {
-      return el('span', {}, [el('i', { style: 'background:' + versionColour(i, n) }), (v.version || 'nothing applied') + ' · ' + v.count]);
+      return el('span', {}, [el('i', { css: { background: versionColour(i, n) } }), (v.version || 'nothing applied') + ' · ' + v.count]);
     }));
     var p = o.post;
     $('post').replaceChildren(p.pending === 0 ? el('span', { className: 'allowed', text: 'nothing pending' })
@@ -194,11 +195,11 @@ export const PAGE_JS = String.raw`
   }
   function renderDurations(list) {
     if (!list.length) return $('durations').replaceChildren(el('p', { className: 'muted', text: 'no timings yet' }));
-    var width = 560, label = 200, row = 22, max = Math.max.apply(null, list.map(function (d) { return d.max; })) || 1;
+    var width = 560, label = 150, row = 22, max = Math.max.apply(null, list.map(function (d) { return d.max; })) || 1;
     var chart = svg('svg', { width: '100%', viewBox: '0 0 ' + width + ' ' + (list.length * row + 6), id: 'durations-chart' });
     list.forEach(function (d, i) {
-      var y = i * row + 4, scale = function (v) { return Math.max(1, (v / max) * (width - label - 70)); };
-      chart.appendChild(svg('text', { x: 0, y: y + 13 }, (d.version + ' ' + d.name).slice(0, 30)));
+      var y = i * row + 4, scale = function (v) { return Math.max(1, (v / max) * (width - label - 160)); };
+      chart.appendChild(svg('text', { x: 0, y: y + 13 }, (d.version + ' ' + d.name).slice(0, 24)));
       chart.appendChild(svg('rect', { x: label, y: y + 2, width: scale(d.max), height: 14, fill: '#f3d1cc' }));
       chart.appendChild(svg('rect', { x: label, y: y + 2, width: scale(d.p95), height: 14, fill: '#e8a99f' }));
       chart.appendChild(svg('rect', { x: label, y: y + 2, width: scale(d.p50), height: 14, fill: '#c0392b' }));
@@ -253,7 +254,8 @@ export const PAGE_JS = String.raw`
       $('target-title').textContent = t.schema + ' · ' + t.database;
       $('failures').replaceChildren.apply($('failures'), t.failures.map(function (f) {
         var where = (f.file || 'version ' + f.version) + (f.line ? ':' + f.line + ':' + f.column : '') + (f.statement ? ' (statement ' + f.statement + ')' : '');
-        return el('div', { className: 'failure' }, [el('strong', { text: 'failed: ' + where }), el('div', { text: f.sqlstate ? 'SQLSTATE ' + f.sqlstate : '' }), el('pre', { text: f.error }), el('div', { className: 'muted', text: f.hint })]);
+        var frame = f.excerpt ? f.line + ' | ' + f.excerpt + '\n' + ' '.repeat(String(f.line).length + 2 + f.column) + '^\n' : '';
+        return el('div', { className: 'failure' }, [el('strong', { text: 'failed: ' + where }), el('pre', { className: 'frame', text: frame + f.error }), el('div', { text: f.sqlstate ? 'SQLSTATE ' + f.sqlstate : '' }), el('div', { className: 'muted', text: f.hint })]);
       }));
       $('invalid').replaceChildren.apply($('invalid'), t.invalidIndexes.length ? [el('h3', { text: 'Invalid indexes' })].concat(t.invalidIndexes.map(function (i) {
         return el('div', { className: 'failure' }, [el('strong', { text: i.index + ' on ' + i.table }), el('pre', { text: i.fix })]);
@@ -262,12 +264,13 @@ export const PAGE_JS = String.raw`
         return el('div', { text: i.id + ' · app ' + i.appVersion + ' · knows ' + i.knownVersion + ' · last seen ' + time(i.lastSeen) });
       })) : []);
       fill($('ledger').tBodies[0], t.ledger.map(function (r) {
-        return el('tr', {}, [el('td', { text: r.version }), el('td', { text: r.name }), el('td', { text: r.phase }), el('td', {}, [stateBadge(r.state === 'applied' ? 'up-to-date' : 'failed')]),
+        var badge = el('span', { className: 'state s-' + (r.state === 'applied' ? 'up-to-date' : 'failed'), text: r.state });
+        return el('tr', {}, [el('td', { text: r.version }), el('td', { text: r.name }), el('td', { text: r.phase }), el('td', {}, [badge]),
           el('td', { text: time(r.appliedAt) }), el('td', { text: ms(r.durationMs) })]);
       }));
-      fill($('audit').tBodies[0], t.audit.map(function (a) {
+      fill($('audit').tBodies[0], t.audit.length ? t.audit.map(function (a) {
         return el('tr', {}, [el('td', { text: time(a.at) }), el('td', { text: a.version }), el('td', { text: a.action }), el('td', { text: a.by || '' }), el('td', { text: a.reason || '' })]);
-      }));
+      }) : [el('tr', {}, [el('td', { colspan: '5', className: 'muted', text: 'no manual overrides recorded' })])]);
       showError(null);
     }).catch(showError);
   }

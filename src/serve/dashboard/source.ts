@@ -45,6 +45,8 @@ export interface Failure {
   statement: number | null;
   line: number | null;
   column: number | null;
+  /** The file's text on that line. */
+  excerpt: string | null;
   sqlstate: string | null;
   error: string;
   hint: string;
@@ -56,6 +58,7 @@ async function failures(ledger: readonly LedgerRow[], migrations: readonly Migra
     const at = migration && row.failedStatement ? (await splitStatements(migration).catch(() => []))[row.failedStatement - 1] : undefined;
     return {
       version: row.version, file: migration?.file ?? null, statement: row.failedStatement, line: at?.line ?? null, column: at?.column ?? null,
+      excerpt: at && migration ? migration.sql.split('\n')[at.line - 1] ?? null : null,
       sqlstate: /SQLSTATE (\w{5})/.exec(row.error ?? '')?.[1] ?? null, error: row.error ?? 'failed (no message recorded)',
       hint: `Undo what it did or finish it by hand, then \`cutover resolve ${row.version} --rolled-back\` (or \`--applied\`) and run again.`,
     };
