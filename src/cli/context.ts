@@ -45,7 +45,7 @@ export interface Context {
   /** `lint`'s output format, from `--format` (its values never clash with a layout's). */
   output?: LintOutput;
   /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
-  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'ledger'>;
+  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'onLink' | 'ledger'>;
   /** Human text: to stderr (stdout carries only results and JSON). */
   say(text: string): void;
   /** The command's result: JSON document with --json, else `human` on stdout. */
@@ -110,6 +110,10 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
         if (told || detection.format === 'cutover') return;
         told = true;
         say(`reading ${detection.location} as ${detection.format}: ${detection.reason} (set --format to choose)`);
+      },
+      // A followed symbolic link is said with --verbose (plan --verbose shows where each file comes from).
+      onLink: ({ file, target }) => {
+        if (flags.verbose) say(`${file} is a symbolic link: reading ${target}`);
       },
     },
     result(json, human) {

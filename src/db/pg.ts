@@ -3,9 +3,10 @@
  * connection errors turned into CutoverErrors that name host:port and never
  * the password, and `schemaPool` for the app's own queries.
  */
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { Client, Pool, PoolClient, PoolConfig } from 'pg';
 import pg from './pg-module.js';
-import { CutoverError } from '../errors.js';
+import { connectionLost, CutoverError } from '../errors.js';
+import { isConnectionLost } from './connection-lost.js';
 import { withSettings, type Connection, type Connector } from './session.js';
 import { ident, literal } from './sql.js';
 import { describeUrl, redact } from './url.js';
@@ -38,6 +39,24 @@ export function connectionError(error: unknown, where: string): CutoverError {
     hint: 'Is the server running and reachable from here? Check host and port in --url / DATABASE_URL, firewalls, and that it listens on that address.',
     details: { target: where, errno: e.code },
   });
+}
+
+/**
+ * A client's queries, with a lost session reported as CONNECTION_LOST: by
+ * SQLSTATE or socket error (src/db/connection-lost.ts), or because the
+ * client saw its socket end (node-postgres then gives an error with no code).
+ */
+function guarded(client: Client | PoolClient): { query: (text: string, values?: unknown[]) => Promise<any>; detach: () => void } {
+  let ended = false;
+  const onError = () => { ended = true; };
+  // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
+  client.on('error', onError);
+  return {
+    query: (text, values) => (client.query(text, values) as Promise<unknown>).catch((error: unknown) => {
+      throw ended || isConnectionLost(error) ? connectionLost(error) : error;
+    }),
+    detach: () => client.off('error', onError),
+  };
 }
 
 /** Options for {@link pgConnector}. */
@@ -76,12 +95,16 @@ export function pgConnector(options: PgConnectorOptions): Connector {
         // first parameterless query (one simple-protocol round trip), not in a round trip of their own.
         const searchPath = options.schema === undefined ? '' : `; SET search_path TO ${ident(options.schema)}`;
         const settings = `SET application_name = ${literal(options.applicationName)}${searchPath}`;
+        const session = guarded(client);
         return {
-          query: withSettings((text, values) => client.query(text, values as unknown[]), settings, options.schema === undefined ? 1 : 2),
+          query: withSettings(session.query, settings, options.schema === undefined ? 1 : 2),
           // Never hand the app back a session we changed (search_path pinned to this schema,
           // application_name): discard it, and the pool opens a fresh one, running the app's own
           // 'connect' hooks again. A RESET could not restore what those hooks had set.
-          close: async () => client.release(true),
+          close: async () => {
+            session.detach();
+            client.release(true);
+          },
         };
       }
       const client = new pg.Client({
@@ -90,8 +113,7 @@ export function pgConnector(options: PgConnectorOptions): Connector {
         connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
         ...(options.schema === undefined ? {} : { options: searchPathOption(options.schema) }),
       });
-      // An idle client whose server goes away emits 'error'; the next query reports it.
-      client.on('error', () => {});
+      const session = guarded(client);
       try {
         await client.connect();
       } catch (error) {
@@ -99,7 +121,7 @@ export function pgConnector(options: PgConnectorOptions): Connector {
         throw connectionError(error, describe);
       }
       return {
-        query: (text, values) => client.query(text, values as unknown[]) as Promise<any>,
+        query: session.query,
         close: async (broken) => {
           const ended = client.end().catch(() => {});
           if (broken) return ended;

@@ -7,6 +7,7 @@
  */
 import { CutoverError, throwAll } from '../errors.js';
 import { checksum, normalizeText } from './checksum.js';
+import { controlCharacterProblem } from './control-characters.js';
 import { parseDirectives } from './directives.js';
 import { sqlxChecksum, sqlxFormatProblem, sqlxTransactionProblem } from './sqlx-rules.js';
 import { detectFormat, type Detection } from './formats/detect.js';
@@ -40,6 +41,8 @@ export function readScript(file: string, contents: Uint8Array | string, transact
   const text = decode(contents, file);
   if (text instanceof CutoverError) return [text];
   const sql = normalizeText(text);
+  const control = controlCharacterProblem(file, sql);
+  if (control) return [control];
   if (sql.trim() === '') {
     return [new CutoverError('EMPTY_FILE', `${file}: the file is empty`, { hint: 'Write the migration, or delete the file.', details: { file } })];
   }
@@ -94,7 +97,9 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     if (!text) {
       text = readRaw(path).then((bytes) => {
         const decoded = decode(bytes, path);
-        return decoded instanceof CutoverError ? decoded : normalizeText(decoded);
+        if (decoded instanceof CutoverError) return decoded;
+        const normalized = normalizeText(decoded);
+        return controlCharacterProblem(path, normalized) ?? normalized;
       });
       texts.set(path, text);
     }

@@ -16,6 +16,8 @@ export interface HealthHandlerOptions extends Omit<TargetOptions, 'pool'> {
   appVersion?: string | null;
   /** Needed: pre migrations up to this version (default: every pre migration in the set). */
   atLeast?: string;
+  /** Told the full error of a failed check (the response names only its code). */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -36,7 +38,7 @@ export function healthHandler(options: HealthHandlerOptions): HealthHandler & { 
   migrations?.catch(() => {});
   const handler = createHealthHandler({
     session: options.pool ?? own!, schema: options.schema ?? 'public', appVersion: options.appVersion ?? null,
-    ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
+    ...(options.onError ? { onError: options.onError } : {}), ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
   }) as HealthHandler & { close(): Promise<void> };
   handler.close = async () => { await own?.end(); };
   return handler;

@@ -15,6 +15,8 @@ export interface HealthServer {
   url: string;
   /** `http://host:port`, without a path. */
   base: string;
+  /** The address actually bound (`127.0.0.1` by default in `cutover serve`). */
+  host: string;
   close(): Promise<void>;
 }
 
@@ -53,12 +55,13 @@ export async function listenHealth(handler: HealthHandler | undefined, options: 
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
   const shown = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
   return {
     url: `${base}/health`,
     base,
+    host: address,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateFleet } from '../../src/index.js';
 import { listen, PROGRESS_CHANNEL } from '../../src/db/notify.js';
-import { cli } from '../support/cli.js';
+import { cli, spawnCli } from '../support/cli.js';
 import { freshDatabase } from '../support/db.js';
 import { everyState, FILES, dirWith, instances, startDashboard } from './support.js';
 
@@ -100,6 +100,24 @@ describe('cutover dashboard', () => {
     const run = await cli(['dashboard', '--url', db.url, '--host', '0.0.0.0', '--port', '0']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no token is set');
+  });
+
+  it('serve --dashboard serves the page beside /health, with the same token rule', async () => {
+    const dir = await dirWith(FILES);
+    expect((await cli(['migrate', '--url', db.url, '--dir', dir, '--phase', 'pre'])).code).toBe(0);
+    const refused = await cli(['serve', '--dashboard', '--url', db.url, '--dir', dir, '--host', '0.0.0.0', '--port', '0']);
+    expect(refused.code).toBe(2);
+    const { child, done } = spawnCli(['serve', '--dashboard', '--url', db.url, '--dir', dir, '--port', '0', '--json']);
+    cleanups.push(async () => { child.kill('SIGTERM'); await done; });
+    let out = '';
+    for await (const chunk of child.stdout!) {
+      out += chunk;
+      if (out.trim().endsWith('}')) break;
+    }
+    const base = JSON.parse(out).url.replace(/\/health$/, '');
+    expect((await get(base, '/health')).body.status).toBe('ok');
+    const { body } = await get(base, '/api/overview');
+    expect(body).toMatchObject({ total: 1, statusCounts: { pendingPost: 1 } });
   });
 
   it('a fleet run announces each applied migration with NOTIFY, and the open page hears it', async () => {
