@@ -142,8 +142,8 @@ describe('the dashboard in Chromium', () => {
     const { server, close } = await startDashboard(db.url, dir, { pattern: 'k_*' });
     cleanups.push(close);
     await page.goto(`${server.base}/`);
-    await poll(() => card('total').textContent()).toBe("1000");
-    expect(await card('pending pre').textContent()).toBe("1000");
+    await poll(() => card('total').textContent()).toBe('1000');
+    expect(await card('pending pre').textContent()).toBe('1000');
     await poll(schemasShown).toHaveLength(50);
     expect(await page.locator('#page-info').textContent()).toBe('page 1 of 20');
     await page.click('#next');
