@@ -38,6 +38,8 @@ export interface TargetOptions {
   format?: FormatOption;
   /** Told which layout `auto` chose, and why. */
   onDetect?: LoadOptions['onDetect'];
+  /** Told of each file the layout's tool skips, and each migration in another language that cutover cannot run. */
+  onNotice?: LoadOptions['onNotice'];
   /** Told each symbolic link in `dir` that is followed, and the file it resolves to. */
   onLink?: DirectoryOptions['onLink'];
   /**
@@ -89,14 +91,14 @@ export function connectorFor(options: TargetOptions, command: string): Connector
 }
 
 /** Where migrations come from: a directory or a bundle, and its layout. */
-export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect' | 'onLink' | 'ledger'>;
+export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect' | 'onNotice' | 'onLink' | 'ledger'>;
 
 /** Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`), with the checksums `ledger` keeps. */
 export function readMigrations(options: MigrationsOptions): Promise<Migration[]> {
   const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations', options.onLink ? { onLink: options.onLink } : {});
   return loadMigrations(source, {
     ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
-    ...(options.ledger === 'sqlx' ? { checksum: 'sqlx' as const } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}), ...(options.ledger === 'sqlx' ? { checksum: 'sqlx' as const } : {}),
   });
 }
 
