@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   USAGE: EXIT.input,
   CONFIG: EXIT.input,
   INVALID_URL: EXIT.input,
+  NO_DATABASE: EXIT.input,
   DIR_MISSING: EXIT.input,
   BAD_FILENAME: EXIT.input,
   NOT_A_FILE: EXIT.input,

@@ -9,6 +9,7 @@ import { CutoverError, throwAll } from '../errors.js';
 import { durationHint, parseDurationSetting } from '../duration.js';
 import { describeUrl, redact } from '../db/url.js';
 import { didYouMean } from '../suggest.js';
+import { pgConninfo } from './connection-sources.js';
 import type { TargetSpec } from '../fleet/types.js';
 import { targetsProblem, toTargetSpecs } from '../fleet/config.js';
 import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
@@ -47,7 +48,7 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS;
 
 /** Where a value came from. */
-export type Origin = 'flag' | 'env' | 'file' | 'default';
+export type Origin = 'flag' | 'env' | 'env-file' | 'file' | 'default';
 
 /** Resolved settings: values and where each came from. */
 export interface Settings {
@@ -78,6 +79,8 @@ export interface Settings {
 export interface SettingsInput {
   flags: Partial<Record<SettingKey, unknown>>;
   env: Record<string, string | undefined>;
+  /** Variables from a `.env` file (`--env-file`), below the environment's own, and the file's path for messages. */
+  envFile?: { path: string; values: Record<string, string | undefined> };
   /** The parsed config file, if any, and its path for messages. */
   file?: { path: string; values: Record<string, unknown> };
 }
@@ -186,13 +189,19 @@ export function resolveSettings(input: SettingsInput): Settings {
   const result = { origins: {} } as Settings;
   for (const key of keys) {
     const setting: Setting = SETTINGS[key];
+    const fromEnv = (origin: 'env' | 'env-file', vars: Record<string, string | undefined>, prefix: string): [Origin, unknown, string][] => {
+      const own: [Origin, unknown, string] = [origin, setting.env ? vars[setting.env] : undefined, `${prefix}${setting.env ?? ''}`];
+      // The URL: DATABASE_URL, then libpq's PG* variables (docs/configuration.md#the-database).
+      const pg = key === 'url' ? pgConninfo(vars) : undefined;
+      return pg ? [own, [origin, pg.conninfo, `${prefix}${pg.used.join(', ')}`]] : [own];
+    };
     const candidates: [Origin, unknown, string][] = [
       ['flag', input.flags[key], setting.flag],
-      ['env', setting.env ? input.env[setting.env] : undefined, setting.env ?? ''],
+      ...fromEnv('env', input.env, ''),
+      ...(input.envFile ? fromEnv('env-file', input.envFile.values, `${input.envFile.path} `) : []),
       ['file', input.file?.values[key], input.file?.path ?? ''],
     ];
-    // An empty environment variable is unset (`DB_SCHEMA= cutover …`); an empty flag or file value is a value, and checked.
-    const found = candidates.find(([origin, raw]) => raw !== undefined && (origin !== 'env' || raw !== ''));
+    const found = candidates.find(([origin, raw]) => raw !== undefined && (!origin.startsWith('env') || raw !== ''));
     let value = setting.default;
     let origin: Origin = 'default';
     let source: string | undefined;
