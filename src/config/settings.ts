@@ -8,6 +8,7 @@
 import { CutoverError, throwAll } from '../errors.js';
 import { durationHint, parseDurationSetting } from '../duration.js';
 import { describeUrl, redact } from '../db/url.js';
+import { LONG_NAME_HINT, longNameProblem } from '../db/sql.js';
 import { didYouMean } from '../suggest.js';
 import { pgConninfo } from './connection-sources.js';
 import type { TargetSpec } from '../fleet/types.js';
@@ -91,7 +92,7 @@ function schemaProblem(name: string): string | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'it holds a control character';
   if (/^pg_/i.test(name)) return 'pg_ prefix is reserved';
-  return undefined;
+  return longNameProblem(name);
 }
 
 function convert(key: SettingKey, raw: unknown, where: string): { value?: unknown; problem?: CutoverError } {
@@ -130,6 +131,7 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
       return problem === undefined ? { value: raw } : bad(`a usable schema name (${problem})`, problem === 'empty'
         ? 'Give the schema a name, or leave the setting out for the default (public).'
         : problem.startsWith('pg_') ? 'Names starting with pg_ are reserved for Postgres\'s own schemas; pick another name.'
+        : longNameProblem(raw as string) ? LONG_NAME_HINT
         : 'Schema names are data: check the variable for a stray newline or control character (an .env file with CRLF line ends, a quoted heredoc).');
     }
     case 'rules': {
