@@ -26,6 +26,7 @@ export function register(program: Command, runner: Runner): void {
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--app-version <version>', 'the app version to report (what deploy scripts wait for)')
     .option('--at-least <version>', 'needed: pre migrations up to this version (default: every pre migration in --dir)')
+    .option('--post-pending-warn <duration>', 'report a post migration pending longer than this in the health body (default 24h)')
     .action(runner.action<ServeFlags>(async (context, flags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -36,7 +37,7 @@ export function register(program: Command, runner: Runner): void {
       }
       const handler = healthHandler({
         url: context.settings.url, schema: context.settings.schema, ...context.source, appVersion: flags.appVersion ?? null,
-        ...(flags.atLeast ? { atLeast: flags.atLeast } : {}),
+        ...(flags.atLeast ? { atLeast: flags.atLeast } : {}), postPendingWarnMs: context.settings.postPendingWarnMs,
         onError: (error) => context.say(`health check failed: ${redact((error as Error).message ?? String(error))}`),
       });
       try {
