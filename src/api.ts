@@ -38,6 +38,8 @@ export interface TargetOptions {
   format?: FormatOption;
   /** Told which layout `auto` chose, and why. */
   onDetect?: LoadOptions['onDetect'];
+  /** Told which paths the layout leaves alone, as its tool does. */
+  onIgnored?: LoadOptions['onIgnored'];
   /**
    * The history table: `cutover` (default, `cutover_migrations`) or `sqlx`
    * (`_sqlx_migrations`, read and written as sqlx does, shared with a Rust
@@ -87,13 +89,13 @@ export function connectorFor(options: TargetOptions, command: string): Connector
 }
 
 /** Where migrations come from: a directory or a bundle, and its layout. */
-export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect' | 'ledger'>;
+export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect' | 'onIgnored' | 'ledger'>;
 
 /** Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`), with the checksums `ledger` keeps. */
 export function readMigrations(options: MigrationsOptions): Promise<Migration[]> {
   return loadMigrations(options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations'), {
     ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
-    ...(options.ledger === 'sqlx' ? { checksum: 'sqlx' as const } : {}),
+    ...(options.onIgnored ? { onIgnored: options.onIgnored } : {}), ...(options.ledger === 'sqlx' ? { checksum: 'sqlx' as const } : {}),
   });
 }
 

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   EMPTY_FILE: EXIT.input,
   NOT_UTF8: EXIT.input,
   BAD_SECTIONS: EXIT.input,
+  MIXED_LAYOUT: EXIT.input,
   BAD_METADATA: EXIT.input,
   PLACEHOLDER: EXIT.input,
   UNKNOWN_DIRECTIVE: EXIT.input,

@@ -42,7 +42,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
     ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
   });
   const connector = connectorFor(options, 'adopt');
-  const { url: _url, pool: _pool, dir: _dir, migrations: _bundle, format: _format, onDetect: _onDetect, applicationName: _name, ledger: _ledger, ...rest } = options;
+  const { url: _url, pool: _pool, dir: _dir, migrations: _bundle, format: _format, onDetect: _onDetect, onIgnored: _onIgnored, applicationName: _name, ledger: _ledger, ...rest } = options;
   return adoptHistory(connector, { migrations, location: source.location, read: (file) => source.read(file) }, {
     ...rest, schema: options.schema ?? 'public', by: options.by ?? whoAmI(),
   });

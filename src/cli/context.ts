@@ -45,7 +45,7 @@ export interface Context {
   /** `lint`'s output format, from `--format` (its values never clash with a layout's). */
   output?: LintOutput;
   /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
-  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'ledger'>;
+  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'onIgnored' | 'ledger'>;
   /** Human text: to stderr (stdout carries only results and JSON). */
   say(text: string): void;
   /** The command's result: JSON document with --json, else `human` on stdout. */
@@ -101,6 +101,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
   };
   const dir = isAbsolute(settings.dir) ? settings.dir : join(io.cwd, settings.dir);
   let told = false;
+  const saidIgnored = new Set<string>();
   return {
     io, flags, settings, say, dir, ...(format.output ? { output: format.output } : {}),
     source: {
@@ -110,6 +111,14 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
         if (told || detection.format === 'cutover') return;
         told = true;
         say(`reading ${detection.location} as ${detection.format}: ${detection.reason} (set --format to choose)`);
+      },
+      // What the layout's tool ignores: listed with --verbose; a gap in the sequence is said on every run. Once per file.
+      onIgnored: (ignored) => {
+        for (const { file, reason, gap } of ignored) {
+          if (saidIgnored.has(file) || !(gap || flags.verbose)) continue;
+          saidIgnored.add(file);
+          say(`${gap ? 'warning: not run' : 'ignored'}: ${file}: ${reason}`);
+        }
       },
     },
     result(json, human) {

@@ -1,6 +1,7 @@
 /**
- * A {@link MigrationSource} over a directory (DESIGN §1), and the files one
- * level down for layouts with a directory per migration. This is an
+ * A {@link MigrationSource} over a directory (DESIGN §1), and the files in
+ * its sub-folders for layouts with a directory per migration (diesel, Prisma)
+ * or recursive locations (Flyway). This is an
  * edge module: it is the only place in the migrations concept that touches
  * the file system.
  */
@@ -9,6 +10,19 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CutoverError } from '../errors.js';
 import type { MigrationSource } from './types.js';
+
+/** How deep sub-folders are listed: Flyway scans its locations recursively, diesel and Prisma one level down. */
+const MAX_DEPTH = 8;
+
+/** The files under `dir`, as `/`-separated paths relative to it; hidden directories are skipped. */
+async function listFiles(dir: string, prefix: string, depth: number): Promise<string[]> {
+  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => `${prefix}${entry.name}`);
+  if (depth === 0) return files;
+  const subdirectories = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'));
+  const nested = await Promise.all(subdirectories.map((sub) => listFiles(dir, `${prefix}${sub.name}/`, depth - 1)));
+  return [...files, ...nested.flat()];
+}
 
 /**
  * Read migrations from a directory.
@@ -21,13 +35,7 @@ export function directorySource(dir: string): MigrationSource {
     location: dir,
     async list() {
       try {
-        const entries = await readdir(dir, { withFileTypes: true });
-        const files = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
-        // One level down: diesel and Prisma keep a directory per migration. Hidden directories are skipped.
-        const subdirectories = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'));
-        const nested = await Promise.all(subdirectories.map(async (sub) =>
-          (await readdir(join(dir, sub.name), { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => `${sub.name}/${entry.name}`)));
-        return [...files, ...nested.flat()];
+        return await listFiles(dir, '', MAX_DEPTH);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') {

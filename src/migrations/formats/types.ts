@@ -62,5 +62,31 @@ export interface MigrationFormat {
    * Group the source's paths into migrations. Every `.sql` path the layout
    * cannot place is a problem (a typo must never skip a migration silently).
    */
-  collect(paths: readonly string[], read: ReadText): Promise<{ found: FoundMigration[]; problems: CutoverError[] }>;
+  collect(paths: readonly string[], read: ReadText): Promise<Collected>;
+  /**
+   * What the tool does with a file that holds no statement (0 bytes, or
+   * comments only): `no-op` runs nothing and records it applied (golang-migrate,
+   * Flyway, sqlx, Prisma, dbmate, diesel's comment-only files); `refuse` is
+   * cutover's own rule (EMPTY_FILE).
+   */
+  emptyFiles: 'no-op' | 'refuse';
+}
+
+/** A path the layout leaves alone, as its tool does, and why (shown by `plan --verbose`). */
+export interface IgnoredPath {
+  file: string;
+  reason: string;
+  /**
+   * A migration of another kind that shares the version sequence (a Flyway
+   * Java migration): cutover cannot run it, so it is a gap, said on every run.
+   */
+  gap?: boolean;
+}
+
+/** What a layout made of a source's paths. */
+export interface Collected {
+  found: FoundMigration[];
+  problems: CutoverError[];
+  /** Paths the tool ignores (cutover ignores them too, and lists them). */
+  ignored?: IgnoredPath[];
 }
