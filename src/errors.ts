@@ -5,6 +5,8 @@
  * codes from {@link exitCodeFor}, never from message text.
  */
 
+import { isConnectionLost } from './db/connection-lost.js';
+
 /** Exit codes (DESIGN §1 "Command line"). */
 export const EXIT = { ok: 0, runtime: 1, input: 2, check: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -20,13 +22,16 @@ export const ERROR_CODES = {
   INVALID_URL: EXIT.input,
   DIR_MISSING: EXIT.input,
   BAD_FILENAME: EXIT.input,
+  NOT_A_FILE: EXIT.input,
   DUPLICATE_VERSION: EXIT.input,
   MISSING_DOWN: EXIT.input,
   MISSING_UP: EXIT.input,
   EMPTY_FILE: EXIT.input,
   NOT_UTF8: EXIT.input,
+  CONTROL_CHARACTER: EXIT.input,
   BAD_SECTIONS: EXIT.input,
   MIXED_LAYOUT: EXIT.input,
+  BAD_JOURNAL: EXIT.input,
   BAD_METADATA: EXIT.input,
   PLACEHOLDER: EXIT.input,
   UNKNOWN_DIRECTIVE: EXIT.input,
@@ -45,6 +50,8 @@ export const ERROR_CODES = {
   CONFIRMATION_REQUIRED: EXIT.input,
   HISTORY_NOT_FOUND: EXIT.input,
   COMBINED_UP_DOWN: EXIT.input,
+  NO_COMMAND: EXIT.input,
+  BAD_APP_VERSION: EXIT.input,
   EMBEDDED_FAILED: EXIT.runtime,
   // history problems: found after reading the ledger
   CHECKSUM_MISMATCH: EXIT.runtime,
@@ -61,6 +68,7 @@ export const ERROR_CODES = {
   ADOPT_CONFLICT: EXIT.runtime,
   // run time
   CONNECTION: EXIT.runtime,
+  CONNECTION_LOST: EXIT.runtime,
   AUTHENTICATION: EXIT.runtime,
   PERMISSION: EXIT.runtime,
   LOCK_WAIT_TIMEOUT: EXIT.runtime,
@@ -77,6 +85,9 @@ export const ERROR_CODES = {
   BACKUP_FAILED: EXIT.runtime,
   RESTORE_FAILED: EXIT.runtime,
   COPY_FAILED: EXIT.runtime,
+  // `cutover exec` exits 127 / 126 for these, as a shell does
+  COMMAND_NOT_FOUND: EXIT.runtime,
+  COMMAND_NOT_EXECUTABLE: EXIT.runtime,
   // checks
   CHECK_FAILED: EXIT.check,
   REHEARSAL_FAILED: EXIT.check,
@@ -162,6 +173,7 @@ export function throwAll(errors: CutoverError[]): void {
 export function asCutoverError(error: unknown): unknown {
   if (error instanceof CutoverError) return error;
   const e = error as { code?: unknown; severity?: unknown; message?: string; detail?: string };
+  if (isConnectionLost(error)) return connectionLost(error);
   if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && e.severity !== undefined) {
     return new CutoverError('DATABASE', `the database refused: ${e.message}${e.detail ? ` (${e.detail})` : ''} (SQLSTATE ${e.code})`, {
       hint: 'Check the server log and the role\'s privileges; nothing further was done.',
@@ -169,14 +181,27 @@ export function asCutoverError(error: unknown): unknown {
       cause: error,
     });
   }
-  if (e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && e.message?.includes('connect')) {
-    return new CutoverError('CONNECTION', `lost the connection to the database: ${e.message}`, {
-      hint: 'Is the server still up? Run again once it is reachable: a transactional migration that was cut off was rolled back.',
-      details: { errno: e.code },
-      cause: error,
-    });
-  }
   return error;
+}
+
+/**
+ * The session went away (a server restart, `pg_terminate_backend`, a broken
+ * socket: src/db/connection-lost.ts decides), during `doing` if given.
+ * Nothing is wrong with the input; the hint says what a rerun does.
+ *
+ * @example
+ * throw connectionLost(error, { doing: 'running 0002_index.sql', hint: 'Run again.' });
+ */
+export function connectionLost(cause: unknown, context: { doing?: string; hint?: string; details?: Record<string, unknown> } = {}): CutoverError {
+  if (cause instanceof CutoverError && cause.code === 'CONNECTION_LOST' && context.doing === undefined) return cause;
+  const inner = cause instanceof CutoverError && cause.code === 'CONNECTION_LOST' ? cause.cause : cause;
+  const e = inner as { code?: unknown; message?: string };
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  return new CutoverError('CONNECTION_LOST', `lost the connection to the database${context.doing ? ` while ${context.doing}` : ''}: ${e?.message ?? String(inner)}${code ? ` (${code})` : ''}. Nothing is wrong with your files; run again`, {
+    hint: context.hint ?? 'The server restarted, or the session was ended (pg_terminate_backend). Run again once the server is up: what was cut off was rolled back or is recorded as not finished.',
+    details: { ...(code ? (/^E/.test(code) ? { errno: code } : { sqlstate: code }) : {}), ...context.details },
+    cause: inner,
+  });
 }
 
 /** The exit code for anything thrown: CutoverErrors map by code, anything else is 1. */

@@ -82,6 +82,31 @@ describe('a migration blocked by a lock on a live table', () => {
     expect(await columns(url, schema)).toEqual(['id', 'note']);
   }, 30_000);
 
+  it('with the default settings: lock_timeout ramps from 100 ms to 500 ms and never above, and the migration lands once the reader ends', async () => {
+    // Issue 16, defect 4: the default was 5 s, stalling the app's requests queued behind the ALTER for 5 s at a time.
+    const { url, schema, table, dir } = await setup();
+    const blocker = await withPid(url, 'test long read');
+    await blocker.client.query('BEGIN');
+    await blocker.client.query(`SELECT count(*) FROM ${table}`);
+    const events: RunEvent[] = [];
+    let released: Promise<unknown> | undefined;
+    const report = await migrate({
+      url, schema, dir,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'migration-retrying' && event.attempt === 6 && !released) released = blocker.client.query('COMMIT');
+      },
+    });
+    await released;
+    const retries = events.flatMap((e) => (e.type === 'migration-retrying' ? [e] : []));
+    expect(retries.slice(0, 6).map((e) => e.lockTimeoutMs)).toEqual([100, 100, 200, 300, 400, 500]);
+    expect(Math.max(...retries.map((e) => e.lockTimeoutMs))).toBe(500);
+    // The sleeps grow (each is its base times a factor in [0.5, 1)).
+    retries.slice(0, 6).forEach((e, i) => expect(e.delayMs).toBeLessThanOrEqual(50 * 2 ** i));
+    expect(report.applied).toEqual([expect.objectContaining({ attempts: retries.length + 1 })]);
+    expect(await ledger(url, schema)).toEqual([{ version: '1', state: 'applied' }]);
+  }, 60_000);
+
   it('fails with LOCK_TIMEOUT after its attempts, naming the blocker; nothing is recorded or changed', async () => {
     const { url, schema, table, dir } = await setup();
     const blocker = await withPid(url, 'test blocker');

@@ -8,6 +8,9 @@ import type { Session } from '../db/session.js';
 import { ident } from '../db/sql.js';
 import type { ManifestLedgerRow } from './manifest.js';
 
+/** In the text of cutover's own queries of user tables (row counts): a rehearsal never takes them for the app's (old-queries.ts). */
+export const OWN_QUERY_MARK = '/* cutover */';
+
 /** The server and database a session is connected to. */
 export interface ServerInfo {
   database: string;
@@ -48,7 +51,8 @@ export async function tableCounts(session: Session, schema: string): Promise<{ n
     [schema],
   );
   if (tables.length === 0) return [];
-  const sql = tables.map((t, i) => `SELECT ${i} AS i, count(*)::bigint AS n FROM ${ident(schema)}.${ident(t.name)}`).join(' UNION ALL ');
+  // Marked: pg_stat_statements records it, and a rehearsal must not take it for the app's (old-queries.ts).
+  const sql = tables.map((t, i) => `SELECT ${OWN_QUERY_MARK} ${i} AS i, count(*)::bigint AS n FROM ${ident(schema)}.${ident(t.name)}`).join(' UNION ALL ');
   const { rows } = await session.query<{ i: number; n: string }>(sql);
   const counts = new Map(rows.map((r) => [Number(r.i), Number(r.n)]));
   return tables.map((t, i) => ({ name: t.name, rows: counts.get(i) ?? 0 }));

@@ -23,7 +23,7 @@ import { runMigrations, type RunOptions } from '../run/migrate.js';
 import type { OnEvent } from '../run/events.js';
 import { dumpSchema, toolFailed } from './backup.js';
 import { schemaExists, serverInfo, tableCounts } from './catalog.js';
-import { checkOldQueries, statementsFromStats, type OldCodeReport } from './old-queries.js';
+import { checkOldQueries, plannable, statementsFromStats, type OldCodeReport } from './old-queries.js';
 import { findPgTools, toolConnection } from './pg-tools.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 import { readTableStats, rowsTouched, tracksCounts, waitForOtherSessions, type TableRows } from './rows-touched.js';
@@ -254,15 +254,16 @@ export async function rehearse(deps: RehearseDeps, options: RehearseOptions): Pr
     if (options.schemaOnly && exists) await copyLedgerRows(source, copy, schema);
     const migrations = await options.migrations;
     const { steps } = plan(migrations, (await readLedger(copy, schema, { kind: options.run?.ledger, migrations })) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) });
+    // The old code's queries, and which of them plan before any migration: on the source and on the copy (another major may differ).
+    const stats = options.queries ? undefined : await statementsFromStats(source);
+    const queries = options.queries ? { source: 'file' as const, queries: options.queries, own: 0 } : stats && 'queries' in stats ? { source: 'pg_stat_statements' as const, ...stats } : undefined;
+    const planned = queries ? await plannable([source, copy], queries.queries) : undefined;
     const { results, notRun, rowsNote } = await runOneByOne({ deps, options, schema, connector: scratchConnector, copy, sampler, migrations, steps });
 
     const diff = diffSchemas(before, await readSchemaObjects(copy, schema));
-    let oldCode: OldCodeReport;
-    if (options.queries) oldCode = await checkOldQueries(source, copy, options.queries, 'file');
-    else {
-      const stats = await statementsFromStats(source);
-      oldCode = 'queries' in stats ? await checkOldQueries(source, copy, stats.queries, 'pg_stat_statements') : { source: 'none', note: stats.note, checked: 0, skipped: 0, broken: [] };
-    }
+    const oldCode: OldCodeReport = queries && planned
+      ? await checkOldQueries(copy, planned, queries)
+      : { source: 'none', note: stats && 'note' in stats ? stats.note : '', checked: 0, skipped: 0, own: 0, broken: [] };
     const ok = !results.some((r) => r.error) && oldCode.broken.length === 0;
     const report: RehearseReport = {
       schema, source: sourceConnector.describe, scratch: { target: scratchConnector.describe, database, kept: options.keep === true, serverVersion: to.serverVersion },

@@ -24,7 +24,7 @@ export function renderEvent(event: RunEvent, verbose = false): string | undefine
     case 'migration-started':
       return verbose ? `${event.migration.direction === 'down' ? 'rolling back' : 'applying'} ${event.migration.file}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` : undefined;
     case 'migration-retrying':
-      return `lock timeout in ${event.migration.file} (attempt ${event.attempt}); retrying in ${formatDuration(event.delayMs)}. Blocked by:\n${describeBlockers(event.blockers)}`;
+      return `lock timeout in ${event.migration.file} (attempt ${event.attempt}, lock_timeout ${formatDuration(event.lockTimeoutMs)}); retrying in ${formatDuration(event.delayMs)}. Blocked by:\n${describeBlockers(event.blockers)}`;
     case 'migration-finished':
       return `${event.migration.direction === 'down' ? 'rolled back' : 'applied'} ${event.migration.file} (${event.migration.phase}${event.migration.transaction ? '' : ', no transaction'}) in ${formatDuration(event.durationMs)}${event.attempts > 1 ? ` after ${event.attempts} attempts` : ''}`;
     case 'migration-failed':

@@ -3,12 +3,14 @@
  * connection errors turned into CutoverErrors that name host:port and never
  * the password, and `schemaPool` for the app's own queries.
  */
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { Client, ClientConfig, Pool, PoolClient, PoolConfig } from 'pg';
 import pg from './pg-module.js';
-import { CutoverError } from '../errors.js';
+import { connectionLost, CutoverError } from '../errors.js';
+import { isConnectionLost } from './connection-lost.js';
 import { withSettings, type Connection, type Connector } from './session.js';
 import { ident, literal } from './sql.js';
 import { describeUrl, redact } from './url.js';
+import { parseConninfo } from './conninfo.js';
 
 /** A pool or anything with `connect()` returning a releasable client (a pg.Pool fits). */
 export interface PoolLike {
@@ -38,6 +40,24 @@ export function connectionError(error: unknown, where: string): CutoverError {
     hint: 'Is the server running and reachable from here? Check host and port in --url / DATABASE_URL, firewalls, and that it listens on that address.',
     details: { target: where, errno: e.code },
   });
+}
+
+/**
+ * A client's queries, with a lost session reported as CONNECTION_LOST: by
+ * SQLSTATE or socket error (src/db/connection-lost.ts), or because the
+ * client saw its socket end (node-postgres then gives an error with no code).
+ */
+function guarded(client: Client | PoolClient): { query: (text: string, values?: unknown[]) => Promise<any>; detach: () => void } {
+  let ended = false;
+  const onError = () => { ended = true; };
+  // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
+  client.on('error', onError);
+  return {
+    query: (text, values) => (client.query(text, values) as Promise<unknown>).catch((error: unknown) => {
+      throw ended || isConnectionLost(error) ? connectionLost(error) : error;
+    }),
+    detach: () => client.off('error', onError),
+  };
 }
 
 /** Options for {@link pgConnector}. */
@@ -76,30 +96,26 @@ export function pgConnector(options: PgConnectorOptions): Connector {
         // first parameterless query (one simple-protocol round trip), not in a round trip of their own.
         const searchPath = options.schema === undefined ? '' : `; SET search_path TO ${ident(options.schema)}`;
         const settings = `SET application_name = ${literal(options.applicationName)}${searchPath}`;
+        const session = guarded(client);
         return {
-          query: withSettings((text, values) => client.query(text, values as unknown[]), settings, options.schema === undefined ? 1 : 2),
+          query: withSettings(session.query, settings, options.schema === undefined ? 1 : 2),
           // Never hand the app back a session we changed (search_path pinned to this schema,
           // application_name): discard it, and the pool opens a fresh one, running the app's own
           // 'connect' hooks again. A RESET could not restore what those hooks had set.
-          close: async () => client.release(true),
+          close: async () => {
+            session.detach();
+            client.release(true);
+          },
         };
       }
-      const client = new pg.Client({
-        connectionString: options.url,
+      const client = await connectClient(clientConfig(options.url!, {
         application_name: options.applicationName,
         connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
         ...(options.schema === undefined ? {} : { options: searchPathOption(options.schema) }),
-      });
-      // An idle client whose server goes away emits 'error'; the next query reports it.
-      client.on('error', () => {});
-      try {
-        await client.connect();
-      } catch (error) {
-        await client.end().catch(() => {});
-        throw connectionError(error, describe);
-      }
+      }), describe, parseConninfo(options.url!).sslmode === 'prefer');
+      const session = guarded(client);
       return {
-        query: (text, values) => client.query(text, values as unknown[]) as Promise<any>,
+        query: session.query,
         close: async (broken) => {
           const ended = client.end().catch(() => {});
           if (broken) return ended;
@@ -111,6 +127,49 @@ export function pgConnector(options: PgConnectorOptions): Connector {
       };
     },
   };
+}
+
+/**
+ * node-postgres' settings for a connection string (URL or keyword string, libpq's meanings),
+ * with `extra` on top. libpq's `options` from the string comes before cutover's search_path.
+ */
+export function clientConfig(url: string, extra: ClientConfig = {}): ClientConfig {
+  const { sslmode: _sslmode, connectTimeoutMs, options, ...info } = parseConninfo(url);
+  return {
+    ...info,
+    ...(connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: connectTimeoutMs }),
+    ...extra,
+    ...(options === undefined ? {} : { options: extra.options ? `${options} ${extra.options}` : options }),
+  };
+}
+
+/**
+ * Connect a client. sslmode=prefer as libpq means it: SSL when the server offers it, else
+ * a plain connection (node-postgres alone would fail on a server without SSL).
+ */
+async function connectClient(config: ClientConfig, describe: string, prefer: boolean): Promise<Client> {
+  const attempt = async (settings: ClientConfig) => {
+    const client = new pg.Client(settings);
+    // No crash on 'error' while connecting (the failure is thrown); guarded() listens once connected.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+  };
+  try {
+    return await attempt(config);
+  } catch (error) {
+    if (!prefer || !/does not support SSL/i.test((error as Error).message ?? '')) throw connectionError(error, describe);
+    try {
+      return await attempt({ ...config, ssl: false });
+    } catch (retry) {
+      throw connectionError(retry, describe);
+    }
+  }
 }
 
 /** The libpq `options` startup parameter that pins search_path (spaces and backslashes escaped). */
@@ -131,6 +190,5 @@ export function schemaPool(options: { url: string | undefined; schema?: string }
   if (!url) {
     throw new CutoverError('CONFIG', 'schemaPool needs a database URL', { hint: 'Pass url (for example process.env.DATABASE_URL).', details: { setting: 'url' } });
   }
-  describeUrl(url);
-  return new pg.Pool({ connectionString: url, ...rest, options: searchPathOption(schema) });
+  return new pg.Pool(clientConfig(url, { ...rest, options: searchPathOption(schema) }));
 }

@@ -16,9 +16,9 @@
  */
 import { ident, literal } from '../db/sql.js';
 import { SQLSTATE } from '../db/ledger.js';
-import { lockKey } from '../db/advisory-lock.js';
 import type { Session } from '../db/session.js';
 import type { InstanceRecord } from './guard.js';
+import { INSTANCE_PROTOCOL, registryLockSql } from './protocol.js';
 
 /** What an instance registers. */
 export interface InstanceInfo {
@@ -39,25 +39,12 @@ export function registryTable(schema: string): string {
   return `${ident(schema)}.cutover_instances`;
 }
 
-function createSql(schema: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${registryTable(schema)} (
-  id text PRIMARY KEY,
-  host text NOT NULL,
-  app_version text NOT NULL,
-  known_version text NOT NULL,
-  pid integer,
-  application_name text,
-  started_at timestamptz NOT NULL DEFAULT now(),
-  last_seen timestamptz NOT NULL DEFAULT now(),
-  ttl_ms integer NOT NULL CHECK (ttl_ms > 0)
-)`;
-}
-
 /**
  * Create the schema and the registry table if missing. Instances starting
  * together would race on the catalog (a unique violation on pg_type), so
  * creation is serialised by a transaction-level advisory lock of its own —
- * not the migration lock, and held only for these two statements.
+ * not the migration lock, and held only for these statements; apps speaking
+ * the SQL protocol (protocol.ts) take the same key.
  *
  * @example
  * await createRegistry(client, 'public');
@@ -65,8 +52,8 @@ function createSql(schema: string): string {
 export async function createRegistry(session: Session, schema: string): Promise<void> {
   const exists = await session.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [registryTable(schema)]);
   if (exists.rows[0]?.exists) return;
-  const key = lockKey(`registry\u0000${schema}`);
-  await session.query(`BEGIN; SELECT pg_advisory_xact_lock(${key}::bigint); CREATE SCHEMA IF NOT EXISTS ${ident(schema)}; ${createSql(schema)}; COMMIT`)
+  // The protocol's own statement, run with the schema first on the path for this transaction only.
+  await session.query(`BEGIN; SELECT ${registryLockSql(literal(schema))}; CREATE SCHEMA IF NOT EXISTS ${ident(schema)}; SET LOCAL search_path TO ${ident(schema)}; ${INSTANCE_PROTOCOL.create}; COMMIT`)
     .catch(async (error: unknown) => {
       await session.query('ROLLBACK').catch(() => {});
       throw error;

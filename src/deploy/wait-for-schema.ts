@@ -59,7 +59,7 @@ export async function waitForSchemaOn(connector: Connector, migrations: readonly
         lastError = undefined;
         if (state.ready) return { schema: options.schema, waitedMs: now() - started, state };
       } catch (error) {
-        if (error instanceof CutoverError && !['CONNECTION', 'DATABASE'].includes(error.code)) throw error;
+        if (error instanceof CutoverError && !['CONNECTION', 'CONNECTION_LOST', 'DATABASE'].includes(error.code)) throw error;
         lastError = (error as Error).message;
         await connection?.close(true);
         connection = undefined;

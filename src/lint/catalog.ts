@@ -31,7 +31,7 @@ export interface RelationInfo {
   name: string;
   /** pg_class.relkind. */
   kind: string;
-  /** Estimated rows (`reltuples`; -1 or undefined when never analyzed / unknown). */
+  /** Estimated rows (`reltuples`; for a never-analyzed table, the most its size on disk can hold; undefined offline). */
   rows?: number;
   /** Pages (`relpages`). */
   pages?: number;

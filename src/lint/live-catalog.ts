@@ -9,6 +9,10 @@ import { typeFromCatalog, type Catalog, type ConstraintInfo, type RelationInfo }
 
 const QUERY = `
 SELECT c.relname AS name, c.relkind AS kind, c.reltuples::float8 AS rows, c.relpages AS pages,
+  -- Never analyzed (reltuples -1 on 14+, 0 rows in 0 pages before): the size on disk, a partitioned table's leaves summed.
+  CASE WHEN c.relkind IN ('r', 'm', 'p') AND (c.reltuples < 0 OR (c.relpages = 0 AND c.relkind <> 'p')) THEN
+    CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_relation_size(p.relid)), 0) FROM pg_partition_tree(c.oid) p) ELSE pg_relation_size(c.oid) END
+  END::float8 AS "unanalyzedBytes",
   (SELECT t.relname FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid WHERE i.indexrelid = c.oid) AS "table",
   (SELECT d.relname FROM pg_inherits h JOIN pg_class d ON d.oid = h.inhrelid
      WHERE h.inhparent = c.oid AND d.relpartbound IS NOT NULL AND pg_get_expr(d.relpartbound, d.oid) = 'DEFAULT') AS "defaultPartition",
@@ -21,8 +25,22 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm', 'v', 'i', 'I') AND ($2::text[] IS NULL OR c.relname = ANY($2))`;
 
 interface Row {
-  name: string; kind: string; rows: number; pages: number; table: string | null; defaultPartition: string | null;
+  name: string; kind: string; rows: number; pages: number; unanalyzedBytes: number | null; table: string | null; defaultPartition: string | null;
   columns: [string, string][]; constraints: (Omit<ConstraintInfo, 'references'> & { references: string | null })[];
+}
+
+/** MaxHeapTuplesPerPage for 8 kB pages: no heap page holds more rows, so pages × this never calls a large table small. */
+const MAX_ROWS_PER_PAGE = 291;
+
+/**
+ * Rows and pages of a relation: the statistics when it was analyzed, else
+ * its actual size, with as many rows as its pages could hold at most (an
+ * empty table is 0 rows, not "unknown, so large").
+ */
+function sizeOf(row: Pick<Row, 'rows' | 'pages' | 'unanalyzedBytes'>): { rows: number; pages: number } {
+  if (row.unanalyzedBytes === null) return { rows: row.rows, pages: row.pages };
+  const pages = Math.ceil(row.unanalyzedBytes / 8192);
+  return { rows: pages * MAX_ROWS_PER_PAGE, pages };
 }
 
 /** `CHECK ((col IS NOT NULL))` → the column. */
@@ -45,7 +63,7 @@ export async function loadCatalog(session: Session, schema: string, names?: stri
   const byName = new Map<string, RelationInfo>();
   for (const row of relations) {
     byName.set(row.name, {
-      name: row.name, kind: row.kind, rows: row.rows, pages: row.pages,
+      name: row.name, kind: row.kind, ...sizeOf(row),
       ...(row.table ? { table: row.table } : {}),
       ...(row.defaultPartition ? { defaultPartition: row.defaultPartition } : {}),
       columns: new Map(row.columns.map(([column, type]) => [column, typeFromCatalog(type)])),

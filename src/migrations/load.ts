@@ -7,11 +7,12 @@
  */
 import { CutoverError, throwAll } from '../errors.js';
 import { checksum, normalizeText } from './checksum.js';
+import { controlCharacterProblem } from './control-characters.js';
 import { parseDirectives } from './directives.js';
 import { sqlxChecksum, sqlxFormatProblem, sqlxTransactionProblem } from './sqlx-rules.js';
 import { detectFormat, type Detection } from './formats/detect.js';
 import { MIGRATION_FORMATS, versionOrder } from './formats/index.js';
-import type { FormatId, FormatOption, FoundScript, IgnoredPath, MigrationFormat } from './formats/types.js';
+import type { FormatId, FormatNotice, FormatOption, FoundScript, MigrationFormat } from './formats/types.js';
 import type { Migration, MigrationScript, MigrationSource } from './types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -40,6 +41,8 @@ export function readScript(file: string, contents: Uint8Array | string, transact
   const text = decode(contents, file);
   if (text instanceof CutoverError) return [text];
   const sql = normalizeText(text);
+  const control = controlCharacterProblem(file, sql);
+  if (control) return [control];
   if (sql.trim() === '' && emptyFiles === 'refuse') {
     return [new CutoverError('EMPTY_FILE', `${file}: the file is empty`, { hint: 'Write the migration, or delete the file.', details: { file } })];
   }
@@ -57,8 +60,11 @@ export interface LoadOptions {
   format?: FormatOption;
   /** Told which layout `auto` chose, and why. */
   onDetect?: (detection: Detection & { location: string }) => void;
-  /** Told which paths the layout leaves alone, as its tool does (`plan --verbose` lists them; a `gap` is said on every run). */
-  onIgnored?: (ignored: IgnoredPath[], location: string) => void;
+  /**
+   * Told of each file the layout's tool skips (`ignored`) and each migration
+   * in another language that cutover cannot run (`gap`): never skipped silently.
+   */
+  onNotice?: (notice: FormatNotice & { location: string }) => void;
   /**
    * The checksum rule: `cutover` (default: SHA-256 of the normalised text) or
    * `sqlx` (SHA-384 of the file's raw contents, for `--ledger sqlx`, which
@@ -96,7 +102,9 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     if (!text) {
       text = readRaw(path).then((bytes) => {
         const decoded = decode(bytes, path);
-        return decoded instanceof CutoverError ? decoded : normalizeText(decoded);
+        if (decoded instanceof CutoverError) return decoded;
+        const normalized = normalizeText(decoded);
+        return controlCharacterProblem(path, normalized) ?? normalized;
       });
       texts.set(path, text);
     }
@@ -117,8 +125,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
   const format = MIGRATION_FORMATS[formatId];
   if (!format) throw unknownFormat(formatId, source.location);
 
-  const { found, problems, ignored } = await format.collect(paths, read);
-  if (ignored && ignored.length > 0) options.onIgnored?.(ignored, source.location);
+  const { found, problems, notices = [] } = await format.collect(paths, read);
   const script = (found: FoundScript) => readScript(found.file, found.text, found.transaction, found.original, format.emptyFiles);
   const migrations: Migration[] = [];
   for (const entry of found) {
@@ -140,6 +147,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     });
   }
   throwAll(problems);
+  for (const notice of notices) options.onNotice?.({ ...notice, location: source.location });
   const order = versionOrder(formatId);
   return migrations.sort((a, b) => order.compare(a.version, b.version));
 }

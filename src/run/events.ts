@@ -37,7 +37,7 @@ export type RunEvent =
   | { type: 'lock-acquired'; schema: string; waitedMs: number }
   | { type: 'warning'; schema: string; problem: Problem }
   | { type: 'migration-started'; schema: string; migration: MigrationRef; attempt: number }
-  | { type: 'migration-retrying'; schema: string; migration: MigrationRef; attempt: number; delayMs: number; blockers: Blocker[] }
+  | { type: 'migration-retrying'; schema: string; migration: MigrationRef; attempt: number; /** The lock_timeout the failed attempt had. */ lockTimeoutMs: number; delayMs: number; blockers: Blocker[] }
   | { type: 'migration-finished'; schema: string; migration: MigrationRef; durationMs: number; attempts: number }
   | { type: 'migration-failed'; schema: string; migration: MigrationRef; error: CutoverError }
   | { type: 'instances-waiting'; schema: string; waitedMs: number; problems: GuardProblem[] }

@@ -12,7 +12,8 @@
  * half-way is visible; statements run one by one, a 55P03 retries that
  * statement; success rewrites the row `applied`.
  */
-import { CutoverError } from '../errors.js';
+import { connectionLost, CutoverError } from '../errors.js';
+import { isConnectionLost } from '../db/connection-lost.js';
 import { auditSql, SQLSTATE, type Ledger, type LedgerEntry } from '../db/ledger.js';
 import type { Connection } from '../db/session.js';
 import type { MigrationScript } from '../migrations/types.js';
@@ -20,6 +21,7 @@ import type { Step } from '../plan/types.js';
 import { codeFrame, lineColumn } from '../sql/location.js';
 import { relationsIn, type RunnableStatement as Statement } from '../sql/statements.js';
 import { describeBlockers, findBlockers } from './blockers.js';
+import { lockTimeoutFor, retryDelayFor } from './lock-retries.js';
 import type { Blocker, MigrationRef, OnEvent } from './events.js';
 
 /** Execution settings (resolved defaults in docs/locking.md). */
@@ -63,8 +65,9 @@ export function scriptOf(step: Step): MigrationScript {
   return step.direction === 'up' ? step.migration : step.migration.down!;
 }
 
-function timeoutSql(scope: 'LOCAL ' | '', script: MigrationScript, options: ExecuteOptions): string {
-  const lock = script.lockTimeoutMs ?? options.lockTimeoutMs;
+/** The SETs of attempt `attempt` (docs/locking.md: the lock_timeout grows over the attempts). */
+function timeoutSql(scope: 'LOCAL ' | '', script: MigrationScript, options: ExecuteOptions, attempt = 1): string {
+  const lock = lockTimeoutFor(attempt, options, script.lockTimeoutMs);
   const statement = script.statementTimeoutMs ?? options.statementTimeoutMs;
   return `SET ${scope}lock_timeout = ${Math.round(lock)};` + (statement === undefined ? '' : ` SET ${scope}statement_timeout = ${Math.round(statement)};`);
 }
@@ -83,28 +86,25 @@ function rollbackAudit(step: Step, options: ExecuteOptions): string {
   return auditSql(options.schema, { version: step.migration.version, action: 'rollback', by: options.appliedBy, details: { file: step.migration.down?.file, checksum: step.migration.checksum } });
 }
 
-function backoff(attempt: number, options: ExecuteOptions): number {
-  const base = Math.min(options.retryDelayMaxMs, options.retryDelayMs * 2 ** (attempt - 1));
-  return Math.round(base * (0.5 + Math.random() / 2));
-}
-
 /**
  * A Postgres error inside a migration, shown at its file, line and column
  * with the line and a caret, then SQLSTATE, detail and hint.
  */
 export function migrationError(error: unknown, step: Step, statement: Statement | undefined, prefixLength: number, extra?: { blockers?: Blocker[]; attempts?: number }): CutoverError {
   const script = scriptOf(step);
+  if (lost(error)) return lostDuring(error, step, statement);
   const pgError = error as { message?: string; code?: string; position?: string; detail?: string; hint?: string; where?: string };
   let offset = statement?.start ?? 0;
   const position = Number(pgError.position);
   if (statement && Number.isFinite(position) && position > prefixLength) {
     offset = Math.min(statement.start + position - 1 - prefixLength, statement.end);
   }
-  const { line, column } = lineColumn(script.sql, offset);
+  const at = lineColumn(script.sql, offset);
+  const { line, column } = at;
   const lockTimeout = pgError.code === SQLSTATE.LOCK_NOT_AVAILABLE;
   const lines = [
     `${step.direction === 'down' ? 'rolling back' : 'migration'} ${script.file} failed: ${pgError.message ?? String(error)}`,
-    codeFrame(script.file, script.sql, offset),
+    codeFrame(script.file, script.sql, offset, at),
     `SQLSTATE ${pgError.code ?? '?'}${pgError.detail ? `\nDETAIL: ${pgError.detail}` : ''}${pgError.hint ? `\nHINT: ${pgError.hint}` : ''}${pgError.where ? `\nCONTEXT: ${pgError.where}` : ''}`,
   ];
   if (lockTimeout) lines.push(`gave up after ${extra?.attempts ?? 1} attempt(s); blocking sessions:\n${describeBlockers(extra?.blockers ?? [])}`);
@@ -121,6 +121,24 @@ export function migrationError(error: unknown, step: Step, statement: Statement 
       ...(extra?.blockers ? { blockers: extra.blockers, attempts: extra.attempts } : {}),
     },
     cause: error,
+  });
+}
+
+/** The session went away: not the file's fault (src/db/connection-lost.ts decides). */
+function lost(error: unknown): boolean {
+  return (error instanceof CutoverError && error.code === 'CONNECTION_LOST') || isConnectionLost(error);
+}
+
+/** CONNECTION_LOST naming the migration, without a caret: nothing is wrong with the file. */
+function lostDuring(error: unknown, step: Step, statement: Statement | undefined): CutoverError {
+  const script = scriptOf(step);
+  const at = statement ? ` (statement ${statement.index + 1})` : '';
+  return connectionLost(error, {
+    doing: `running ${script.file}${at}`,
+    hint: script.transaction
+      ? 'The server rolled the migration back: it is not recorded and runs again. Run again once the server is up.'
+      : `Run again once the server is up: this no-transaction migration is recorded as not finished, and the next run says whether it needs \`cutover resolve ${step.migration.version}\` (docs/reliability.md).`,
+    details: { file: script.file, version: step.migration.version, ...(statement ? { statement: statement.index + 1 } : {}) },
   });
 }
 
@@ -149,8 +167,8 @@ async function runInTransaction(connection: Connection, step: Step, statements: 
   // WAL, and with it every earlier one, before the run reports success.
   // https://www.postgresql.org/docs/current/wal-async-commit.html
   const durability = options.flushCommit === false ? ' SET LOCAL synchronous_commit = off;' : '';
-  const prefix = `BEGIN; ${timeoutSql('LOCAL ', script, options)}${durability}\n`;
   for (let attempt = 1; ; attempt++) {
+    const prefix = `BEGIN; ${timeoutSql('LOCAL ', script, options, attempt)}${durability}\n`;
     options.onEvent?.({ type: 'migration-started', schema: options.schema, migration: ref, attempt });
     const started = options.now();
     let current: Statement | undefined;
@@ -175,8 +193,8 @@ async function runInTransaction(connection: Connection, step: Step, statements: 
       if ((error as { code?: string }).code !== SQLSTATE.LOCK_NOT_AVAILABLE) throw migrationError(error, step, current, prefixLength);
       const blockers = await blockersFor(connection, current, options.schema);
       if (attempt > options.lockRetries) throw migrationError(error, step, current, prefixLength, { blockers, attempts: attempt });
-      const delayMs = backoff(attempt, options);
-      options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, delayMs, blockers });
+      const delayMs = retryDelayFor(attempt, options);
+      options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, lockTimeoutMs: lockTimeoutFor(attempt, options, script.lockTimeoutMs), delayMs, blockers });
       await options.sleep(delayMs);
     }
   }
@@ -193,6 +211,7 @@ async function runStatementByStatement(connection: Connection, step: Step, state
     await connection.query(options.ledger.recordSql(entryFor(step, 0, options, 'failed', { statement: 0, error: 'started and did not finish (the process ended or lost its connection)' })));
   }
   await connection.query(timeoutSql('', script, options));
+  let lockTimeoutSet = lockTimeoutFor(1, options, script.lockTimeoutMs);
   try {
     for (const statement of statements) {
       // CONCURRENTLY waits for every older transaction under lock_timeout too, and a timeout then
@@ -202,6 +221,11 @@ async function runStatementByStatement(connection: Connection, step: Step, state
       const concurrently = statement.needsNoTransaction?.includes('CONCURRENTLY') === true;
       if (concurrently) await connection.query(`SET lock_timeout = ${Math.round(script.lockTimeoutMs ?? 0)}`);
       for (let attempt = 1; ; attempt++) {
+        const attemptLockTimeout = lockTimeoutFor(attempt, options, script.lockTimeoutMs);
+        if (!concurrently && attemptLockTimeout !== lockTimeoutSet) {
+          await connection.query(`SET lock_timeout = ${Math.round(attemptLockTimeout)}`);
+          lockTimeoutSet = attemptLockTimeout;
+        }
         try {
           await connection.query(statement.text);
           break;
@@ -210,19 +234,23 @@ async function runStatementByStatement(connection: Connection, step: Step, state
           const blockers = lockTimeout ? await blockersFor(connection, statement, options.schema) : undefined;
           if (!lockTimeout || concurrently || attempt > options.lockRetries) {
             const failure = migrationError(error, step, statement, 0, blockers ? { blockers, attempts: attempt } : undefined);
-            if (step.direction === 'up') {
+            // With the session gone nothing can be recorded: the row written before the run says "did not finish".
+            if (step.direction === 'up' && !lost(error)) {
               const summary = `${(error as Error).message} (SQLSTATE ${(error as { code?: string }).code ?? '?'})`;
               await connection.query(options.ledger.recordSql(entryFor(step, options.now() - started, options, 'failed', { statement: statement.index + 1, error: summary })));
             }
             throw failure;
           }
           attempts++;
-          const delayMs = backoff(attempt, options);
-          options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, delayMs, blockers: blockers ?? [] });
+          const delayMs = retryDelayFor(attempt, options);
+          options.onEvent?.({ type: 'migration-retrying', schema: options.schema, migration: ref, attempt, lockTimeoutMs: attemptLockTimeout, delayMs, blockers: blockers ?? [] });
           await options.sleep(delayMs);
         }
       }
-      if (concurrently) await connection.query(timeoutSql('', script, options));
+      if (concurrently) {
+        await connection.query(timeoutSql('', script, options));
+        lockTimeoutSet = lockTimeoutFor(1, options, script.lockTimeoutMs);
+      }
     }
     const durationMs = options.now() - started;
     await connection.query(step.direction === 'up' ? options.ledger.recordSql(entryFor(step, durationMs, options, 'applied')) : `${options.ledger.forgetSql(step.migration.version)};\n${rollbackAudit(step, options)}`);

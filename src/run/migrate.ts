@@ -5,6 +5,7 @@
  * `plan` is this same path, lock included (the sqlx-cli lesson).
  */
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
+import { SETTINGS } from '../config/settings.js';
 import { acquireMigrationLocks, type Alongside } from '../db/advisory-lock.js';
 import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
@@ -20,11 +21,14 @@ import type { LintHook } from '../lint/hook.js';
 import type { InvalidIndex } from '../backup/invalid-indexes.js';
 import { executeStep, scriptOf, stepRef, type ExecuteOptions, type StepResult } from './execute.js';
 
-/** Defaults, documented in docs/locking.md. */
+/**
+ * Defaults, documented in docs/locking.md: lock_timeout and retries come from the
+ * settings table; the sleeps between retries are the schedule's (src/run/lock-retries.ts).
+ */
 export const RUN_DEFAULTS = {
-  lockTimeoutMs: 5_000,
-  lockRetries: 5,
-  retryDelayMs: 500,
+  lockTimeoutMs: SETTINGS.lockTimeout.default,
+  lockRetries: SETTINGS.lockRetries.default,
+  retryDelayMs: 50,
   retryDelayMaxMs: 10_000,
 } as const;
 

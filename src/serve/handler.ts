@@ -6,7 +6,6 @@
  * gives the same result as data, for frameworks that build responses.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redact } from '../db/url.js';
 import { readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import { readRegistry } from '../deploy/registry.js';
@@ -25,6 +24,21 @@ export interface HealthDeps {
   migrations?: readonly Migration[] | Promise<readonly Migration[]>;
   atLeast?: string;
   appVersion: string | null;
+  /** Told the full error when a check fails (the body names only its code: no user, host or port to whoever can reach the port). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * What a failed check says to the outside: a code, never the message (a
+ * connection error names the user and host:port). `ECONNREFUSED`, a
+ * SQLSTATE, or a cutover error code.
+ *
+ * @example
+ * errorCode(Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' })); // 'ECONNREFUSED'
+ */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : 'ERROR';
 }
 
 /** A node:http handler with `check()` for data. */
@@ -48,7 +62,8 @@ export function createHealthHandler(deps: HealthDeps): HealthHandler {
       const { instances, now } = await readRegistry(deps.session, deps.schema);
       return healthResult({ schema: deps.schema, appVersion: deps.appVersion, state: schemaState(migrations, ledger, deps.atLeast), instances, now });
     } catch (error) {
-      return healthResult({ schema: deps.schema, appVersion: deps.appVersion, error: redact((error as Error).message ?? String(error)) });
+      deps.onError?.(error);
+      return healthResult({ schema: deps.schema, appVersion: deps.appVersion, error: errorCode(error) });
     }
   }
   const handler = (async (request: IncomingMessage, response: ServerResponse) => {

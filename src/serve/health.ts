@@ -47,6 +47,7 @@ export function healthResult(input: {
   state?: SchemaState;
   instances?: readonly InstanceRecord[];
   now?: Date;
+  /** Why the check failed: a code only (an error message can name the user and host). */
   error?: string;
 }): HealthResult {
   const now = input.now ?? new Date(0);
@@ -58,7 +59,7 @@ export function healthResult(input: {
     name: input.schema, version: s.version, pendingPre: s.pendingPre.length, pendingPost: s.pendingPost.length, ahead: s.ahead, failed: s.failed, missing: s.missing,
   } : null;
   const reason = input.error !== undefined
-    ? `cannot check the schema: ${input.error}`
+    ? `cannot check the schema (${input.error}); the server's log has the details`
     : !s ? 'no schema state'
       : s.failed.length ? `failed migration${s.failed.length > 1 ? 's' : ''} ${s.failed.join(', ')}: see \`cutover status\``
         : s.missing.length ? `schema "${input.schema}" lacks ${s.missing.join(', ')}, which this code needs` : undefined;

@@ -9,6 +9,8 @@ import type { HealthHandler } from './handler.js';
 /** A listening health server. */
 export interface HealthServer {
   url: string;
+  /** The address actually bound (`127.0.0.1` by default in `cutover serve`). */
+  host: string;
   close(): Promise<void>;
 }
 
@@ -16,7 +18,7 @@ export interface HealthServer {
  * Listen on `host:port` (port 0: any free port).
  *
  * @example
- * const server = await listenHealth(handler, { port: 8080, host: '0.0.0.0' });
+ * const server = await listenHealth(handler, { port: 8080, host: '127.0.0.1' });
  */
 export async function listenHealth(handler: HealthHandler, options: { port: number; host: string }): Promise<HealthServer> {
   const server = http.createServer((request, response) => {
@@ -32,10 +34,11 @@ export async function listenHealth(handler: HealthHandler, options: { port: numb
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
   const shown = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   return {
     url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/health`,
+    host: address,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }

@@ -10,7 +10,7 @@
  * column. The parsing itself happens in a child process (./parse-host.ts).
  */
 import type { MigrationScript } from '../migrations/types.js';
-import { byteToChar } from './location.js';
+import { locator } from './location.js';
 import { parseTexts, type ParseOutcome, type Parser } from './parse-host.js';
 import { NO_TRANSACTION_NODE_KINDS, needsNoTransaction, splitStatements, type AstNode, type Statement } from './statements.js';
 
@@ -49,23 +49,15 @@ function statementsOf(scripts: readonly Script[], outcome: ParseOutcome): Statem
   }
   const fileEnd = (i: number) => starts[i]! + lengths[i]!;
   const out: Statement[][] = scripts.map(() => []);
-  // Byte offsets to text: an ASCII file (byte length = length) is sliced as it is, without a copy.
+  // Byte offsets to text: an ASCII file (byte length = length) is sliced as it is, without a copy;
+  // line, column and character offsets from one locator per file (statements come in order).
   const textOf = (i: number) => {
     const sql = scripts[i]!.sql;
-    // Line and column of each statement, counted on from the previous one (statements come in order).
-    const cursor = { offset: 0, line: 1, lineStart: 0 };
-    const lineColumn = (offset: number) => {
-      if (offset < cursor.offset) Object.assign(cursor, { offset: 0, line: 1, lineStart: 0 });
-      for (let at = sql.indexOf('\n', cursor.offset); at !== -1 && at < offset; at = sql.indexOf('\n', at + 1)) {
-        cursor.line++;
-        cursor.lineStart = at + 1;
-      }
-      cursor.offset = offset;
-      return { line: cursor.line, column: offset - cursor.lineStart + 1 };
-    };
+    const at = locator(sql);
+    const lineColumn = (offset: number) => at.lineColumn(offset);
     if (lengths[i] === sql.length) return { slice: (from: number, to: number) => sql.slice(from, to), toChar: (b: number) => b, lineColumn };
     const bytes = Buffer.from(sql, 'utf8');
-    return { slice: (from: number, to: number) => bytes.subarray(from, to).toString('utf8'), toChar: byteToChar(sql), lineColumn };
+    return { slice: (from: number, to: number) => bytes.subarray(from, to).toString('utf8'), toChar: (b: number) => at.toChar(b), lineColumn };
   };
   const cache: (ReturnType<typeof textOf> | undefined)[] = scripts.map(() => undefined);
   let fileIndex = 0;

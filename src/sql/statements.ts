@@ -5,7 +5,7 @@
  */
 import { CutoverError } from '../errors.js';
 import type { MigrationScript } from '../migrations/types.js';
-import { byteToChar, codeFrame, lineColumn } from './location.js';
+import { codeFrame, lineColumn, locator } from './location.js';
 import { loadParser } from './parser.js';
 import { ident } from '../db/sql.js';
 
@@ -83,13 +83,13 @@ export async function splitStatements(script: Pick<MigrationScript, 'file' | 'sq
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
     const offset = Math.max(0, Math.min(details?.cursorPosition ?? 0, sql.length));
     const { line, column } = lineColumn(sql, offset);
-    throw new CutoverError('SYNTAX_ERROR', `${(error as Error).message}\n${codeFrame(file, sql, offset)}`, {
+    throw new CutoverError('SYNTAX_ERROR', `${(error as Error).message}\n${codeFrame(file, sql, offset, { line, column })}`, {
       hint: 'Fix the SQL; nothing was run.',
       details: { file, line, column },
       cause: error,
     });
   }
-  const toChar = byteToChar(sql);
+  const at = locator(sql);
   const bytes = Buffer.from(sql, 'utf8');
   return (result.stmts ?? []).map((raw, index) => {
     const startByte = raw.stmt_location ?? 0;
@@ -97,7 +97,7 @@ export async function splitStatements(script: Pick<MigrationScript, 'file' | 'sq
     const rawText = bytes.subarray(startByte, endByte).toString('utf8');
     // libpg-query's location can include leading whitespace and comments: skip blanks for the position.
     const lead = rawText.length - rawText.trimStart().length;
-    const start = toChar(startByte) + lead;
+    const start = at.toChar(startByte) + lead;
     const node = (raw.stmt ?? {}) as AstNode;
     const kind = Object.keys(node)[0] ?? 'Unknown';
     const inner = node[kind] as AstNode;
@@ -105,8 +105,8 @@ export async function splitStatements(script: Pick<MigrationScript, 'file' | 'sq
       index,
       text: rawText.trim(),
       start,
-      end: toChar(endByte),
-      ...lineColumn(sql, start),
+      end: at.toChar(endByte),
+      ...at.lineColumn(start),
       kind,
       node: inner,
     };
@@ -153,7 +153,7 @@ export function checkStatements(script: MigrationScript, statements: readonly St
   if (!script.transaction) return problems;
   for (const statement of statements) {
     if (statement.kind !== 'TransactionStmt' && !statement.needsNoTransaction) continue;
-    const where = codeFrame(script.file, script.sql, statement.start);
+    const where = codeFrame(script.file, script.sql, statement.start, statement);
     if (statement.kind === 'TransactionStmt') {
       problems.push(new CutoverError('TRANSACTION_CONTROL', `transaction control (${statement.text.split(/\s/)[0]!.toUpperCase()}) inside a transactional migration\n${where}`, {
         hint: 'cutover wraps each migration in a transaction itself: remove BEGIN/COMMIT, or add `-- cutover:no-transaction` to manage transactions yourself. (Another tool\'s files: set --format to its layout, which runs their plain BEGIN; … COMMIT; as one transaction.)',

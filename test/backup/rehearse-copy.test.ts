@@ -119,6 +119,32 @@ describe('rehearse with pg_stat_statements', () => {
       await source.drop();
     }
   });
+
+  it('a clean rehearsal on a scratch server of another major passes: its own and pg_dump\'s queries are not the app\'s', async () => {
+    const source = await databaseOn(stats.adminUrl);
+    const sibling = await databaseOn(stats.adminUrl);
+    try {
+      const dir = await migrationsDir({ '0001_users.sql': "CREATE TABLE users (id int PRIMARY KEY, email text);\nINSERT INTO users VALUES (1, 'a@x');\nCREATE TABLE old_log (id int);\n" });
+      expect((await cli(['migrate', '--url', source.url, '--schema', schema, '--dir', dir])).code).toBe(0);
+      await query(source.url, 'CREATE EXTENSION pg_stat_statements; SELECT pg_stat_statements_reset()');
+      await query(source.url, `SET search_path TO ${S}; SELECT email FROM users WHERE id = 1`);
+      // Another database's queries on the same server are not this app's either.
+      await query(sibling.url, 'CREATE TABLE old_log (id int); SELECT id FROM old_log');
+      // A backup first: pg_dump's catalog queries land in pg_stat_statements, and a PG15 pg_dump's do not all plan on PG18.
+      expect((await cli(['backup', '--url', source.url, '--schema', schema, '--json'], { cwd: bed.work, env: { PATH: process.env.PATH ?? '' } })).code).toBe(0);
+      await writeFile(join(dir, '0002_contract.sql'), '-- cutover:phase post\nDROP TABLE old_log;\nALTER TABLE users ADD COLUMN name text;\n');
+      const result = await cli(['rehearse', '--url', source.url, '--schema', schema, '--dir', dir, '--scratch-embedded', '--json'], { cwd: bed.work, env: { PATH: process.env.PATH ?? '' } });
+      const body = JSON.parse(result.stdout);
+      expect(body.error?.report?.oldCode?.broken ?? [], result.stderr).toEqual([]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(body.scratch.serverVersion).toMatch(/^18\./);
+      expect(body.oldCode).toMatchObject({ source: 'pg_stat_statements', broken: [] });
+      expect(body.oldCode.checked).toBeGreaterThanOrEqual(1);
+    } finally {
+      await source.drop();
+      await sibling.drop();
+    }
+  });
 });
 
 describe('copy', () => {

@@ -8,7 +8,7 @@ function report(overrides: Partial<RehearseReport> = {}): RehearseReport {
     schema: 'tenant one', source: 'postgres://app@db:5432/app',
     scratch: { target: 'postgres://app@db:5432/cutover_rehearse_20260301120000123', database: 'cutover_rehearse_20260301120000123', kept: false, serverVersion: '15.18' },
     schemaOnly: false, copyMs: 4200, migrations: [], notRun: [], diff: { added: [], removed: [], changed: [] },
-    oldCode: { source: 'file', checked: 2, skipped: 0, broken: [] }, ok: true, durationMs: 9000, ...overrides,
+    oldCode: { source: 'file', checked: 2, skipped: 0, own: 0, broken: [] }, ok: true, durationMs: 9000, ...overrides,
   };
 }
 
@@ -27,7 +27,7 @@ describe('renderRehearsal', () => {
         { version: '3', file: '0003_index.sql', phase: 'pre', transaction: false, durationMs: 12, attempts: 1, locks: [], rows: [] },
       ],
       diff: { added: [{ kind: 'index', name: 'accounts.accounts_plan', definition: 'CREATE INDEX accounts_plan ON "tenant one".accounts USING btree (plan)' }], removed: [{ kind: 'column', name: 'events.kind', definition: 'text' }], changed: [] },
-      oldCode: { source: 'file', checked: 2, skipped: 0, broken: [{ query: 'SELECT kind FROM events WHERE id = $1', sqlstate: '42703', error: 'column "kind" does not exist' }] },
+      oldCode: { source: 'file', checked: 2, skipped: 0, own: 0, broken: [{ query: 'SELECT kind FROM events WHERE id = $1', sqlstate: '42703', error: 'column "kind" does not exist' }] },
       ok: false,
     }))).toMatchSnapshot();
   });
@@ -41,7 +41,7 @@ describe('renderRehearsal', () => {
         rows: [{ table: 'users', before: 2, after: 2 }],
         error: { code: 'MIGRATION_FAILED', message: '0002_not_null.sql:4:1: column "email" of relation "users" contains null values\nSQLSTATE 23502' },
       }],
-      notRun: ['0003_later.sql'], oldCode: { source: 'none', note: 'pg_stat_statements is not installed in the source database; pass --queries <file> for the old-code check', checked: 0, skipped: 0, broken: [] }, ok: false,
+      notRun: ['0003_later.sql'], oldCode: { source: 'none', note: 'pg_stat_statements is not installed in the source database; pass --queries <file> for the old-code check', checked: 0, skipped: 0, own: 0, broken: [] }, ok: false,
     }))).toMatchSnapshot();
   });
 });

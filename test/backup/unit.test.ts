@@ -5,7 +5,7 @@ import { findPgTools, parseToolVersion, toolConnection } from '../../src/backup/
 import { diffSchemas } from '../../src/backup/schema-diff.js';
 import { rebuildSql } from '../../src/backup/invalid-indexes.js';
 import { besideName } from '../../src/backup/restore.js';
-import { isCheckable } from '../../src/backup/old-queries.js';
+import { appQueries, isCheckable } from '../../src/backup/old-queries.js';
 import { rowsTouched, type TableStats } from '../../src/backup/rows-touched.js';
 import type { BackupFiles, ProcessRunner } from '../../src/backup/ports.js';
 
@@ -96,6 +96,22 @@ describe('diffs and fixes', () => {
     expect(isCheckable('with x as (select 1) select * from x')).toBe(true);
     expect(isCheckable('SET search_path = x')).toBe(false);
     expect(isCheckable('SELECT * FROM cutover_migrations')).toBe(false);
+    expect(isCheckable('SELECT /* cutover */ 0 AS i, count(*)::bigint AS n FROM "public"."users"')).toBe(false);
+  });
+
+  it('leaves out pg_dump\'s and cutover\'s catalog queries, keeps anything that reads a user table', async () => {
+    const { queries, own } = await appQueries([
+      'SELECT tableoid, oid, datname, daticulocale FROM pg_database WHERE datname = current_database()',
+      'SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1',
+      'WITH x AS (SELECT oid FROM pg_class) SELECT * FROM x',
+      'SELECT column_name FROM information_schema.columns WHERE table_name = $1',
+      'SELECT email FROM users WHERE id = $1',
+      'SELECT u.email FROM users u JOIN pg_class c ON c.relname = $1',
+      'SELECT $1',
+      'SET search_path = x',
+    ]);
+    expect(queries).toEqual(['SELECT email FROM users WHERE id = $1', 'SELECT u.email FROM users u JOIN pg_class c ON c.relname = $1', 'SELECT $1']);
+    expect(own).toBe(4);
   });
 });
 

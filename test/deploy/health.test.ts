@@ -92,6 +92,27 @@ describe('health handler', () => {
     expect(body).toMatchObject({ status: 'unavailable', schema: null });
     expect(JSON.stringify(body)).not.toContain('s3cret');
   });
+
+  it('503 on error names only a code: never the user, host or port (issue 16.14)', async () => {
+    const unreachable = await request(handler({ url: 'postgres://app_user:s3cret@127.0.0.1:1/none' }));
+    expect(unreachable.body.reason).toContain('ECONNREFUSED');
+    const url = new URL(db.url);
+    url.username = 'no_such_role_16';
+    const refused = await request(handler({ url: url.toString() }));
+    expect(refused.status).toBe(503);
+    for (const { body } of [unreachable, refused]) {
+      const text = JSON.stringify(body);
+      for (const secret of ['app_user', 'no_such_role_16', '127.0.0.1', ':1/', `:${url.port}`, 's3cret']) expect(text).not.toContain(secret);
+    }
+  });
+
+  it('tells onError the full error while the body stays terse', async () => {
+    const seen: unknown[] = [];
+    const h = healthHandler({ url: 'postgres://app_user@127.0.0.1:1/none', schema, dir, appVersion: '2.0.0', onError: (e) => seen.push(e) });
+    closers.push(h.close);
+    await request(h);
+    expect(String((seen[0] as Error).message)).toContain('127.0.0.1:1');
+  });
 });
 
 describe('cutover serve', () => {
@@ -111,6 +132,20 @@ describe('cutover serve', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', schema: { version: '2' } });
     expect((await fetch(url.replace('/health', '/nope'))).status).toBe(404);
+    release();
+    expect(await running).toBe(0);
+  });
+
+  it('binds 127.0.0.1 unless --host says otherwise (no authentication: issue 16.14)', async () => {
+    let stdout = '';
+    let release!: () => void;
+    const interrupted = new Promise<void>((resolve) => (release = resolve));
+    const running = main(['serve', '--port', '0', '--url', db.url, '--schema', schema, '--dir', dir, '--json'], {
+      stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, env: {}, cwd: process.cwd(), isTTY: false,
+      now: () => new Date(), waitForInterrupt: () => interrupted,
+    });
+    while (!stdout.includes('}\n')) await new Promise((r) => setTimeout(r, 20));
+    expect(JSON.parse(stdout)).toMatchObject({ host: '127.0.0.1' });
     release();
     expect(await running).toBe(0);
   });

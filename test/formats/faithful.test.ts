@@ -93,12 +93,12 @@ describe('sqlx, golang-migrate, Flyway, diesel: what their tools run, cutover ru
       'base/base_schema.sql': 'CREATE TABLE never (id int);\n',
     });
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain('warning: not run: V3__Populate.java');
+    expect(first.stderr).toContain('warning: V3__Populate.java (version 3) is not run by cutover');
     expect(first.stderr).not.toContain('base/base_schema.sql');
     expect(again.code).toBe(0);
     expect(rows.map((r) => r.version).sort()).toEqual(['2.31.10', '2.31.7', '4.100', '4.99.1561608282']);
     const plan = await run('plan', '--verbose');
-    expect(plan.stderr).toContain('ignored: base/base_schema.sql');
+    expect(plan.stderr).toContain('skipped base/base_schema.sql');
   });
 
   it('diesel: a loose .sql file at the top is ignored, as diesel ignores it, and listed by plan --verbose', async () => {
@@ -109,6 +109,6 @@ describe('sqlx, golang-migrate, Flyway, diesel: what their tools run, cutover ru
     });
     expect(first.code).toBe(0);
     expect(rows.map((r) => r.version)).toEqual(['20190101000000', '20190201000000']);
-    expect((await run('plan', '--verbose')).stderr).toContain('ignored: schema.sql');
+    expect((await run('plan', '--verbose')).stderr).toContain('skipped schema.sql');
   });
 });

@@ -91,6 +91,24 @@ describe('cutover lint', () => {
     expect(validated.findings.map((f: { rule: string }) => f.rule)).toEqual(['require-concurrent-index-creation']);
     expect(validated.files[2].statements[0].locks).toEqual([{ relation: 'users', mode: 'AccessExclusive', role: 'target', action: 'set-not-null-checked' }]);
   });
+
+  it('--url: a never-analyzed table (reltuples -1) is judged by its size on disk — empty is small, 50,000 rows is not', async () => {
+    const fresh = await freshDatabase();
+    try {
+      expect((await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', await migrationsDir({ '1_users.sql': unsafe['1_users.sql'] })])).code).toBe(0);
+      const dir = await migrationsDir(unsafe);
+      const lint = async () => JSON.parse((await cli(['lint', '--url', fresh.url, '--schema', schema, '--dir', dir, '--json'])).stdout);
+      // Created by an applied migration, never analyzed, no rows: no lock finding blocks the next deploy.
+      expect((await lint()).findings).toEqual([]);
+      // Autovacuum off: its ANALYZE must not settle reltuples meanwhile.
+      await query(fresh.url, `ALTER TABLE "${schema}".users SET (autovacuum_enabled = false); INSERT INTO "${schema}".users (email) SELECT 'u' || g FROM generate_series(1, 50000) g`);
+      const [stats] = await query<{ reltuples: number }>(fresh.url, `SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = $1::regclass`, [`"${schema}".users`]);
+      expect(stats!.reltuples).toBeLessThanOrEqual(0); // still never analyzed
+      expect((await lint()).findings.map((f: { rule: string }) => f.rule)).toEqual(['require-concurrent-index-creation']);
+    } finally {
+      await fresh.drop();
+    }
+  });
 });
 
 describe('plan and migrate lint pending files', () => {

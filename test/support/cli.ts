@@ -52,12 +52,12 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: Record<s
   return { child, done };
 }
 
-/** A temp directory holding the given migration files (path → contents). */
+/** A temp directory holding the given migration files (path → contents; `/` makes subdirectories). */
 export async function migrationsDir(files: Record<string, string | Uint8Array>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'cutover-migrations-'));
   await mkdir(dir, { recursive: true });
   for (const [name, contents] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, name)), { recursive: true }); // a name may hold sub-folders (diesel, Prisma, Flyway)
+    await mkdir(dirname(join(dir, name)), { recursive: true }); // `meta/_journal.json`, `<dir>/up.sql`
     await writeFile(join(dir, name), contents);
   }
   return dir;

@@ -48,7 +48,7 @@ async function hints(format: FormatOption, files: Record<string, string>): Promi
 /** The paths a load leaves alone, as the layout's tool does: file → 'gap' or 'ignored'. */
 async function ignoredBy(format: FormatOption, files: Record<string, string>): Promise<Record<string, string>> {
   const said: Record<string, string> = {};
-  await loadMigrations(source(files), { format, onIgnored: (ignored) => ignored.forEach(({ file, gap }) => { said[file] = gap ? 'gap' : 'ignored'; }) });
+  await loadMigrations(source(files), { format, onNotice: ({ file, kind }) => { said[file] = kind; } });
   return said;
 }
 

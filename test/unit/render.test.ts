@@ -64,7 +64,7 @@ describe('renderers', () => {
     const blockers = [{ pid: 7, state: 'idle in transaction', applicationName: 'app', query: 'SELECT *\n FROM t', ageSeconds: 93, relation: 'public.t', mode: 'AccessShareLock' }];
     expect([
       renderEvent({ type: 'lock-waiting', schema: 'public', waitedMs: 2500, holders }),
-      renderEvent({ type: 'migration-retrying', schema: 'public', migration: ref('4'), attempt: 1, delayMs: 500, blockers }),
+      renderEvent({ type: 'migration-retrying', schema: 'public', migration: ref('4'), attempt: 1, lockTimeoutMs: 100, delayMs: 500, blockers }),
       renderEvent({ type: 'migration-started', schema: 'public', migration: ref('4'), attempt: 1 }),
       renderEvent({ type: 'migration-started', schema: 'public', migration: ref('4'), attempt: 1 }, true),
     ].join('\n')).toMatchSnapshot();

@@ -11,7 +11,7 @@ describe('resolveSettings', () => {
       env: { DB_SCHEMA: 'from_env', CUTOVER_DIR: 'env_dir', DATABASE_URL: 'postgres://u:secret@h:5/db' },
       file: { path: 'cutover.config.json', values: { schema: 'from_file', dir: 'file_dir', lockTimeout: '2s' } },
     });
-    expect(settings).toMatchObject({ schema: 'from_flag', dir: 'env_dir', lockTimeoutMs: 2000, lockRetries: 5, strict: false });
+    expect(settings).toMatchObject({ schema: 'from_flag', dir: 'env_dir', lockTimeoutMs: 2000, lockRetries: 40, strict: false });
     expect(settings.origins.schema).toEqual({ origin: 'flag', source: '--schema', shown: 'from_flag' });
     expect(settings.origins.lockTimeout.origin).toBe('file');
     expect(settings.origins.lockRetries.origin).toBe('default');

@@ -50,7 +50,7 @@ export function renderRehearsal(report: RehearseReport): string {
   const old = report.oldCode;
   if (old.source === 'none') lines.push(`old-code check: skipped (${old.note})`);
   else {
-    lines.push(`old-code check (${old.source}): ${old.checked} quer${old.checked === 1 ? 'y' : 'ies'} checked, ${old.broken.length} broken${old.skipped ? `, ${old.skipped} skipped (they fail on the source too)` : ''}`);
+    lines.push(`old-code check (${old.source}): ${old.checked} quer${old.checked === 1 ? 'y' : 'ies'} checked, ${old.broken.length} broken${old.skipped ? `, ${old.skipped} skipped (they fail on the source, or on the copy before any migration)` : ''}${old.own ? `, ${old.own} left out (cutover's and pg_dump's own)` : ''}`);
     for (const b of old.broken) lines.push(`  broken: ${b.query.replace(/\s+/g, ' ').slice(0, 200)}\n          ${b.error}${b.sqlstate ? ` (SQLSTATE ${b.sqlstate})` : ''}`);
   }
   lines.push(report.scratch.kept ? `scratch database kept: ${report.scratch.target}` : 'scratch database dropped');

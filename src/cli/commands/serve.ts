@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CutoverError, EXIT } from '../../errors.js';
+import { redact } from '../../db/url.js';
 import { healthHandler } from '../../serve/library.js';
 import { listenHealth } from '../../serve/server.js';
 import type { Runner } from '../program.js';
@@ -21,7 +22,8 @@ export function register(program: Command, runner: Runner): void {
     .command('serve')
     .description('serve the health endpoint (GET /health: 200 when the schema has what this code needs, else 503)')
     .option('--port <port>', 'port to listen on (0: any free port)', '8080')
-    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    // Loopback by default: the endpoint has no authentication (issue 16.14); a sidecar or probe opts in with --host 0.0.0.0.
+    .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--app-version <version>', 'the app version to report (what deploy scripts wait for)')
     .option('--at-least <version>', 'needed: pre migrations up to this version (default: every pre migration in --dir)')
     .action(runner.action<ServeFlags>(async (context, flags) => {
@@ -35,12 +37,13 @@ export function register(program: Command, runner: Runner): void {
       const handler = healthHandler({
         url: context.settings.url, schema: context.settings.schema, ...context.source, appVersion: flags.appVersion ?? null,
         ...(flags.atLeast ? { atLeast: flags.atLeast } : {}),
+        onError: (error) => context.say(`health check failed: ${redact((error as Error).message ?? String(error))}`),
       });
       try {
         const server = await listenHealth(handler, { port, host: flags.host });
         context.say(`serving health for schema "${context.settings.schema}" on ${server.url} (Ctrl-C to stop)`);
         const first = await handler.check();
-        context.result({ ok: true, url: server.url, health: first.body }, `${server.url}: ${first.body.status}${first.body.reason ? ` (${first.body.reason})` : ''}`);
+        context.result({ ok: true, url: server.url, host: server.host, health: first.body }, `${server.url}: ${first.body.status}${first.body.reason ? ` (${first.body.reason})` : ''}`);
         await context.io.waitForInterrupt();
         await server.close();
       } finally {

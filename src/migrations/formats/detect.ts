@@ -34,6 +34,7 @@ export async function detectFormat(paths: readonly string[], read: ReadText, loc
       details: { file: fileA, other: fileB, formats: [FAMILY_FORMAT[toolA], FAMILY_FORMAT[toolB]] },
     });
   }
+  if (paths.includes('meta/_journal.json')) return { format: 'drizzle', reason: 'meta/_journal.json (drizzle-kit)' };
   if (paths.includes('migration_lock.toml') || paths.some((path) => /^[^/]+\/migration\.sql$/.test(path))) {
     return { format: 'prisma', reason: 'directories holding migration.sql (Prisma)' };
   }
@@ -45,8 +46,13 @@ export async function detectFormat(paths: readonly string[], read: ReadText, loc
   if (paths.some((path) => FLYWAY.test(path))) {
     return { format: 'flyway', reason: 'V<version>__<description>.sql names (Flyway)' };
   }
-  const dbmate = await dbmateFile(files, read);
-  if (dbmate) return { format: 'dbmate', reason: `${dbmate} has a "-- migrate:up" section (dbmate)` };
+  for (const file of files) {
+    if (!/^\d/.test(file)) continue;
+    const text = await read(file);
+    if (typeof text === 'string' && /^--\s*migrate:up\b/m.test(text)) return { format: 'dbmate', reason: `${file} has a "-- migrate:up" section (dbmate)` };
+    if (typeof text === 'string' && /^--\s*\+goose\s+up\s*$/im.test(text)) return { format: 'goose', reason: `${file} has a "-- +goose Up" annotation (goose)` };
+    if (typeof text === 'string' && /^\s*--[\s-]*up\s+migration/im.test(text)) return { format: 'node-pg-migrate', reason: `${file} has a "-- Up Migration" marker (node-pg-migrate)` };
+  }
   // `migrate create -seq` writes 000001_…, plain `migrate create` a 10-digit Unix time: cutover never does either.
   if (files.length > 0 && files.every((file) => /^(0\d{3,}|\d{10})_.*\.(up|down)\.sql$/.test(file))) {
     return { format: 'golang-migrate', reason: '<version>_<name>.up.sql / .down.sql pairs numbered as `migrate create` numbers them (golang-migrate)' };

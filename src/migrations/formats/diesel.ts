@@ -17,7 +17,7 @@
 import { CutoverError } from '../../errors.js';
 import { dieselOrder } from './order.js';
 import { withoutOwnTransaction } from './own-transaction.js';
-import type { Collected, FoundMigration, FoundScript, IgnoredPath, MigrationFormat, ReadText } from './types.js';
+import type { Collected, FoundMigration, FoundScript, FormatNotice, MigrationFormat, ReadText } from './types.js';
 
 /**
  * The version of a migration directory, as diesel's `version_from_string`.
@@ -122,12 +122,12 @@ async function readMigration(directory: string, files: readonly string[], read: 
 
 async function collect(paths: readonly string[], read: ReadText): Promise<Collected> {
   const problems: CutoverError[] = [];
-  const ignored: IgnoredPath[] = [];
+  const notices: FormatNotice[] = [];
   const directories = new Map<string, string[]>();
   for (const path of [...paths].sort()) {
     const slash = path.indexOf('/');
     if (slash < 0) {
-      ignored.push({ file: path, reason: 'diesel reads only <version>_<name>/ directories' });
+      notices.push({ kind: 'ignored', file: path, reason: 'diesel reads only <version>_<name>/ directories' });
       continue;
     }
     const directory = path.slice(0, slash);
@@ -139,7 +139,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<Collec
   for (const [directory, all] of directories) {
     const files = all.filter((file) => !file.startsWith('.')); // diesel does not see hidden files
     for (const file of files.filter((name) => !['up.sql', 'down.sql', 'metadata.toml'].includes(name))) {
-      ignored.push({ file: `${directory}/${file}`, reason: 'diesel reads only up.sql, down.sql and metadata.toml in a migration directory' });
+      notices.push({ kind: 'ignored', file: `${directory}/${file}`, reason: 'diesel reads only up.sql, down.sql and metadata.toml in a migration directory' });
     }
     if (!files.includes('up.sql')) {
       problems.push(new CutoverError('MISSING_UP', `${directory}/: a migration directory without up.sql`, {
@@ -175,7 +175,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<Collec
     const cut = directory.indexOf('_');
     return { version, name: cut < 0 ? directory : directory.slice(cut + 1), ...scripts };
   }));
-  return { found: found.filter((entry): entry is FoundMigration => entry !== undefined), problems, ignored };
+  return { found: found.filter((entry): entry is FoundMigration => entry !== undefined), problems, notices };
 }
 
 /**

@@ -17,7 +17,7 @@
 import { CutoverError } from '../../errors.js';
 import { refusingTransaction } from './no-transaction.js';
 import { flywayOrder, REPEATABLE_PREFIX } from './order.js';
-import type { Collected, FoundMigration, FoundScript, IgnoredPath, MigrationFormat, ReadText } from './types.js';
+import type { Collected, FoundMigration, FoundScript, FormatNotice, MigrationFormat, ReadText } from './types.js';
 
 /** A script name taken apart as Flyway does. */
 export interface FlywayName {
@@ -198,29 +198,29 @@ function sortUnique(entries: Entry[], what: string, problems: CutoverError[]): E
 const JVM_MIGRATION = /^(V(\d+(?:[._]\d+)*)|R)__[^/]*\.(java|class|kt|scala|groovy)$/;
 
 /** A non-SQL path Flyway leaves alone, or a JVM migration that is a gap in the sequence. */
-function ignoredPath(file: string): IgnoredPath | undefined {
+function ignoredPath(file: string): FormatNotice | undefined {
   const jvm = JVM_MIGRATION.exec(baseName(file));
   if (jvm) {
     const what = jvm[2] ? `version ${jvm[2].replace(/_/g, '.')}` : 'a repeatable';
-    return { file, reason: `a Flyway ${jvm[3]} migration (${what}): cutover runs SQL scripts only, so it is a gap in the sequence; run it with Flyway or port it to SQL`, gap: true };
+    return { kind: 'gap', file, ...(jvm[2] ? { version: jvm[2].replace(/_/g, '.') } : {}), reason: `a Flyway ${jvm[3]} migration (${what}): cutover runs SQL scripts only, so it is a gap in the sequence; run it with Flyway or port it to SQL` };
   }
-  return file.endsWith('.sql.conf') ? undefined : { file, reason: 'Flyway reads only .sql scripts' };
+  return file.endsWith('.sql.conf') ? undefined : { kind: 'ignored', file, reason: 'Flyway reads only .sql scripts' };
 }
 
 async function collect(paths: readonly string[], read: ReadText): Promise<Collected> {
   const problems: CutoverError[] = [];
-  const ignored: IgnoredPath[] = [];
+  const notices: FormatNotice[] = [];
   const entries: Record<FlywayName['kind'], Entry[]> = { versioned: [], undo: [], repeatable: [] };
   const scripts = new Set<string>();
   for (const file of [...paths].sort()) {
     const name = parseFlywayName(file);
     if (name === 'ignored') {
-      const path = ignoredPath(file);
-      if (path) ignored.push(path);
+      const notice = ignoredPath(file);
+      if (notice) notices.push(notice);
       continue;
     }
     if ('ignored' in name) {
-      ignored.push({ file, reason: name.ignored, ...(name.warn ? { gap: true } : {}) });
+      notices.push({ kind: name.warn ? 'gap' : 'ignored', file, reason: name.ignored });
       continue;
     }
     if ('problem' in name) {
@@ -265,7 +265,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<Collec
       ...(down ? { down } : {}), ...(entry.name.kind === 'repeatable' ? { repeatable: true } : {}),
     };
   }));
-  return { found: found.filter((entry): entry is FoundMigration => entry !== undefined), problems, ignored };
+  return { found: found.filter((entry): entry is FoundMigration => entry !== undefined), problems, notices };
 }
 
 /**

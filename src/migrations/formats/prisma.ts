@@ -18,7 +18,7 @@ import { CutoverError } from '../../errors.js';
 import { aloneInOneQuery } from './no-transaction.js';
 import { textOrder } from './order.js';
 import { withoutOwnTransaction } from './own-transaction.js';
-import type { Collected, FoundMigration, FoundScript, IgnoredPath, MigrationFormat, ReadText } from './types.js';
+import type { Collected, FoundMigration, FoundScript, FormatNotice, MigrationFormat, ReadText } from './types.js';
 
 /** The lock file Prisma writes at the top of its migrations directory. */
 export const PRISMA_LOCK = 'migration_lock.toml';
@@ -46,7 +46,7 @@ async function readMigration(directory: string, files: readonly string[], read: 
 
 async function collect(paths: readonly string[], read: ReadText): Promise<Collected> {
   const problems: CutoverError[] = [];
-  const ignored: IgnoredPath[] = [];
+  const notices: FormatNotice[] = [];
   const directories = new Map<string, string[]>();
   for (const path of [...paths].sort()) {
     const slash = path.indexOf('/');
@@ -55,13 +55,13 @@ async function collect(paths: readonly string[], read: ReadText): Promise<Collec
       directories.set(directory, [...(directories.get(directory) ?? []), path.slice(slash + 1)]);
     } else if (path === PRISMA_LOCK) {
       await read(path); // marks the layout; what it says (the provider) is Prisma's business
-    } else ignored.push({ file: path, reason: 'Prisma reads only <name>/migration.sql directories' });
+    } else notices.push({ kind: 'ignored', file: path, reason: 'Prisma reads only <name>/migration.sql directories' });
   }
 
   const migrations: { directory: string; files: string[] }[] = [];
   for (const [directory, files] of directories) {
     for (const file of files.filter((name) => name !== 'migration.sql' && name !== 'down.sql')) {
-      ignored.push({ file: `${directory}/${file}`, reason: 'Prisma reads only migration.sql in a migration directory' });
+      notices.push({ kind: 'ignored', file: `${directory}/${file}`, reason: 'Prisma reads only migration.sql in a migration directory' });
     }
     if (files.includes('migration.sql')) migrations.push({ directory, files });
     else {
@@ -72,7 +72,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<Collec
   }
   const found = await Promise.all(migrations.map(({ directory, files }) => readMigration(directory, files, read)));
   for (const entry of found) if (Array.isArray(entry)) problems.push(...entry);
-  return { found: found.filter((entry): entry is FoundMigration => !Array.isArray(entry)), problems, ignored };
+  return { found: found.filter((entry): entry is FoundMigration => !Array.isArray(entry)), problems, notices };
 }
 
 /**
