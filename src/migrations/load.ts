@@ -143,7 +143,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     }
     migrations.push({
       ...up, version: entry.version, name: entry.name, format: formatId,
-      ...(entry.repeatable ? { repeatable: true } : {}), ...(down ? { down } : {}),
+      ...(entry.repeatable ? { repeatable: true } : {}), ...(entry.toolKey === undefined ? {} : { toolKey: entry.toolKey }), ...(down ? { down } : {}),
     });
   }
   throwAll(problems);

@@ -56,5 +56,7 @@ export interface Migration extends MigrationScript {
   format: FormatId;
   /** A Flyway repeatable: applied after the versioned migrations, again whenever its checksum changes. */
   repeatable?: boolean;
+  /** How the tool's history names it when that is neither the version nor the file (drizzle's journal `when`), for `adopt`. */
+  toolKey?: string;
   down?: MigrationScript;
 }

@@ -50,6 +50,8 @@ export interface FoundMigration {
   down?: FoundScript;
   /** A Flyway repeatable (`R__…`): re-applied whenever its checksum changes, after the versioned ones. */
   repeatable?: boolean;
+  /** How the tool's history names it when that is neither the version nor the file: drizzle's journal `when` (`__drizzle_migrations.created_at`). */
+  toolKey?: string;
 }
 
 /**
