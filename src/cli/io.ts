@@ -15,6 +15,11 @@ export interface CliIo {
   now(): Date;
   /** Resolves on SIGINT/SIGTERM (for `cutover dev`). */
   waitForInterrupt(): Promise<void>;
+  /**
+   * A signal aborted (reason `SIGTERM` or `SIGINT`) on the first SIGINT/SIGTERM from now on, so a
+   * run stops cleanly (docs/reliability.md); a second one ends the process at once. Absent: no signals.
+   */
+  interruption?(): AbortSignal;
   /** Ask a yes/no question on the terminal (restore, rollback from a backup); absent: no one to ask. */
   confirm?(question: string): Promise<boolean>;
 }

@@ -68,7 +68,9 @@ export function register(program: Command, runner: Runner): void {
       const report = await withDatabase(context, async (url) => {
         if (flags.backup && !flags.dryRun) await (await import('./backup.js')).backupIfPending(context, url, options, flags);
         try {
-          return await (flags.dryRun ? plan : migrate)({ url, ...options, invalidIndexes: true });
+          if (flags.dryRun) return await plan({ url, ...options, invalidIndexes: true });
+          const signal = context.io.interruption?.();
+          return await migrate({ url, ...options, invalidIndexes: true, ...(signal ? { signal } : {}) });
         } catch (error) {
           warnInvalid(((error as CutoverError).report as MigrateReport | undefined)?.invalidIndexes);
           throw error;
