@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   INVALID_URL: EXIT.input,
   DIR_MISSING: EXIT.input,
   BAD_FILENAME: EXIT.input,
+  NOT_A_FILE: EXIT.input,
   DUPLICATE_VERSION: EXIT.input,
   MISSING_DOWN: EXIT.input,
   MISSING_UP: EXIT.input,
@@ -29,6 +30,7 @@ export const ERROR_CODES = {
   NOT_UTF8: EXIT.input,
   CONTROL_CHARACTER: EXIT.input,
   BAD_SECTIONS: EXIT.input,
+  BAD_JOURNAL: EXIT.input,
   BAD_METADATA: EXIT.input,
   PLACEHOLDER: EXIT.input,
   UNKNOWN_DIRECTIVE: EXIT.input,
@@ -47,6 +49,8 @@ export const ERROR_CODES = {
   CONFIRMATION_REQUIRED: EXIT.input,
   HISTORY_NOT_FOUND: EXIT.input,
   COMBINED_UP_DOWN: EXIT.input,
+  NO_COMMAND: EXIT.input,
+  BAD_APP_VERSION: EXIT.input,
   EMBEDDED_FAILED: EXIT.runtime,
   // history problems: found after reading the ledger
   CHECKSUM_MISMATCH: EXIT.runtime,
@@ -79,9 +83,13 @@ export const ERROR_CODES = {
   CANARY_FAILED: EXIT.runtime,
   PG_DUMP_MISSING: EXIT.runtime,
   PG_DUMP_TOO_OLD: EXIT.runtime,
+  BACKUP_EXISTS: EXIT.runtime,
   BACKUP_FAILED: EXIT.runtime,
   RESTORE_FAILED: EXIT.runtime,
   COPY_FAILED: EXIT.runtime,
+  // `cutover exec` exits 127 / 126 for these, as a shell does
+  COMMAND_NOT_FOUND: EXIT.runtime,
+  COMMAND_NOT_EXECUTABLE: EXIT.runtime,
   // checks
   CHECK_FAILED: EXIT.check,
   REHEARSAL_FAILED: EXIT.check,

@@ -18,21 +18,16 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<numbe
     cwd: process.cwd(),
     isTTY: process.stderr.isTTY === true,
     now: () => new Date(),
-    interruption: () => {
-      const controller = new AbortController();
-      const stop = (signal: NodeJS.Signals) => {
-        process.off('SIGINT', stop).off('SIGTERM', stop);
-        controller.abort(signal);
-        // A second signal is not waited on: the default action (the server rolls back what was cut off).
-        for (const again of ['SIGINT', 'SIGTERM'] as const) process.once(again, () => process.kill(process.pid, again));
-      };
-      process.on('SIGINT', stop).on('SIGTERM', stop);
-      return controller.signal;
-    },
     waitForInterrupt: () => new Promise((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     }),
+    onSignal: (signals, listener) => {
+      for (const signal of signals) process.on(signal, listener);
+      return () => {
+        for (const signal of signals) process.off(signal, listener);
+      };
+    },
     ...(process.stdin.isTTY ? {
       confirm: async (question: string) => {
         const rl = createInterface({ input: process.stdin, output: process.stderr });

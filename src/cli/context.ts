@@ -3,7 +3,7 @@
  * the database to use (the given URL, or the embedded dev database when none
  * is given), and output in human or `--json` form.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { CutoverError } from '../errors.js';
 import type { TargetOptions } from '../api.js';
@@ -45,7 +45,7 @@ export interface Context {
   /** `lint`'s output format, from `--format` (its values never clash with a layout's). */
   output?: LintOutput;
   /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
-  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'ledger'>;
+  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'onNotice' | 'onLink' | 'ledger'>;
   /** Human text: to stderr (stdout carries only results and JSON). */
   say(text: string): void;
   /** The command's result: JSON document with --json, else `human` on stdout. */
@@ -78,12 +78,22 @@ function splitFormat(values: readonly string[], command: string): { layout?: str
   const layouts = values.filter((value) => !(LINT_OUTPUTS as readonly string[]).includes(value));
   const usage = (message: string, hint: string) => new CutoverError('USAGE', message, { hint, details: { flag: '--format' } });
   if (outputs.length > 0 && command !== 'lint') {
-    throw usage(`--format ${outputs[0]} is an output format of \`cutover lint\`, not a layout`, 'For this command --format names the layout of the migrations directory: auto, cutover, sqlx, diesel, golang-migrate, dbmate, flyway or prisma.');
+    throw usage(`--format ${outputs[0]} is an output format of \`cutover lint\`, not a layout`, 'For this command --format names the layout of the migrations directory: auto, cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma, goose, drizzle, node-pg-migrate or supabase.');
   }
   if (outputs.length > 1 || layouts.length > 1) {
     throw usage(`--format given twice for the same thing (${values.join(', ')})`, 'Give one layout and, for lint, one output format: --format diesel --format github.');
   }
   return { ...(layouts[0] ? { layout: layouts[0] } : {}), ...(outputs[0] ? { output: outputs[0] } : {}) };
+}
+
+/** `--dir` naming a file (not a missing directory, which `new` creates): a setting error before anything runs. */
+async function refuseFileAsDir(dir: string, settings: Settings): Promise<void> {
+  const found = await stat(dir).catch(() => undefined);
+  if (!found || found.isDirectory()) return;
+  const { origin, source } = settings.origins.dir;
+  throw new CutoverError('CONFIG', `${source ?? origin}: dir = ${JSON.stringify(settings.dir)} is a file, not a directory`, {
+    hint: 'Point --dir / CUTOVER_DIR / "dir" at the folder that holds the migration files, not at one file.', details: { setting: 'dir', where: source ?? origin },
+  });
 }
 
 /** Build the context for a command from its global flags. */
@@ -100,7 +110,9 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
     if (!flags.quiet) io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   };
   const dir = isAbsolute(settings.dir) ? settings.dir : join(io.cwd, settings.dir);
+  await refuseFileAsDir(dir, settings);
   let told = false;
+  const noticed = new Set<string>();
   return {
     io, flags, settings, say, dir, ...(format.output ? { output: format.output } : {}),
     source: {
@@ -110,6 +122,17 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
         if (told || detection.format === 'cutover') return;
         told = true;
         say(`reading ${detection.location} as ${detection.format}: ${detection.reason} (set --format to choose)`);
+      },
+      // A migration cutover cannot run is always said; a file the tool skips, with --verbose.
+      onNotice: (notice) => {
+        if (noticed.has(notice.file)) return; // the embedded database's path reads the set twice
+        noticed.add(notice.file);
+        if (notice.kind === 'gap') say(`warning: ${notice.file}${notice.version ? ` (version ${notice.version})` : ''} is not run by cutover: ${notice.reason}`);
+        else if (flags.verbose) say(`skipped ${notice.file}: ${notice.reason}`);
+      },
+      // A followed symbolic link is said with --verbose (plan --verbose shows where each file comes from).
+      onLink: ({ file, target }) => {
+        if (flags.verbose) say(`${file} is a symbolic link: reading ${target}`);
       },
     },
     result(json, human) {

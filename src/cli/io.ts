@@ -15,11 +15,8 @@ export interface CliIo {
   now(): Date;
   /** Resolves on SIGINT/SIGTERM (for `cutover dev`). */
   waitForInterrupt(): Promise<void>;
-  /**
-   * A signal aborted (reason `SIGTERM` or `SIGINT`) on the first SIGINT/SIGTERM from now on, so a
-   * run stops cleanly (docs/reliability.md); a second one ends the process at once. Absent: no signals.
-   */
-  interruption?(): AbortSignal;
+  /** Listen for these signals (`cutover exec` passes them on to its child) instead of dying of them; returns the unsubscribe. */
+  onSignal?(signals: readonly NodeJS.Signals[], listener: (signal: NodeJS.Signals) => void): () => void;
   /** Ask a yes/no question on the terminal (restore, rollback from a backup); absent: no one to ask. */
   confirm?(question: string): Promise<boolean>;
 }

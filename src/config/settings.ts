@@ -6,7 +6,7 @@
  * and it gets it as a parameter.
  */
 import { CutoverError, throwAll } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { durationHint, parseDurationSetting } from '../duration.js';
 import { describeUrl, redact } from '../db/url.js';
 import { didYouMean } from '../suggest.js';
 import type { TargetSpec } from '../fleet/types.js';
@@ -14,7 +14,7 @@ import { targetsProblem, toTargetSpecs } from '../fleet/config.js';
 import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
 import { LEDGER_KINDS, type LedgerKind } from '../db/ledger.js';
 
-type Kind = 'string' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format' | 'ledger';
+type Kind = 'string' | 'schema' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format' | 'ledger';
 
 interface Setting {
   kind: Kind;
@@ -27,7 +27,7 @@ interface Setting {
 /** The schema: every setting, its flag, environment variable and default. */
 export const SETTINGS = {
   url: { kind: 'url', flag: '--url', env: 'DATABASE_URL', summary: 'database URL; without it, the embedded dev database' },
-  schema: { kind: 'string', flag: '--schema', env: 'DB_SCHEMA', default: 'public', summary: 'target schema (ledger and search_path)' },
+  schema: { kind: 'schema', flag: '--schema', env: 'DB_SCHEMA', default: 'public', summary: 'target schema (ledger and search_path)' },
   dir: { kind: 'string', flag: '--dir', env: 'CUTOVER_DIR', default: 'migrations', summary: 'migrations directory' },
   format: { kind: 'format', flag: '--format', env: 'CUTOVER_FORMAT', default: 'auto', summary: `layout of the migrations directory: auto, ${FORMATS.join(', ')} (docs/formats.md)` },
   ledger: { kind: 'ledger', flag: '--ledger', env: 'CUTOVER_LEDGER', default: 'cutover', summary: 'history table: cutover (cutover_migrations) or sqlx (_sqlx_migrations, shared with sqlx::migrate!; docs/sqlx-ledger.md)' },
@@ -82,6 +82,15 @@ export interface SettingsInput {
   file?: { path: string; values: Record<string, unknown> };
 }
 
+/** What is wrong with a schema name Postgres would refuse or misread, before any connection. */
+function schemaProblem(name: string): string | undefined {
+  if (name === '') return 'empty';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'it holds a control character';
+  if (/^pg_/i.test(name)) return 'pg_ prefix is reserved';
+  return undefined;
+}
+
 function convert(key: SettingKey, raw: unknown, where: string): { value?: unknown; problem?: CutoverError } {
   const setting: Setting = SETTINGS[key];
   const bad = (expected: string, hint: string) => ({
@@ -110,8 +119,15 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
       return Number.isInteger(n) && n >= 0 ? { value: n } : bad('a whole number ≥ 0', `Set ${key} to a number such as 5.`);
     }
     case 'duration': {
-      const ms = typeof raw === 'number' ? raw : parseDuration(String(raw));
-      return ms !== undefined && ms >= 0 ? { value: ms } : bad('a duration', 'Use a number with a unit: 500ms, 10s, 5min, 1h.');
+      const parsed = parseDurationSetting(String(raw));
+      return 'ms' in parsed ? { value: parsed.ms } : bad(parsed.problem === 'not a duration' ? 'a duration' : `a duration (${parsed.problem})`, durationHint(parsed.problem, String(raw)));
+    }
+    case 'schema': {
+      const problem = typeof raw === 'string' ? schemaProblem(raw) : 'not a string';
+      return problem === undefined ? { value: raw } : bad(`a usable schema name (${problem})`, problem === 'empty'
+        ? 'Give the schema a name, or leave the setting out for the default (public).'
+        : problem.startsWith('pg_') ? 'Names starting with pg_ are reserved for Postgres\'s own schemas; pick another name.'
+        : 'Schema names are data: check the variable for a stray newline or control character (an .env file with CRLF line ends, a quoted heredoc).');
     }
     case 'rules': {
       // An object in the file; `id=severity,id=severity` as a flag or in the environment.
@@ -175,7 +191,8 @@ export function resolveSettings(input: SettingsInput): Settings {
       ['env', setting.env ? input.env[setting.env] : undefined, setting.env ?? ''],
       ['file', input.file?.values[key], input.file?.path ?? ''],
     ];
-    const found = candidates.find(([, raw]) => raw !== undefined && raw !== '');
+    // An empty environment variable is unset (`DB_SCHEMA= cutover …`); an empty flag or file value is a value, and checked.
+    const found = candidates.find(([origin, raw]) => raw !== undefined && (origin !== 'env' || raw !== ''));
     let value = setting.default;
     let origin: Origin = 'default';
     let source: string | undefined;

@@ -3,13 +3,14 @@
  * connection errors turned into CutoverErrors that name host:port and never
  * the password, and `schemaPool` for the app's own queries.
  */
-import type { Client, Pool, PoolClient, PoolConfig } from 'pg';
+import type { Client, ClientConfig, Pool, PoolClient, PoolConfig } from 'pg';
 import pg from './pg-module.js';
 import { connectionLost, CutoverError } from '../errors.js';
 import { isConnectionLost } from './connection-lost.js';
 import { withSettings, type Connection, type Connector } from './session.js';
 import { ident, literal } from './sql.js';
 import { describeUrl, redact } from './url.js';
+import { parseConninfo } from './conninfo.js';
 
 /** A pool or anything with `connect()` returning a releasable client (a pg.Pool fits). */
 export interface PoolLike {
@@ -127,19 +128,12 @@ export function pgConnector(options: PgConnectorOptions): Connector {
           cancel: () => cancelBackend(() => options.pool!.connect(), client),
         };
       }
-      const client = new pg.Client({
-        connectionString: options.url,
+      const client = await connectClient(clientConfig(options.url!, {
         application_name: options.applicationName,
         connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
         ...(options.schema === undefined ? {} : { options: searchPathOption(options.schema) }),
-      });
+      }), describe, parseConninfo(options.url!).sslmode === 'prefer');
       const session = guarded(client);
-      try {
-        await client.connect();
-      } catch (error) {
-        await client.end().catch(() => {});
-        throw connectionError(error, describe);
-      }
       return {
         query: session.query,
         cancel: () => cancelBackend(async () => {
@@ -161,6 +155,49 @@ export function pgConnector(options: PgConnectorOptions): Connector {
   };
 }
 
+/**
+ * node-postgres' settings for a connection string (URL or keyword string, libpq's meanings),
+ * with `extra` on top. libpq's `options` from the string comes before cutover's search_path.
+ */
+export function clientConfig(url: string, extra: ClientConfig = {}): ClientConfig {
+  const { sslmode: _sslmode, connectTimeoutMs, options, ...info } = parseConninfo(url);
+  return {
+    ...info,
+    ...(connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: connectTimeoutMs }),
+    ...extra,
+    ...(options === undefined ? {} : { options: extra.options ? `${options} ${extra.options}` : options }),
+  };
+}
+
+/**
+ * Connect a client. sslmode=prefer as libpq means it: SSL when the server offers it, else
+ * a plain connection (node-postgres alone would fail on a server without SSL).
+ */
+async function connectClient(config: ClientConfig, describe: string, prefer: boolean): Promise<Client> {
+  const attempt = async (settings: ClientConfig) => {
+    const client = new pg.Client(settings);
+    // No crash on 'error' while connecting (the failure is thrown); guarded() listens once connected.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+  };
+  try {
+    return await attempt(config);
+  } catch (error) {
+    if (!prefer || !/does not support SSL/i.test((error as Error).message ?? '')) throw connectionError(error, describe);
+    try {
+      return await attempt({ ...config, ssl: false });
+    } catch (retry) {
+      throw connectionError(retry, describe);
+    }
+  }
+}
+
 /** The libpq `options` startup parameter that pins search_path (spaces and backslashes escaped). */
 function searchPathOption(schema: string): string {
   return `-c search_path=${ident(schema).replace(/\\/g, '\\\\').replace(/ /g, '\\ ')}`;
@@ -179,6 +216,5 @@ export function schemaPool(options: { url: string | undefined; schema?: string }
   if (!url) {
     throw new CutoverError('CONFIG', 'schemaPool needs a database URL', { hint: 'Pass url (for example process.env.DATABASE_URL).', details: { setting: 'url' } });
   }
-  describeUrl(url);
-  return new pg.Pool({ connectionString: url, ...rest, options: searchPathOption(schema) });
+  return new pg.Pool(clientConfig(url, { ...rest, options: searchPathOption(schema) }));
 }

@@ -12,7 +12,7 @@ import { parseDirectives } from './directives.js';
 import { sqlxChecksum, sqlxFormatProblem, sqlxTransactionProblem } from './sqlx-rules.js';
 import { detectFormat, type Detection } from './formats/detect.js';
 import { MIGRATION_FORMATS, versionOrder } from './formats/index.js';
-import type { FormatId, FormatOption, FoundScript } from './formats/types.js';
+import type { FormatId, FormatNotice, FormatOption, FoundScript } from './formats/types.js';
 import type { Migration, MigrationScript, MigrationSource } from './types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -60,6 +60,11 @@ export interface LoadOptions {
   format?: FormatOption;
   /** Told which layout `auto` chose, and why. */
   onDetect?: (detection: Detection & { location: string }) => void;
+  /**
+   * Told of each file the layout's tool skips (`ignored`) and each migration
+   * in another language that cutover cannot run (`gap`): never skipped silently.
+   */
+  onNotice?: (notice: FormatNotice & { location: string }) => void;
   /**
    * The checksum rule: `cutover` (default: SHA-256 of the normalised text) or
    * `sqlx` (SHA-384 of the file's raw contents, for `--ledger sqlx`, which
@@ -120,7 +125,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
   const format = MIGRATION_FORMATS[formatId];
   if (!format) throw unknownFormat(formatId, source.location);
 
-  const { found, problems } = await format.collect(paths, read);
+  const { found, problems, notices = [] } = await format.collect(paths, read);
   const script = (found: FoundScript) => readScript(found.file, found.text, found.transaction, found.original);
   const migrations: Migration[] = [];
   for (const entry of found) {
@@ -142,6 +147,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     });
   }
   throwAll(problems);
+  for (const notice of notices) options.onNotice?.({ ...notice, location: source.location });
   const order = versionOrder(formatId);
   return migrations.sort((a, b) => order.compare(a.version, b.version));
 }

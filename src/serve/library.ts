@@ -4,6 +4,7 @@
  * small pool of its own (two connections, closed by `close()`).
  */
 import pg from '../db/pg-module.js';
+import { clientConfig } from '../db/pg.js';
 import { CutoverError } from '../errors.js';
 import { readMigrations, type TargetOptions } from '../api.js';
 import type { Session } from '../db/session.js';
@@ -32,7 +33,7 @@ export function healthHandler(options: HealthHandlerOptions): HealthHandler & { 
   if (!options.url && !options.pool) {
     throw new CutoverError('CONFIG', 'healthHandler needs `url` or `pool`', { hint: 'For example healthHandler({ url: process.env.DATABASE_URL, dir: "migrations" }).', details: { setting: 'url' } });
   }
-  const own = options.pool ? undefined : new pg.Pool({ connectionString: options.url, max: 2, idleTimeoutMillis: 10_000, application_name: options.applicationName ?? 'cutover health' });
+  const own = options.pool ? undefined : new pg.Pool({ ...clientConfig(options.url!), max: 2, idleTimeoutMillis: 10_000, application_name: options.applicationName ?? 'cutover health' });
   own?.on('error', () => {}); // an idle client's error: the next check reports the database as unreachable
   const migrations = options.dir !== undefined || options.migrations !== undefined ? readMigrations(options) : undefined;
   migrations?.catch(() => {});

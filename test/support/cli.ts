@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 
 /** What a CLI run produced. */
@@ -52,10 +52,13 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: Record<s
   return { child, done };
 }
 
-/** A temp directory holding the given migration files (name → contents). */
+/** A temp directory holding the given migration files (path → contents; `/` makes subdirectories). */
 export async function migrationsDir(files: Record<string, string | Uint8Array>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'cutover-migrations-'));
   await mkdir(dir, { recursive: true });
-  for (const [name, contents] of Object.entries(files)) await writeFile(join(dir, name), contents);
+  for (const [name, contents] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true }); // `meta/_journal.json`, `<dir>/up.sql`
+    await writeFile(join(dir, name), contents);
+  }
   return dir;
 }

@@ -21,6 +21,7 @@ const topLevelSql = (paths: readonly string[]) => paths.filter((path) => !path.i
  * await detectFormat(['20240101000000_init/up.sql', '20240101000000_init/down.sql'], read); // { format: 'diesel', … }
  */
 export async function detectFormat(paths: readonly string[], read: ReadText): Promise<Detection> {
+  if (paths.includes('meta/_journal.json')) return { format: 'drizzle', reason: 'meta/_journal.json (drizzle-kit)' };
   if (paths.includes('migration_lock.toml') || paths.some((path) => /^[^/]+\/migration\.sql$/.test(path))) {
     return { format: 'prisma', reason: 'directories holding migration.sql (Prisma)' };
   }
@@ -36,6 +37,8 @@ export async function detectFormat(paths: readonly string[], read: ReadText): Pr
     if (!/^\d/.test(file)) continue;
     const text = await read(file);
     if (typeof text === 'string' && /^--\s*migrate:up\b/m.test(text)) return { format: 'dbmate', reason: `${file} has a "-- migrate:up" section (dbmate)` };
+    if (typeof text === 'string' && /^--\s*\+goose\s+up\s*$/im.test(text)) return { format: 'goose', reason: `${file} has a "-- +goose Up" annotation (goose)` };
+    if (typeof text === 'string' && /^\s*--[\s-]*up\s+migration/im.test(text)) return { format: 'node-pg-migrate', reason: `${file} has a "-- Up Migration" marker (node-pg-migrate)` };
   }
   // `migrate create -seq` writes 000001_…, plain `migrate create` a 10-digit Unix time: cutover never does either.
   if (files.length > 0 && files.every((file) => /^(0\d{3,}|\d{10})_.*\.(up|down)\.sql$/.test(file))) {
