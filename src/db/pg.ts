@@ -8,7 +8,7 @@ import pg from './pg-module.js';
 import { connectionLost, CutoverError } from '../errors.js';
 import { isConnectionLost } from './connection-lost.js';
 import { withSettings, type Connection, type Connector } from './session.js';
-import { ident, literal } from './sql.js';
+import { ident, literal, LONG_NAME_HINT, longNameProblem } from './sql.js';
 import { describeUrl, redact } from './url.js';
 import { parseConninfo } from './conninfo.js';
 
@@ -100,6 +100,10 @@ export interface PgConnectorOptions {
  * const connection = await connector.connect();
  */
 export function pgConnector(options: PgConnectorOptions): Connector {
+  const tooLong = options.schema === undefined ? undefined : longNameProblem(options.schema);
+  if (tooLong) {
+    throw new CutoverError('CONFIG', `schema "${options.schema}" is not a usable schema name (${tooLong})`, { hint: LONG_NAME_HINT, details: { setting: 'schema' } });
+  }
   const describe = options.url ? describeUrl(options.url) : 'the given pool';
   return {
     describe,
