@@ -10,7 +10,7 @@ import { pgConnector, type PoolLike } from './db/pg.js';
 import { readLedger, type LedgerKind } from './db/ledger.js';
 import type { Connector, Session } from './db/session.js';
 import { bundleSource, type BundledFile } from './migrations/bundle.js';
-import { directorySource } from './migrations/directory.js';
+import { directorySource, type DirectoryOptions } from './migrations/directory.js';
 import { loadMigrations, type LoadOptions } from './migrations/load.js';
 import type { FormatOption } from './migrations/formats/types.js';
 import type { Migration } from './migrations/types.js';
@@ -40,6 +40,10 @@ export interface TargetOptions {
   format?: FormatOption;
   /** Told which layout `auto` chose, and why. */
   onDetect?: LoadOptions['onDetect'];
+  /** Told of each file the layout's tool skips, and each migration in another language that cutover cannot run. */
+  onNotice?: LoadOptions['onNotice'];
+  /** Told each symbolic link in `dir` that is followed, and the file it resolves to. */
+  onLink?: DirectoryOptions['onLink'];
   /**
    * The history table: `cutover` (default, `cutover_migrations`) or `sqlx`
    * (`_sqlx_migrations`, read and written as sqlx does, shared with a Rust
@@ -126,7 +130,7 @@ export function connectorFor(options: TargetOptions, command: string): Connector
 }
 
 /** Where migrations come from: a directory or a bundle, and its layout. */
-export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect' | 'ledger'>;
+export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'format' | 'onDetect' | 'onNotice' | 'onLink' | 'ledger'>;
 
 /**
  * Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`), with
@@ -134,9 +138,10 @@ export type MigrationsOptions = Pick<TargetOptions, 'dir' | 'migrations' | 'form
  * a directory against its `cutover.sum`, when it has one.
  */
 export function readMigrations(options: MigrationsOptions, check: { sum?: boolean } = {}): Promise<Migration[]> {
-  return loadMigrations(options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations'), {
+  const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations', options.onLink ? { onLink: options.onLink } : {});
+  return loadMigrations(source, {
     ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
-    ...(options.ledger === 'sqlx' ? { checksum: 'sqlx' as const } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}), ...(options.ledger === 'sqlx' ? { checksum: 'sqlx' as const } : {}),
     ...(check.sum && !options.migrations ? { sum: true } : {}),
   });
 }

@@ -40,9 +40,10 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
   const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations');
   const migrations = await loadMigrations(source, {
     ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
   });
   const connector = connectorFor(options, 'adopt');
-  const { url: _url, pool: _pool, dir: _dir, migrations: _bundle, format: _format, onDetect: _onDetect, applicationName: _name, ledger: _ledger, ...rest } = options;
+  const { url: _url, pool: _pool, dir: _dir, migrations: _bundle, format: _format, onDetect: _onDetect, onNotice: _onNotice, applicationName: _name, ledger: _ledger, ...rest } = options;
   return adoptHistory(connector, { migrations, location: source.location, read: (file) => source.read(file) }, {
     ...rest, schema: options.schema ?? 'public', by: options.by ?? whoAmI(),
   });

@@ -67,7 +67,7 @@ export function toolFailed(code: 'BACKUP_FAILED' | 'RESTORE_FAILED' | 'COPY_FAIL
 /** Run pg_dump for one schema into `path` (created 0600 first). */
 export async function dumpSchema(deps: Pick<BackupDeps, 'runner' | 'files' | 'url'>, tools: PgTools, schema: string, path: string, extra: readonly string[] = []): Promise<void> {
   const connection = toolConnection(deps.url, 'cutover backup');
-  await deps.files.createPrivate(path);
+  await deps.files.createPrivate(path).catch((error) => { throw refuseOverwrite(path, schema, error); });
   // --schema takes a pattern: double quotes make the name literal (case, dots, spaces).
   const pattern = `"${schema.replace(/"/g, '""')}"`;
   const result = await deps.runner.run(tools.pgDump, ['--format=custom', `--schema=${pattern}`, `--file=${path}`, '--no-password', ...extra, `--dbname=${connection.dbname}`], { env: connection.env });
@@ -76,6 +76,15 @@ export async function dumpSchema(deps: Pick<BackupDeps, 'runner' | 'files' | 'ur
     throw toolFailed('BACKUP_FAILED', `pg_dump of schema "${schema}"`, result, 'Check that the role may read every table of the schema, and the disk has room; nothing was kept.');
   }
   await deps.files.makePrivate(path);
+}
+
+/** BACKUP_EXISTS for an `EEXIST` (a backup file is never written over), else the error itself. */
+function refuseOverwrite(path: string, schema: string, error?: unknown): unknown {
+  if (error !== undefined && (error as { code?: unknown }).code !== 'EEXIST') return error;
+  return new CutoverError('BACKUP_EXISTS', `${path} exists already: a backup is never written over (schema "${schema}")`, {
+    hint: 'Another backup of this schema was taken in the same millisecond, or the file was put there by hand: run the backup again, or choose another --out directory.',
+    details: { file: path, schema }, ...(error ? { cause: error } : {}),
+  });
 }
 
 /**
@@ -113,6 +122,7 @@ export async function takeBackup(deps: BackupDeps, options: BackupOptions): Prom
         const id = backupId(at, server.database, schema);
         const dumpPath = deps.files.join(options.out, `${id}.dump`);
         const manifestPath = deps.files.join(options.out, `${id}.json`);
+        for (const path of [dumpPath, manifestPath]) if (await deps.files.exists(path)) throw refuseOverwrite(path, schema);
         const ledger = await manifestLedger(connection, schema);
         const tables = await tableCounts(connection, schema);
         await dumpSchema(deps, tools, schema, dumpPath, [`--snapshot=${snapshot}`]);
@@ -121,7 +131,10 @@ export async function takeBackup(deps: BackupDeps, options: BackupOptions): Prom
           database: server.database, target: deps.connector.describe, schema, serverVersion: server.serverVersion, pgDumpVersion: tools.version,
           file: `${id}.dump`, size: await deps.files.size(dumpPath), sha256: await deps.files.sha256(dumpPath), ledger, tables,
         };
-        await deps.files.writeText(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+        await deps.files.writeText(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`).catch(async (error) => {
+          await deps.files.remove(dumpPath); // this run's dump, without a manifest of its own
+          throw refuseOverwrite(manifestPath, schema, error);
+        });
         backups.push({ manifest, manifestPath, dumpPath });
       }
     } finally {

@@ -4,6 +4,7 @@
  * table's row count) and how to check it (size, SHA-256). Pure: naming,
  * parsing, pruning and choosing a backup for a rollback do no I/O.
  */
+import { createHash } from 'node:crypto';
 import { CutoverError } from '../errors.js';
 
 /** The manifest format's name and version. */
@@ -49,14 +50,19 @@ export function ledgerVersion(manifest: Pick<BackupManifest, 'ledger'>): string 
 }
 
 /**
- * A backup's id: its UTC time, then database and schema (file-name safe).
+ * A backup's id: its UTC time, the database and schema as a readable,
+ * file-name-safe prefix, and a short hash of their exact names, so no two
+ * schemas share an id however alike their prefixes (`tü` and `té`, or two
+ * long names differing at the end: issue 16.1). The manifest keeps the
+ * exact names; the id leads back to them through it.
  *
  * @example
- * backupId(new Date('2026-03-01T12:00:00.123Z'), 'app', 'tenant one'); // '20260301T120000123Z_app_tenant-one'
+ * backupId(new Date('2026-03-01T12:00:00.123Z'), 'app', 'tenant one'); // '20260301T120000123Z_app_tenant-one_' + 10 hex digits
  */
 export function backupId(at: Date, database: string, schema: string): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'x';
-  return `${at.toISOString().replace(/[-:.]/g, '')}_${safe(database)}_${safe(schema)}`;
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40) || 'x';
+  const hash = createHash('sha256').update(JSON.stringify([database, schema])).digest('hex').slice(0, 10);
+  return `${at.toISOString().replace(/[-:.]/g, '')}_${safe(database)}_${safe(schema)}_${hash}`;
 }
 
 function badManifest(where: string, why: string): CutoverError {

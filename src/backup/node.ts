@@ -45,12 +45,12 @@ export const nodeBackupFiles: BackupFiles = {
     await ignoreLocalState(dir);
   },
   async createPrivate(path) {
-    const handle = await open(path, 'w', 0o600);
+    const handle = await open(path, 'wx', 0o600); // never over an existing file (issue 16.1)
     await handle.close();
     await chmod(path, 0o600);
   },
   async writeText(path, text) {
-    await writeFile(path, text, { mode: 0o600 });
+    await writeFile(path, text, { mode: 0o600, flag: 'wx' });
     await chmod(path, 0o600);
   },
   readText: (path) => readFile(path, 'utf8'),

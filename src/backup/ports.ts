@@ -22,9 +22,12 @@ export interface ProcessRunner {
 export interface BackupFiles {
   /** Create a directory (and its parents), mode 0700 when new. */
   mkdir(dir: string): Promise<void>;
-  /** Create (or truncate) an empty file with mode 0600, so a program writing into it keeps that mode. */
+  /**
+   * Create a new empty file with mode 0600, so a program writing into it keeps
+   * that mode. Never over an existing file: it fails (`code` EEXIST) instead.
+   */
   createPrivate(path: string): Promise<void>;
-  /** Write a text file with mode 0600. */
+  /** Write a new text file with mode 0600; fails (`code` EEXIST) if it exists. */
   writeText(path: string, text: string): Promise<void>;
   readText(path: string): Promise<string>;
   /** Make a file mode 0600 (after another program wrote it). */

@@ -22,6 +22,12 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<numbe
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     }),
+    onSignal: (signals, listener) => {
+      for (const signal of signals) process.on(signal, listener);
+      return () => {
+        for (const signal of signals) process.off(signal, listener);
+      };
+    },
     ...(process.stdin.isTTY ? {
       confirm: async (question: string) => {
         const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -3,10 +3,12 @@
  * the database to use (the given URL, or the embedded dev database when none
  * is given), and output in human or `--json` form.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { parseEnv } from 'node:util';
 import { isAbsolute, join } from 'node:path';
 import { CutoverError } from '../errors.js';
 import type { TargetOptions } from '../api.js';
+import { isInteractive, PG_TRIGGERS } from '../config/connection-sources.js';
 import { parseConfigFile, resolveSettings, type SettingKey, type Settings } from '../config/settings.js';
 import type { RunEvent } from '../run/events.js';
 import type { CliIo } from './io.js';
@@ -34,6 +36,9 @@ export interface GlobalFlags {
   pgVersion?: string;
   lintSmallTable?: string;
   lintSince?: string;
+  postPendingWarn?: string;
+  /** `--env-file <path>`, or false for `--no-env-file`. */
+  envFile?: string | false;
 }
 
 /** A command's view of the world. */
@@ -46,7 +51,9 @@ export interface Context {
   /** `lint`'s output format, from `--format` (its values never clash with a layout's). */
   output?: LintOutput;
   /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
-  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'ledger'>;
+  source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'onNotice' | 'onLink' | 'ledger'>;
+  /** What became of the `.env` file (for NO_DATABASE's message). */
+  envFileNote: string;
   /** Human text: to stderr (stdout carries only results and JSON). */
   say(text: string): void;
   /** The command's result: JSON document with --json, else `human` on stdout. */
@@ -79,12 +86,41 @@ function splitFormat(values: readonly string[], command: string): { layout?: str
   const layouts = values.filter((value) => !(LINT_OUTPUTS as readonly string[]).includes(value));
   const usage = (message: string, hint: string) => new CutoverError('USAGE', message, { hint, details: { flag: '--format' } });
   if (outputs.length > 0 && command !== 'lint') {
-    throw usage(`--format ${outputs[0]} is an output format of \`cutover lint\`, not a layout`, 'For this command --format names the layout of the migrations directory: auto, cutover, sqlx, diesel, golang-migrate, dbmate, flyway or prisma.');
+    throw usage(`--format ${outputs[0]} is an output format of \`cutover lint\`, not a layout`, 'For this command --format names the layout of the migrations directory: auto, cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma, goose, drizzle, node-pg-migrate or supabase.');
   }
   if (outputs.length > 1 || layouts.length > 1) {
     throw usage(`--format given twice for the same thing (${values.join(', ')})`, 'Give one layout and, for lint, one output format: --format diesel --format github.');
   }
   return { ...(layouts[0] ? { layout: layouts[0] } : {}), ...(outputs[0] ? { output: outputs[0] } : {}) };
+}
+
+/** `--dir` naming a file (not a missing directory, which `new` creates): a setting error before anything runs. */
+async function refuseFileAsDir(dir: string, settings: Settings): Promise<void> {
+  const found = await stat(dir).catch(() => undefined);
+  if (!found || found.isDirectory()) return;
+  const { origin, source } = settings.origins.dir;
+  throw new CutoverError('CONFIG', `${source ?? origin}: dir = ${JSON.stringify(settings.dir)} is a file, not a directory`, {
+    hint: 'Point --dir / CUTOVER_DIR / "dir" at the folder that holds the migration files, not at one file.', details: { setting: 'dir', where: source ?? origin },
+  });
+}
+
+/**
+ * The `.env` file (as dbmate and Prisma read it): `--env-file <path>` (must exist), else
+ * `./.env` when present; `--no-env-file` reads none. `note` says what happened, for NO_DATABASE.
+ */
+async function readEnvFile(io: CliIo, flag: string | boolean | undefined): Promise<{ path?: string; values?: Record<string, string | undefined>; note: string }> {
+  if (flag === false) return { note: '.env (not read: --no-env-file)' };
+  const path = typeof flag === 'string' ? flag : '.env';
+  let text: string;
+  try {
+    text = await readFile(isAbsolute(path) ? path : join(io.cwd, path), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && typeof flag !== 'string') return { note: `${path} (no such file)` };
+    throw new CutoverError('CONFIG', `--env-file: cannot read ${path}: ${(error as Error).message}`, {
+      hint: 'Check the path, or leave --env-file out to read ./.env when present.', details: { setting: 'envFile', where: '--env-file' },
+    });
+  }
+  return { path, values: parseEnv(text), note: `${path} (DATABASE_URL and PG* not set there)` };
 }
 
 /** Build the context for a command from its global flags. */
@@ -94,16 +130,19 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
   const fromFlags: Partial<Record<SettingKey, unknown>> = {
     url: flags.url, schema: flags.schema, dir: flags.dir, format: format.layout, ledger: flags.ledger, lockTimeout: flags.lockTimeout, statementTimeout: flags.statementTimeout,
     lockRetries: flags.lockRetries, lockWait: flags.lockWait, strict: flags.strict, allowOutOfOrder: flags.allowOutOfOrder,
-    lintRules: flags.lintRules, pgVersion: flags.pgVersion, lintSmallTable: flags.lintSmallTable, lintSince: flags.lintSince,
+    lintRules: flags.lintRules, pgVersion: flags.pgVersion, lintSmallTable: flags.lintSmallTable, lintSince: flags.lintSince, postPendingWarn: flags.postPendingWarn,
   };
-  const settings = resolveSettings({ flags: fromFlags, env: io.env, ...(file ? { file } : {}) });
+  const envFile = await readEnvFile(io, flags.envFile);
+  const settings = resolveSettings({ flags: fromFlags, env: io.env, ...(file ? { file } : {}), ...(envFile.values ? { envFile: { path: envFile.path!, values: envFile.values } } : {}) });
   const say = (text: string) => {
     if (!flags.quiet) io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   };
   const dir = isAbsolute(settings.dir) ? settings.dir : join(io.cwd, settings.dir);
+  await refuseFileAsDir(dir, settings);
   let told = false;
+  const noticed = new Set<string>();
   return {
-    io, flags, settings, say, dir, ...(format.output ? { output: format.output } : {}),
+    io, flags, settings, say, dir, envFileNote: envFile.note, ...(format.output ? { output: format.output } : {}),
     source: {
       dir, format: settings.format, ledger: settings.ledger,
       // Say once which layout `auto` chose, unless it is cutover's own.
@@ -111,6 +150,17 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
         if (told || detection.format === 'cutover') return;
         told = true;
         say(`reading ${detection.location} as ${detection.format}: ${detection.reason} (set --format to choose)`);
+      },
+      // A migration cutover cannot run is always said; a file the tool skips, with --verbose.
+      onNotice: (notice) => {
+        if (noticed.has(notice.file)) return; // the embedded database's path reads the set twice
+        noticed.add(notice.file);
+        if (notice.kind === 'gap') say(`warning: ${notice.file}${notice.version ? ` (version ${notice.version})` : ''} is not run by cutover: ${notice.reason}`);
+        else if (flags.verbose) say(`skipped ${notice.file}: ${notice.reason}`);
+      },
+      // A followed symbolic link is said with --verbose (plan --verbose shows where each file comes from).
+      onLink: ({ file, target }) => {
+        if (flags.verbose) say(`${file} is a symbolic link: reading ${target}`);
       },
     },
     result(json, human) {
@@ -130,18 +180,29 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
  */
 export async function withDatabase<T>(context: Context, work: (url: string) => Promise<T>): Promise<T> {
   if (context.settings.url) return work(context.settings.url);
+  if (!isInteractive(context.io.isTTY, context.io.env)) throw noDatabase(context);
   // Loaded here, not at start-up: commands that never touch a database (lint, new) do not load pg.
   const { readMigrations } = await import('../api.js');
   await readMigrations(context.source, { sum: true }); // bad input is reported before a server is started
   const { startEmbedded, devDataDir } = await import('../embedded/index.js');
   const dataDir = devDataDir(context.io.cwd);
-  context.say(`no --url or DATABASE_URL: using the embedded development database in ${dataDir}`);
+  context.say(`no --url, DATABASE_URL, PG* or .env: using the embedded development database in ${dataDir}`);
   const server = await startEmbedded({ dataDir });
   try {
     return await work(server.url);
   } finally {
     await server.stop();
   }
+}
+
+/** No database given, and no one at a terminal to want the embedded one: exit 2 naming every place looked at. */
+function noDatabase(context: Context): CutoverError {
+  const config = context.flags.config ?? 'cutover.config.json';
+  const lookedAt = ['--url', 'DATABASE_URL', PG_TRIGGERS.join('/'), context.envFileNote, `"url" in ${config}`];
+  return new CutoverError('NO_DATABASE', `no database given: looked at ${lookedAt.join(', ')}`, {
+    hint: `Set DATABASE_URL (or --url, or PGHOST and friends). The embedded development database is used only at a terminal outside CI${context.io.env.CI ? ` (CI=${context.io.env.CI} here)` : ''}.`,
+    details: { lookedAt },
+  });
 }
 
 /** Settings passed to library calls. */

@@ -15,6 +15,8 @@ export interface CliIo {
   now(): Date;
   /** Resolves on SIGINT/SIGTERM (for `cutover dev`). */
   waitForInterrupt(): Promise<void>;
+  /** Listen for these signals (`cutover exec` passes them on to its child) instead of dying of them; returns the unsubscribe. */
+  onSignal?(signals: readonly NodeJS.Signals[], listener: (signal: NodeJS.Signals) => void): () => void;
   /** Ask a yes/no question on the terminal (restore, rollback from a backup); absent: no one to ask. */
   confirm?(question: string): Promise<boolean>;
 }

@@ -31,7 +31,10 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   config: () => import('./commands/config.js'),
   instances: () => import('./commands/instances.js'),
   wait: () => import('./commands/wait.js'),
+  exec: () => import('./commands/exec.js'),
+  notes: () => import('./commands/notes.js'),
   serve: () => import('./commands/serve.js'),
+  dashboard: () => import('./commands/dashboard.js'),
   backup: () => import('./commands/backup.js'),
   restore: () => import('./commands/restore.js'),
   rehearse: () => import('./commands/rehearse.js'),
@@ -46,8 +49,14 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
  * the version, a mistyped command that gets a "did you mean").
  */
 function commandsFor(argv: readonly string[]): Promise<CommandModule[]> {
-  const named = Object.keys(COMMANDS).filter((name) => argv.includes(name));
+  const named = Object.keys(COMMANDS).filter((name) => ownArgs(argv).includes(name));
   return Promise.all((named.length > 0 ? named : Object.keys(COMMANDS)).map((name) => COMMANDS[name]!()));
+}
+
+/** cutover's own arguments: those before `--` (after it: `cutover exec`'s child's command line). */
+function ownArgs(argv: readonly string[]): readonly string[] {
+  const dashes = argv.indexOf('--');
+  return dashes < 0 ? argv : argv.slice(0, dashes);
 }
 
 /**
@@ -56,7 +65,7 @@ function commandsFor(argv: readonly string[]): Promise<CommandModule[]> {
  * @example
  * const code = await main(['migrate', '--phase', 'pre'], io);
  */
-export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promise<ExitCode> {
+export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promise<ExitCode | number> {
   const program = createProgram(io, version);
   const runner = createRunner(io);
   for (const command of await commandsFor(argv)) command.register(program, runner);
@@ -68,8 +77,8 @@ export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promis
     }
     // After a command, -V/--version would print cutover's version and exit 0: `cutover wait --version 42`
     // in a readiness probe would pass at once. A usage error instead.
-    const at = argv.findIndex((arg) => program.commands.some((c) => c.name() === arg));
-    if (at >= 0 && argv.slice(at + 1).some((arg) => arg === '-V' || arg === '--version' || arg.startsWith('--version='))) {
+    const at = ownArgs(argv).findIndex((arg) => program.commands.some((c) => c.name() === arg));
+    if (at >= 0 && ownArgs(argv).slice(at + 1).some((arg) => arg === '-V' || arg === '--version' || arg.startsWith('--version='))) {
       throw new CutoverError('USAGE', `--version after \`${argv[at]}\` is cutover's own version flag`, {
         hint: `To print cutover's version: cutover --version. To name a migration version: ${argv[at] === 'wait' || argv[at] === 'serve' ? '--at-least <version>' : 'see the command\'s --help'}.`,
       });
@@ -80,15 +89,15 @@ export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promis
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is bad usage (already printed).
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
-      const command = program.commands.find((c) => argv.includes(c.name()));
+      const command = program.commands.find((c) => ownArgs(argv).includes(c.name()));
       const hint = `see \`cutover ${command ? `${command.name()} ` : ''}--help\``;
       io.stderr.write(`  hint: ${hint}\n`);
-      if (argv.includes('--json')) {
+      if (ownArgs(argv).includes('--json')) {
         const message = error.message.replace(/^error: /, '');
         io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'USAGE', message, hint } }, null, 2)}\n`);
       }
       return EXIT.input;
     }
-    return reportError(io, error, argv.includes('--json'));
+    return reportError(io, error, ownArgs(argv).includes('--json'));
   }
 }

@@ -9,12 +9,12 @@ import type { CliIo } from './io.js';
 import { renderError } from './render.js';
 
 /** A command's handler: returns an exit code (0 done, 3 a check did not pass). */
-export type Handler<O> = (context: Context, options: O, args: string[]) => Promise<ExitCode>;
+export type Handler<O> = (context: Context, options: O, args: string[]) => Promise<ExitCode | number>;
 
-/** Shared state of one `main` call: the exit code the action set. */
+/** Shared state of one `main` call: the exit code the action set (`exec`: its child's, any number). */
 export interface Runner {
   io: CliIo;
-  exitCode: ExitCode;
+  exitCode: ExitCode | number;
   /** Wrap a handler as a commander action. */
   action<O>(handler: Handler<O>): (...args: unknown[]) => Promise<void>;
 }
@@ -64,9 +64,11 @@ export function createProgram(io: CliIo, version: string): Command {
     .option('--url <url>', 'database URL (env DATABASE_URL); without it, the embedded dev database')
     .option('--schema <name>', 'target schema (env DB_SCHEMA, default public)')
     .option('--dir <path>', 'migrations directory (env CUTOVER_DIR, default ./migrations)')
-    .option('--format <layout>', 'layout of the migrations directory: auto (default), cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma', collect)
+    .option('--format <layout>', 'layout of the migrations directory: auto (default), cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma, goose, drizzle, node-pg-migrate, supabase', collect)
     .option('--ledger <kind>', 'history table: cutover (default) or sqlx (share _sqlx_migrations with sqlx::migrate!; env CUTOVER_LEDGER)')
     .option('--config <file>', 'config file (default ./cutover.config.json when present)')
+    .option('--env-file <path>', 'read DATABASE_URL, PG* and CUTOVER_* from this file, below the environment (default ./.env when present)')
+    .option('--no-env-file', 'read no .env file')
     .option('--json', 'print one JSON document on stdout; human text goes to stderr')
     .option('--verbose', 'say more')
     .option('--quiet', 'say only errors')

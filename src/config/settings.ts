@@ -6,15 +6,17 @@
  * and it gets it as a parameter.
  */
 import { CutoverError, throwAll } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { durationHint, parseDurationSetting } from '../duration.js';
 import { describeUrl, redact } from '../db/url.js';
+import { LONG_NAME_HINT, longNameProblem } from '../db/sql.js';
 import { didYouMean } from '../suggest.js';
+import { pgConninfo } from './connection-sources.js';
 import type { TargetSpec } from '../fleet/types.js';
 import { targetsProblem, toTargetSpecs } from '../fleet/config.js';
 import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
 import { LEDGER_KINDS, type LedgerKind } from '../db/ledger.js';
 
-type Kind = 'string' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format' | 'ledger';
+type Kind = 'string' | 'schema' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format' | 'ledger';
 
 interface Setting {
   kind: Kind;
@@ -27,7 +29,7 @@ interface Setting {
 /** The schema: every setting, its flag, environment variable and default. */
 export const SETTINGS = {
   url: { kind: 'url', flag: '--url', env: 'DATABASE_URL', summary: 'database URL; without it, the embedded dev database' },
-  schema: { kind: 'string', flag: '--schema', env: 'DB_SCHEMA', default: 'public', summary: 'target schema (ledger and search_path)' },
+  schema: { kind: 'schema', flag: '--schema', env: 'DB_SCHEMA', default: 'public', summary: 'target schema (ledger and search_path)' },
   dir: { kind: 'string', flag: '--dir', env: 'CUTOVER_DIR', default: 'migrations', summary: 'migrations directory' },
   format: { kind: 'format', flag: '--format', env: 'CUTOVER_FORMAT', default: 'auto', summary: `layout of the migrations directory: auto, ${FORMATS.join(', ')} (docs/formats.md)` },
   ledger: { kind: 'ledger', flag: '--ledger', env: 'CUTOVER_LEDGER', default: 'cutover', summary: 'history table: cutover (cutover_migrations) or sqlx (_sqlx_migrations, shared with sqlx::migrate!; docs/sqlx-ledger.md)' },
@@ -41,6 +43,7 @@ export const SETTINGS = {
   pgVersion: { kind: 'integer', flag: '--pg-version', env: 'CUTOVER_PG_VERSION', summary: "PostgreSQL major the linter targets (default: the connected server's, else the newest)" },
   lintSince: { kind: 'string', flag: '--lint-since', env: 'CUTOVER_LINT_SINCE', summary: 'lint baseline: files of this version or older are not judged by `lint` or the migrate gate (strong_migrations\' start_after)' },
   lintSmallTable: { kind: 'integer', flag: '--lint-small-table', env: 'CUTOVER_LINT_SMALL_TABLE', default: 10000, summary: 'with a live catalog, tables with fewer estimated rows get no lock warnings' },
+  postPendingWarn: { kind: 'duration', flag: '--post-pending-warn', env: 'CUTOVER_POST_PENDING_WARN', default: 86_400_000, summary: 'status, serve and upgrade warn about a post migration pending longer than this (suggesting rehearse)' },
   targets: { kind: 'targets', flag: '(config file only)', summary: 'fleet: databases and their schemas, [{ url, schemas | schemasQuery | allSchemas }] (docs/fleet.md)' },
 } as const satisfies Record<string, Setting>;
 
@@ -48,7 +51,7 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS;
 
 /** Where a value came from. */
-export type Origin = 'flag' | 'env' | 'file' | 'default';
+export type Origin = 'flag' | 'env' | 'env-file' | 'file' | 'default';
 
 /** Resolved settings: values and where each came from. */
 export interface Settings {
@@ -71,6 +74,8 @@ export interface Settings {
   /** Lint baseline: files of this version or older are not judged. */
   lintSince?: string;
   lintSmallTable: number;
+  /** Warn about a post migration left pending longer than this. */
+  postPendingWarnMs: number;
   /** Fleet targets from the config file (docs/fleet.md). */
   targets?: TargetSpec[];
   /** For each setting: where its value came from, and the value as shown (URL redacted). */
@@ -81,8 +86,19 @@ export interface Settings {
 export interface SettingsInput {
   flags: Partial<Record<SettingKey, unknown>>;
   env: Record<string, string | undefined>;
+  /** Variables from a `.env` file (`--env-file`), below the environment's own, and the file's path for messages. */
+  envFile?: { path: string; values: Record<string, string | undefined> };
   /** The parsed config file, if any, and its path for messages. */
   file?: { path: string; values: Record<string, unknown> };
+}
+
+/** What is wrong with a schema name Postgres would refuse or misread, before any connection. */
+function schemaProblem(name: string): string | undefined {
+  if (name === '') return 'empty';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'it holds a control character';
+  if (/^pg_/i.test(name)) return 'pg_ prefix is reserved';
+  return longNameProblem(name);
 }
 
 function convert(key: SettingKey, raw: unknown, where: string): { value?: unknown; problem?: CutoverError } {
@@ -113,8 +129,16 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
       return Number.isInteger(n) && n >= 0 ? { value: n } : bad('a whole number ≥ 0', `Set ${key} to a number such as 5.`);
     }
     case 'duration': {
-      const ms = typeof raw === 'number' ? raw : parseDuration(String(raw));
-      return ms !== undefined && ms >= 0 ? { value: ms } : bad('a duration', 'Use a number with a unit: 500ms, 10s, 5min, 1h.');
+      const parsed = parseDurationSetting(String(raw));
+      return 'ms' in parsed ? { value: parsed.ms } : bad(parsed.problem === 'not a duration' ? 'a duration' : `a duration (${parsed.problem})`, durationHint(parsed.problem, String(raw)));
+    }
+    case 'schema': {
+      const problem = typeof raw === 'string' ? schemaProblem(raw) : 'not a string';
+      return problem === undefined ? { value: raw } : bad(`a usable schema name (${problem})`, problem === 'empty'
+        ? 'Give the schema a name, or leave the setting out for the default (public).'
+        : problem.startsWith('pg_') ? 'Names starting with pg_ are reserved for Postgres\'s own schemas; pick another name.'
+        : longNameProblem(raw as string) ? LONG_NAME_HINT
+        : 'Schema names are data: check the variable for a stray newline or control character (an .env file with CRLF line ends, a quoted heredoc).');
     }
     case 'rules': {
       // An object in the file; `id=severity,id=severity` as a flag or in the environment.
@@ -149,7 +173,7 @@ function show(key: SettingKey, value: unknown): string | undefined {
 const FIELD: Record<SettingKey, keyof Settings> = {
   url: 'url', schema: 'schema', dir: 'dir', format: 'format', ledger: 'ledger', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
   lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', targets: 'targets',
-  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSince: 'lintSince', lintSmallTable: 'lintSmallTable',
+  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSince: 'lintSince', lintSmallTable: 'lintSmallTable', postPendingWarn: 'postPendingWarnMs',
 };
 
 /**
@@ -173,12 +197,19 @@ export function resolveSettings(input: SettingsInput): Settings {
   const result = { origins: {} } as Settings;
   for (const key of keys) {
     const setting: Setting = SETTINGS[key];
+    const fromEnv = (origin: 'env' | 'env-file', vars: Record<string, string | undefined>, prefix: string): [Origin, unknown, string][] => {
+      const own: [Origin, unknown, string] = [origin, setting.env ? vars[setting.env] : undefined, `${prefix}${setting.env ?? ''}`];
+      // The URL: DATABASE_URL, then libpq's PG* variables (docs/configuration.md#the-database).
+      const pg = key === 'url' ? pgConninfo(vars) : undefined;
+      return pg ? [own, [origin, pg.conninfo, `${prefix}${pg.used.join(', ')}`]] : [own];
+    };
     const candidates: [Origin, unknown, string][] = [
       ['flag', input.flags[key], setting.flag],
-      ['env', setting.env ? input.env[setting.env] : undefined, setting.env ?? ''],
+      ...fromEnv('env', input.env, ''),
+      ...(input.envFile ? fromEnv('env-file', input.envFile.values, `${input.envFile.path} `) : []),
       ['file', input.file?.values[key], input.file?.path ?? ''],
     ];
-    const found = candidates.find(([, raw]) => raw !== undefined && raw !== '');
+    const found = candidates.find(([origin, raw]) => raw !== undefined && (!origin.startsWith('env') || raw !== ''));
     let value = setting.default;
     let origin: Origin = 'default';
     let source: string | undefined;

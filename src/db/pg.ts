@@ -3,13 +3,14 @@
  * connection errors turned into CutoverErrors that name host:port and never
  * the password, and `schemaPool` for the app's own queries.
  */
-import type { Client, Pool, PoolClient, PoolConfig } from 'pg';
+import type { Client, ClientConfig, Pool, PoolClient, PoolConfig } from 'pg';
 import pg from './pg-module.js';
 import { connectionLost, CutoverError } from '../errors.js';
 import { isConnectionLost } from './connection-lost.js';
 import { withSettings, type Connection, type Connector } from './session.js';
-import { ident, literal } from './sql.js';
+import { ident, literal, LONG_NAME_HINT, longNameProblem } from './sql.js';
 import { describeUrl, redact } from './url.js';
+import { parseConninfo } from './conninfo.js';
 
 /** A pool or anything with `connect()` returning a releasable client (a pg.Pool fits). */
 export interface PoolLike {
@@ -59,6 +60,25 @@ function guarded(client: Client | PoolClient): { query: (text: string, values?: 
   };
 }
 
+/**
+ * Cancel what `client`'s backend is running, with pg_cancel_backend from
+ * another session (best effort: a failure leaves the statement to finish).
+ */
+async function cancelBackend(open: () => Promise<{ query: Client['query']; release: () => void }>, client: Client | PoolClient): Promise<void> {
+  const pid = (client as { processID?: number | null }).processID;
+  if (!pid) return;
+  try {
+    const other = await open();
+    try {
+      await other.query('SELECT pg_cancel_backend($1)', [pid]);
+    } finally {
+      other.release();
+    }
+  } catch {
+    // the statement runs to its end; the run stops before the next one
+  }
+}
+
 /** Options for {@link pgConnector}. */
 export interface PgConnectorOptions {
   url?: string;
@@ -80,6 +100,10 @@ export interface PgConnectorOptions {
  * const connection = await connector.connect();
  */
 export function pgConnector(options: PgConnectorOptions): Connector {
+  const tooLong = options.schema === undefined ? undefined : longNameProblem(options.schema);
+  if (tooLong) {
+    throw new CutoverError('CONFIG', `schema "${options.schema}" is not a usable schema name (${tooLong})`, { hint: LONG_NAME_HINT, details: { setting: 'schema' } });
+  }
   const describe = options.url ? describeUrl(options.url) : 'the given pool';
   return {
     describe,
@@ -105,23 +129,23 @@ export function pgConnector(options: PgConnectorOptions): Connector {
             session.detach();
             client.release(true);
           },
+          cancel: () => cancelBackend(() => options.pool!.connect(), client),
         };
       }
-      const client = new pg.Client({
-        connectionString: options.url,
+      const client = await connectClient(clientConfig(options.url!, {
         application_name: options.applicationName,
         connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
         ...(options.schema === undefined ? {} : { options: searchPathOption(options.schema) }),
-      });
+      }), describe, parseConninfo(options.url!).sslmode === 'prefer');
       const session = guarded(client);
-      try {
-        await client.connect();
-      } catch (error) {
-        await client.end().catch(() => {});
-        throw connectionError(error, describe);
-      }
       return {
         query: session.query,
+        cancel: () => cancelBackend(async () => {
+          const other = new pg.Client({ connectionString: options.url, application_name: options.applicationName, connectionTimeoutMillis: 5_000 });
+          other.on('error', () => {});
+          await other.connect();
+          return Object.assign(other, { release: () => void other.end().catch(() => {}) });
+        }, client),
         close: async (broken) => {
           const ended = client.end().catch(() => {});
           if (broken) return ended;
@@ -133,6 +157,49 @@ export function pgConnector(options: PgConnectorOptions): Connector {
       };
     },
   };
+}
+
+/**
+ * node-postgres' settings for a connection string (URL or keyword string, libpq's meanings),
+ * with `extra` on top. libpq's `options` from the string comes before cutover's search_path.
+ */
+export function clientConfig(url: string, extra: ClientConfig = {}): ClientConfig {
+  const { sslmode: _sslmode, connectTimeoutMs, options, ...info } = parseConninfo(url);
+  return {
+    ...info,
+    ...(connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: connectTimeoutMs }),
+    ...extra,
+    ...(options === undefined ? {} : { options: extra.options ? `${options} ${extra.options}` : options }),
+  };
+}
+
+/**
+ * Connect a client. sslmode=prefer as libpq means it: SSL when the server offers it, else
+ * a plain connection (node-postgres alone would fail on a server without SSL).
+ */
+async function connectClient(config: ClientConfig, describe: string, prefer: boolean): Promise<Client> {
+  const attempt = async (settings: ClientConfig) => {
+    const client = new pg.Client(settings);
+    // No crash on 'error' while connecting (the failure is thrown); guarded() listens once connected.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+  };
+  try {
+    return await attempt(config);
+  } catch (error) {
+    if (!prefer || !/does not support SSL/i.test((error as Error).message ?? '')) throw connectionError(error, describe);
+    try {
+      return await attempt({ ...config, ssl: false });
+    } catch (retry) {
+      throw connectionError(retry, describe);
+    }
+  }
 }
 
 /** The libpq `options` startup parameter that pins search_path (spaces and backslashes escaped). */
@@ -153,6 +220,5 @@ export function schemaPool(options: { url: string | undefined; schema?: string }
   if (!url) {
     throw new CutoverError('CONFIG', 'schemaPool needs a database URL', { hint: 'Pass url (for example process.env.DATABASE_URL).', details: { setting: 'url' } });
   }
-  describeUrl(url);
-  return new pg.Pool({ connectionString: url, ...rest, options: searchPathOption(schema) });
+  return new pg.Pool(clientConfig(url, { ...rest, options: searchPathOption(schema) }));
 }

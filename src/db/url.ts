@@ -3,24 +3,17 @@
  * passwords removed from any text that might hold one. Apart from pg.ts so
  * that commands that never connect (lint, config) do not load node-postgres.
  */
-import { CutoverError } from '../errors.js';
+import { describeConninfo, parseConninfo, redactPasswordKeywords } from './conninfo.js';
 
 /**
- * `postgres://user@host:port/db` without the password, or an INVALID_URL error.
+ * `postgres://user@host:port/db` without the password, or an INVALID_URL error. Takes
+ * whatever libpq takes: URLs (with a socket directory too) and keyword strings.
  *
  * @example
  * describeUrl('postgres://app:secret@db:5432/app'); // 'postgres://app@db:5432/app'
  */
 export function describeUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw invalidUrl(url, error);
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw invalidUrl(url);
-  const user = parsed.username ? `${decodeURIComponent(parsed.username)}@` : '';
-  return `postgres://${user}${parsed.hostname || 'localhost'}:${parsed.port || '5432'}${parsed.pathname}`;
+  return describeConninfo(parseConninfo(url));
 }
 
 /**
@@ -34,7 +27,8 @@ export function describeUrl(url: string): string {
  * @example
  * redact('cannot connect to postgres://app:secret@db/app'); // 'cannot connect to postgres://app:***@db/app'
  */
-export function redact(text: string, work?: { steps: number }): string {
+export function redact(input: string, work?: { steps: number }): string {
+  const text = redactPasswordKeywords(input); // `password=…` in keyword strings and URL queries
   let out = '';
   let done = 0;
   // Words: runs of non-whitespace, each redacted on its own (no password spans whitespace).
@@ -114,12 +108,4 @@ function passwordSpans(text: string, start: number, end: number, work?: { steps:
     else joined.push([...span]);
   }
   return joined;
-}
-
-function invalidUrl(url: string, cause?: unknown): CutoverError {
-  return new CutoverError('INVALID_URL', `invalid database URL "${redact(url)}"`, {
-    hint: 'Use the form postgres://user:password@host:5432/database (percent-encode special characters in the password).',
-    details: { url: redact(url) },
-    cause,
-  });
 }

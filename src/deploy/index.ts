@@ -10,3 +10,4 @@ export { waitForSchemaOn, type WaitForSchemaOptions, type WaitForSchemaReport } 
 export { compareVersions, highestVersion, orderOf, anyOrder } from './versions.js';
 export { runUpgrade, upgradeError, UPGRADE_STEPS, type UpgradeOptions, type UpgradePorts, type UpgradeReport, type UpgradeStep } from './upgrade.js';
 export { registerInstance, listInstances, forgetInstance, waitForSchema, type RegisterInstanceOptions, type InstancesReport } from './library.js';
+export { versionFromHealth, parseVersionField, DEFAULT_VERSION_FIELDS } from './health-version.js';

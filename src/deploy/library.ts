@@ -38,6 +38,8 @@ export interface RegisterInstanceOptions extends TargetOptions {
   onEvent?: OnEvent;
   /** A failed heartbeat or auto-contract attempt (the next beat tries again). */
   onError?: (error: unknown) => void;
+  /** A heartbeat got through (after failures: the instance is fresh again). */
+  onBeat?: () => void;
 }
 
 /**
@@ -68,21 +70,21 @@ export async function registerInstance(options: RegisterInstanceOptions): Promis
     connector, schema, heartbeatMs,
     info: { id, host: options.host ?? hostname(), appVersion: options.appVersion, knownVersion, pid: process.pid, applicationName, ttlMs },
     ...(options.onError ? { onError: options.onError } : {}),
-    ...(options.autoContract ? {
-      onHeartbeat: async (session) => {
-        const migrations = await readMigrations(options);
-        if (!(await contractMayRun(session, schema, migrations, options.ledger))) return;
-        // A short lock wait: a heartbeat must not hang behind a long migration; the next beat tries again.
-        await runAutoContract(connectorFor(options, 'migrate'), migrations, {
-          schema, phase: 'post', appliedBy: whoAmI(), lockWaitMs: 1000, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
-        }).catch((error: unknown) => {
-          // Not this beat's business: pre migrations still pending (the deploy's own run applies them),
-          // or another run holds the lock (the next beat looks again).
-          if (error instanceof CutoverError && (error.code === 'PHASE_ORDER' || error.code === 'LOCK_WAIT_TIMEOUT')) return;
-          throw error;
-        });
-      },
-    } : {}),
+    onHeartbeat: async (session) => {
+      options.onBeat?.();
+      if (!options.autoContract) return;
+      const migrations = await readMigrations(options);
+      if (!(await contractMayRun(session, schema, migrations, options.ledger))) return;
+      // A short lock wait: a heartbeat must not hang behind a long migration; the next beat tries again.
+      await runAutoContract(connectorFor(options, 'migrate'), migrations, {
+        schema, phase: 'post', appliedBy: whoAmI(), lockWaitMs: 1000, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
+      }).catch((error: unknown) => {
+        // Not this beat's business: pre migrations still pending (the deploy's own run applies them),
+        // or another run holds the lock (the next beat looks again).
+        if (error instanceof CutoverError && (error.code === 'PHASE_ORDER' || error.code === 'LOCK_WAIT_TIMEOUT')) return;
+        throw error;
+      });
+    },
   });
 }
 

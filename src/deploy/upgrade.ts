@@ -11,6 +11,7 @@
 import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import { compareVersions } from './versions.js';
+import { DEFAULT_VERSION_FIELDS, versionFromHealth } from './health-version.js';
 import type { VersionOrder } from '../migrations/formats/order.js';
 
 /** The flow's steps, in order. */
@@ -42,7 +43,7 @@ export interface UpgradeReport {
 /** What the flow needs from outside. */
 export interface UpgradePorts {
   /** Connectivity and history: pending and failed versions, history errors. */
-  status(): Promise<{ pendingPre: string[]; pendingPost: string[]; failed: string[]; errors: string[] }>;
+  status(): Promise<{ pendingPre: string[]; pendingPost: string[]; failed: string[]; errors: string[]; postLeftPending?: string[] }>;
   /** Lint the pending migrations: counts and the locks they take (e.g. `ACCESS EXCLUSIVE on "users"`). */
   lint?(): Promise<{ errors: number; warnings: number; locks: string[] }>;
   /** Free bytes where the backup goes. */
@@ -74,6 +75,8 @@ export interface UpgradeOptions {
   /** Ask for a backup (needs the `backup` port). */
   backup?: boolean;
   healthUrls: string[];
+  /** Where the health body holds the version (a JSON path); default: appVersion, version, then app.version. */
+  versionField?: string;
   /** Waiting for the new version (default 60 s). */
   timeoutMs?: number;
   /** How long the post phase waits for old instances (default: the same timeout). */
@@ -207,6 +210,10 @@ async function preflight(options: UpgradeOptions, ports: UpgradePorts) {
   if (status.failed.length) throw new StepFailure(`failed migrations in the ledger: ${status.failed.join(', ')}; resolve them first (cutover status)`, { failed: status.failed });
   const parts = [`${status.pendingPre.length} pre and ${status.pendingPost.length} post migration(s) pending`];
   const facts: Record<string, unknown> = { pendingPre: status.pendingPre, pendingPost: status.pendingPost };
+  if (status.postLeftPending?.length) {
+    facts.postLeftPending = status.postLeftPending;
+    parts.push(`warning: ${status.postLeftPending.join('; ')}`);
+  }
   if (ports.lint) {
     const lint = await ports.lint();
     facts.lint = lint;
@@ -232,9 +239,10 @@ async function waitForVersion(options: UpgradeOptions, ports: UpgradePorts) {
     lagging = [];
     for (const url of options.healthUrls) {
       const health = await ports.fetchHealth(url).catch((error: Error) => ({ statusCode: 0, body: { error: error.message } }));
-      const appVersion = (health.body as { appVersion?: unknown } | undefined)?.appVersion;
+      const appVersion = versionFromHealth(health.body, options.versionField);
       if (health.statusCode !== 200) lagging.push(`${url} answers ${health.statusCode || 'nothing'}`);
-      else if (options.appVersion && appVersion !== options.appVersion) lagging.push(`${url} shows version ${String(appVersion)}`);
+      else if (options.appVersion && appVersion === undefined) lagging.push(`${url} shows no version at ${options.versionField ?? DEFAULT_VERSION_FIELDS.join(', ')} (--version-field names where it is)`);
+      else if (options.appVersion && appVersion !== options.appVersion) lagging.push(`${url} shows version ${appVersion}`);
     }
     const instances = await ports.instances();
     for (const i of instances) {

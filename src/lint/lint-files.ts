@@ -15,7 +15,7 @@ import { openParser } from '../sql/parse-host.js';
 import { lintScripts, type LintOptions, type LintReport } from './engine.js';
 
 /** Options of {@link lintMigrations}. */
-export interface LintFilesOptions extends Omit<LintOptions, 'catalog'>, Pick<MigrationsOptions, 'dir' | 'format' | 'onDetect'> {
+export interface LintFilesOptions extends Omit<LintOptions, 'catalog'>, Pick<MigrationsOptions, 'dir' | 'format' | 'onDetect' | 'onLink'> {
   /** Files or directories to lint instead. */
   paths?: string[];
   /** Use the live catalog of this database (sizes, constraints, column types, version). */
@@ -41,7 +41,7 @@ async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> 
   const { format, onDetect } = options;
   const layout = { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) };
   // The directory reader itself, not the library's readMigrations: offline lint loads no database driver.
-  const read = (dir: string) => loadMigrations(directorySource(dir), { ...layout, sum: 'strict' });
+  const read = (dir: string) => loadMigrations(directorySource(dir, options.onLink ? { onLink: options.onLink } : {}), { ...layout, sum: 'strict' });
   if (!options.paths?.length) return read(options.dir ?? 'migrations');
   const scripts: MigrationScript[] = [];
   const problems: CutoverError[] = [];

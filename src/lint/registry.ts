@@ -20,6 +20,7 @@ import droppingDefault from './rules/dropping-default.js';
 import droppingForeignKey from './rules/dropping-foreign-key.js';
 import enumValueUsedInTransaction from './rules/enum-value-used-in-transaction.js';
 import lockAccumulation from './rules/lock-accumulation.js';
+import lockTable from './rules/lock-table.js';
 import nonIdempotentNoTransaction from './rules/non-idempotent-no-transaction.js';
 import preferBigintIdentity from './rules/prefer-bigint-identity.js';
 import preferText from './rules/prefer-text.js';
@@ -29,11 +30,13 @@ import renamingColumn from './rules/renaming-column.js';
 import renamingTable from './rules/renaming-table.js';
 import requireConcurrentIndexCreation from './rules/require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './rules/require-concurrent-index-deletion.js';
+import requireConcurrentReindex from './rules/require-concurrent-reindex.js';
 import setLoggedUnlogged from './rules/set-logged-unlogged.js';
 import settingNotNull from './rules/setting-not-null.js';
 import timeoutDisabled from './rules/timeout-disabled.js';
 import transactionNesting from './rules/transaction-nesting.js';
 import unbatchedBackfill from './rules/unbatched-backfill.js';
+import unknownLocks from './rules/unknown-locks.js';
 import vacuumFullCluster from './rules/vacuum-full-cluster.js';
 
 /** The registry. */
@@ -53,6 +56,7 @@ export const RULES = [
   droppingForeignKey,
   enumValueUsedInTransaction,
   lockAccumulation,
+  lockTable,
   nonIdempotentNoTransaction,
   preferBigintIdentity,
   preferText,
@@ -62,11 +66,13 @@ export const RULES = [
   renamingTable,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
+  requireConcurrentReindex,
   setLoggedUnlogged,
   settingNotNull,
   timeoutDisabled,
   transactionNesting,
   unbatchedBackfill,
+  unknownLocks,
   vacuumFullCluster,
 ] as const;
 

@@ -110,5 +110,20 @@ export function newMigrationFiles(format: FormatId, options: NewMigration): NewF
       }
       return [{ path: `${timestampVersion(options.now)}_${name}/migration.sql`, text: header(options) }];
     }
+    case 'goose': {
+      // As `goose create -s` would number it if the directory is a sequence, else a timestamp.
+      const down = options.reversible ? `\n-- +goose Down\n${DOWN}` : '';
+      return [{ path: `${nextNumber(options, true)}_${name}.sql`, text: `${header(options, '-- +goose NO TRANSACTION')}-- +goose Up\n\n${down}` }];
+    }
+    case 'node-pg-migrate': {
+      const down = options.reversible ? `\n-- Down Migration\n${DOWN}` : '';
+      return [{ path: `${options.now.valueOf()}_${name}.sql`, text: `${header(options)}-- Up Migration\n\n${down}` }];
+    }
+    case 'supabase':
+      return [{ path: `${nextNumber(options, false)}_${name}.sql`, text: header(options) }];
+    case 'drizzle':
+      throw new CutoverError('USAGE', 'a drizzle-kit migration is listed in meta/_journal.json: cutover new does not write drizzle migrations', {
+        hint: 'Generate it with drizzle-kit (npx drizzle-kit generate --custom --name <name> for hand-written SQL).', details: { format },
+      });
   }
 }

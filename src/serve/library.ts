@@ -4,6 +4,7 @@
  * small pool of its own (two connections, closed by `close()`).
  */
 import pg from '../db/pg-module.js';
+import { clientConfig } from '../db/pg.js';
 import { CutoverError } from '../errors.js';
 import { readMigrations, type TargetOptions } from '../api.js';
 import type { Session } from '../db/session.js';
@@ -16,6 +17,8 @@ export interface HealthHandlerOptions extends Omit<TargetOptions, 'pool'> {
   appVersion?: string | null;
   /** Needed: pre migrations up to this version (default: every pre migration in the set). */
   atLeast?: string;
+  /** Report post migrations pending longer than this, in ms (default 24 h). */
+  postPendingWarnMs?: number;
   /** Told the full error of a failed check (the response names only its code). */
   onError?: (error: unknown) => void;
 }
@@ -32,13 +35,13 @@ export function healthHandler(options: HealthHandlerOptions): HealthHandler & { 
   if (!options.url && !options.pool) {
     throw new CutoverError('CONFIG', 'healthHandler needs `url` or `pool`', { hint: 'For example healthHandler({ url: process.env.DATABASE_URL, dir: "migrations" }).', details: { setting: 'url' } });
   }
-  const own = options.pool ? undefined : new pg.Pool({ connectionString: options.url, max: 2, idleTimeoutMillis: 10_000, application_name: options.applicationName ?? 'cutover health' });
+  const own = options.pool ? undefined : new pg.Pool({ ...clientConfig(options.url!), max: 2, idleTimeoutMillis: 10_000, application_name: options.applicationName ?? 'cutover health' });
   own?.on('error', () => {}); // an idle client's error: the next check reports the database as unreachable
   const migrations = options.dir !== undefined || options.migrations !== undefined ? readMigrations(options) : undefined;
   migrations?.catch(() => {});
   const handler = createHealthHandler({
     session: options.pool ?? own!, schema: options.schema ?? 'public', appVersion: options.appVersion ?? null,
-    ...(options.onError ? { onError: options.onError } : {}), ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
+    ...(options.onError ? { onError: options.onError } : {}), ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.postPendingWarnMs === undefined ? {} : { postPendingWarnMs: options.postPendingWarnMs }), ...(options.ledger ? { ledger: options.ledger } : {}),
   }) as HealthHandler & { close(): Promise<void> };
   handler.close = async () => { await own?.end(); };
   return handler;

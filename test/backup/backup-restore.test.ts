@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { backup } from '../../src/backup/api.js';
 import { ident } from '../../src/db/sql.js';
 import { migrationsDir } from '../support/cli.js';
 import { query, testSchema } from '../support/db.js';
@@ -58,6 +59,34 @@ describe('backup', () => {
     expect(files.filter((f) => f.endsWith('.dump')).length).toBe(3);
     const list = await cutover('backup', '--list');
     expect(list.json.backups.map((b: { schema: string }) => b.schema).sort()).toEqual(['other', schema, schema].sort());
+  });
+
+  it("schemas whose readable prefixes collide get their own files: --schemas 'tü,té,t-' and long names differing at the end (16.1)", async () => {
+    const long = 'tenant_'.repeat(8); // 56 bytes: the readable prefix keeps 40
+    const names = ['tü', 'té', 't-', `${long}a`, `${long}b`];
+    for (const name of names) await query(bed.db.url, `CREATE SCHEMA ${ident(name)}; CREATE TABLE ${ident(name)}.t (id int)`);
+    const { code, json } = await cutover('backup', '--schemas', names.join(','));
+    expect(code).toBe(0);
+    const files = await readdir(join(bed.work, '.cutover/backups'));
+    expect(files.filter((f) => f.endsWith('.dump')).length).toBe(names.length);
+    expect(new Set(json.backups.map((b: any) => b.manifest.id)).size).toBe(names.length);
+    for (const name of names) {
+      const written = json.backups.find((b: any) => b.manifest.schema === name);
+      expect(JSON.parse(await readFile(written.manifestPath, 'utf8')).schema).toBe(name);
+    }
+  });
+
+  it('never writes over a backup: the same id again is BACKUP_EXISTS and the first files stay as they were (16.1)', async () => {
+    await cutover('migrate', '--schema', schema);
+    const out = join(bed.work, 'same');
+    const clock = () => new Date('2026-03-01T12:00:00.123Z');
+    const first = await backup({ url: bed.db.url, schema, out, clock });
+    const [written] = first.backups;
+    const before = [await readFile(written!.dumpPath), await readFile(written!.manifestPath)];
+    await query(bed.db.url, `INSERT INTO ${S}.notes (body) VALUES ('after the first backup')`);
+    await expect(backup({ url: bed.db.url, schema, out, clock })).rejects.toMatchObject({ code: 'BACKUP_EXISTS', details: { file: written!.dumpPath, schema } });
+    expect([await readFile(written!.dumpPath), await readFile(written!.manifestPath)]).toEqual(before);
+    expect((await readdir(out)).length).toBe(2);
   });
 
   it('pg_dump missing: PG_DUMP_MISSING, naming where it looked', async () => {

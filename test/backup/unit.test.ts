@@ -17,7 +17,7 @@ const row = (version: string) => ({ version, name: 'n', phase: 'pre', state: 'ap
 
 describe('manifests', () => {
   it('names backups by time, database and schema', () => {
-    expect(backupId(new Date('2026-03-01T12:00:00.123Z'), 'app', 'tenant one')).toBe('20260301T120000123Z_app_tenant-one');
+    expect(backupId(new Date('2026-03-01T12:00:00.123Z'), 'app', 'tenant one')).toMatch(/^20260301T120000123Z_app_tenant-one_[0-9a-f]{10}$/);
     expect(besideName('tenant_1', 'old', new Date('2026-03-01T12:00:00Z'))).toBe('tenant_1_cutover_old_20260301120000');
     expect(besideName('x'.repeat(70), 'restore', new Date()).length).toBeLessThanOrEqual(63);
   });

@@ -38,8 +38,8 @@ async function session(schema: string): Promise<pg.Client> {
   return client;
 }
 
-const RELATIONS = `SELECT c.oid::int AS oid, c.relname AS name, pg_relation_filenode(c.oid) AS filenode FROM pg_class c
-  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm', 'v')`;
+const RELATIONS = `SELECT c.oid::int AS oid, c.relname AS name, c.relkind AS kind, pg_relation_filenode(c.oid) AS filenode FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm', 'v', 'S', 'f')`;
 const LOCKS = `SELECT relation::int AS oid, mode, granted FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
 interface Observed {
@@ -65,7 +65,14 @@ async function observe(fixture: FactsFixture, schema: string, names: Map<number,
     const pid = (await a.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     let scans: string[] = [];
     let after: { oid: number; filenode: string | null }[];
-    if (c) {
+    if (fixture.refused) {
+      // Refused in a transaction block before it does anything: nothing to observe but the refusal.
+      await a.query('BEGIN');
+      const error = await a.query(fixture.sql).then(() => undefined, (e: { code?: string }) => e);
+      await a.query('ROLLBACK');
+      expect(error, `${fixture.sql} must be refused inside a transaction block`).toMatchObject({ code: '25001' });
+      after = (await admin.query(RELATIONS, [schema])).rows;
+    } else if (c) {
       await c.query('BEGIN');
       await c.query(fixture.blocker!);
       const running = a.query(fixture.sql);
@@ -102,36 +109,49 @@ describe(`statement facts, verified on PostgreSQL ${major}`, () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(FACTS_FIXTURES.map((f, i) => [`${f.action}: ${f.sql}`, f, i] as const))('%s', async (_name, fixture, i) => {
-    if (fixture.since && major < fixture.since) return;
+  it.each(FACTS_FIXTURES.map((f, i) => [`${f.action}: ${f.sql}`, f, i] as const))('%s', async (_name, raw, i) => {
+    if (raw.since && major < raw.since) return;
+    // {i}: names unique to the fixture (databases, roles, publications are not in a schema); {database}: the test database.
+    const fill = (text: string | undefined) => text?.replaceAll('{i}', String(i)).replaceAll('{database}', `"${db.name}"`);
+    const fixture = { ...raw, sql: fill(raw.sql)!, ...(raw.setup ? { setup: fill(raw.setup) } : {}) };
     const schema = `facts_${i}`;
     await admin.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
     await admin.query(`${BASE_SETUP}\n${fixture.setup ?? ''}`);
     await admin.query('SET search_path = public');
     const catalog = await loadCatalog(admin, schema);
     const parse = await loadParser();
-    const stmt = parse(fixture.sql).stmts![0]!.stmt as Record<string, any>;
-    const kind = Object.keys(stmt)[0]!;
-    const facts = statementFacts(kind, stmt[kind], catalog, major);
+    // Every statement's facts (a fixture may need a few in one transaction), merged: the strongest lock per relation.
+    const all = parse(fixture.sql).stmts!.map(({ stmt }) => {
+      const kind = Object.keys(stmt as object)[0]!;
+      return statementFacts(kind, (stmt as Record<string, any>)[kind], catalog, major);
+    });
+    const facts = {
+      actions: all.flatMap((f) => f.actions), rewrites: [...new Set(all.flatMap((f) => f.rewrites))], scans: all.flatMap((f) => f.scans),
+      noTransaction: all.some((f) => f.noTransaction),
+      locks: Object.values(Object.fromEntries(all.flatMap((f) => f.locks).sort((x, y) => (strongest(x.mode, y.mode) === x.mode ? 1 : -1)).map((l) => [l.relation, l]))),
+    };
     expect(facts.actions.map((a) => a.id)).toContain(fixture.action);
+    expect(facts.actions.map((a) => a.id)).not.toContain('unclassified');
 
-    const rows = (await admin.query<{ oid: number; name: string; filenode: string | null }>(RELATIONS, [schema])).rows;
+    const rows = (await admin.query<{ oid: number; name: string; kind: string; filenode: string | null }>(RELATIONS, [schema])).rows;
     const names = new Map(rows.map((r) => [r.oid, r.name]));
     const before = new Map(rows.map((r) => [r.oid, r.filenode]));
     const observed = await observe(fixture, schema, names, before);
 
     const claimedLocks = Object.fromEntries(facts.locks.filter((l) => l.mode !== 'AccessShare').map((l) => [l.relation, l.mode]));
-    const claimedScans = new Set([...facts.scans.map((s) => s.relation), ...facts.rewrites, ...(fixture.sources ?? [])]);
+    // A rewrite reads the table; a sequence's (ALTER SEQUENCE) is one page that no statistics view counts.
+    const sequences = new Set(rows.filter((r) => r.kind === 'S').map((r) => r.name));
+    const claimedScans = new Set([...facts.scans.map((s) => s.relation), ...facts.rewrites.filter((r) => !sequences.has(r)), ...(fixture.sources ?? [])]);
     expect({
       locks: observed.locks,
       rewrites: observed.rewrites,
-      noTransaction: fixture.blocker !== undefined,
-      ...(fixture.blocker ? {} : { scans: observed.scans }),
+      noTransaction: fixture.blocker !== undefined || fixture.refused === true,
+      ...(fixture.blocker || fixture.refused ? {} : { scans: observed.scans }),
     }).toEqual({
       locks: claimedLocks,
       rewrites: [...facts.rewrites].sort(),
       noTransaction: facts.noTransaction,
-      ...(fixture.blocker ? {} : { scans: [...claimedScans].sort() }),
+      ...(fixture.blocker || fixture.refused ? {} : { scans: [...claimedScans].sort() }),
     });
   });
 });

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 
 /** What a CLI run produced. */
@@ -15,8 +15,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the CLI in-process. `env` replaces the environment entirely (no DATABASE_URL leaks in). */
-export async function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+/**
+ * Run the CLI in-process. `env` replaces the environment entirely (no DATABASE_URL leaks in);
+ * `tty` makes the run interactive (as at a terminal: the embedded database may be used).
+ */
+export async function cli(args: string[], options: { cwd?: string; env?: Record<string, string>; tty?: boolean } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -24,7 +27,7 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
     stderr: { write: (text: string) => (stderr += text) },
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
-    isTTY: false,
+    isTTY: options.tty ?? false,
     now: () => new Date(),
     waitForInterrupt: () => Promise.resolve(),
   });
@@ -52,10 +55,13 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: Record<s
   return { child, done };
 }
 
-/** A temp directory holding the given migration files (name → contents). */
+/** A temp directory holding the given migration files (path → contents; `/` makes subdirectories). */
 export async function migrationsDir(files: Record<string, string | Uint8Array>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'cutover-migrations-'));
   await mkdir(dir, { recursive: true });
-  for (const [name, contents] of Object.entries(files)) await writeFile(join(dir, name), contents);
+  for (const [name, contents] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true }); // `meta/_journal.json`, `<dir>/up.sql`
+    await writeFile(join(dir, name), contents);
+  }
   return dir;
 }

@@ -14,8 +14,8 @@ export function register(program: Command, runner: Runner): void {
     .description('write a .ts or .js module holding the migrations (in any layout), for `migrate({ migrations, format })` in a build without the folder')
     .requiredOption('--out <file>', 'the module to write, e.g. src/migrations.generated.ts')
     .action(runner.action<{ out: string }>(async (context, flags) => {
-      const { format, onDetect } = context.source;
-      const bundle = await bundleMigrations(directorySource(context.dir), { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) });
+      const { format, onDetect, onLink } = context.source;
+      const bundle = await bundleMigrations(directorySource(context.dir, onLink ? { onLink } : {}), { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) });
       const out = isAbsolute(flags.out) ? flags.out : join(context.io.cwd, flags.out);
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, renderBundle(bundle.files, { format: bundle.format }));

@@ -10,6 +10,8 @@ import { migrate, readMigrations, status } from '../../api.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import { listInstances } from '../../deploy/library.js';
 import { runUpgrade, upgradeError, type UpgradePorts } from '../../deploy/upgrade.js';
+import { parseVersionField } from '../../deploy/health-version.js';
+import { postLeftPending } from '../../deploy/post-pending.js';
 import { highestVersion, orderOf } from '../../deploy/versions.js';
 import { lintScripts } from '../../lint/index.js';
 import { backup } from '../../backup/api.js';
@@ -26,6 +28,7 @@ interface UpgradeFlags {
   rollback?: string;
   healthUrl: string[];
   appVersion?: string;
+  versionField?: string;
   timeout: string;
   postWait?: string;
   backupCommand?: string;
@@ -59,6 +62,7 @@ function ports(context: Context, url: string, flags: UpgradeFlags): UpgradePorts
     return {
       pendingPre: versions('pending', 'pre'), pendingPost: versions('pending', 'post'), failed: versions('failed'),
       errors: [...report.errors.map((p) => p.message), ...versions('edited').map((v) => `${v} was edited after it was applied`)],
+      postLeftPending: postLeftPending(report.entries, context.io.now(), context.settings.postPendingWarnMs).map((p) => p.message),
     };
   };
   return {
@@ -128,7 +132,9 @@ export function register(program: Command, runner: Runner): void {
     .option('--rollback <command>', 'run this if a step fails after the deploy command started')
     .option('--health-url <url>', 'a health URL that must show the new version (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--app-version <version>', 'the new version: health URLs and every registered instance must show it')
+    .option('--version-field <path>', 'where the health body holds the version, a JSON path (default: appVersion, then version, then app.version)')
     .option('--timeout <duration>', 'how long to wait for the new version', '60s')
+    .option('--post-pending-warn <duration>', 'the preflight warns about a post migration pending longer than this (default 24h)')
     .option('--post-wait <duration>', 'how long the post phase waits for old instances (default: --timeout)')
     .option('--backup', 'back up the schema first (`cutover backup`: pg_dump with a manifest); disk space is checked')
     .option('--backup-dir <dir>', 'where --backup writes (default .cutover/backups)')
@@ -137,6 +143,7 @@ export function register(program: Command, runner: Runner): void {
     .option('--no-lint', 'skip linting the pending migrations in the preflight')
     .option('--dry-run', 'print the steps; do nothing')
     .action(runner.action<UpgradeFlags>(async (context, flags) => {
+      if (flags.versionField !== undefined) parseVersionField(flags.versionField); // a bad path is bad input, before anything runs
       const timeoutMs = durationFlag('--timeout', flags.timeout) ?? 60_000;
       const postWaitMs = durationFlag('--post-wait', flags.postWait);
       const url = context.settings.url;
@@ -151,6 +158,7 @@ export function register(program: Command, runner: Runner): void {
         ...(flags.deploy ? { deploy: flags.deploy } : {}),
         ...(flags.rollback ? { rollback: flags.rollback } : {}),
         ...(flags.appVersion ? { appVersion: flags.appVersion } : {}),
+        ...(flags.versionField ? { versionField: flags.versionField } : {}),
         ...(knownVersion ? { knownVersion, versionOrder: orderOf(migrations) } : {}),
         onStep: (step) => context.say(`upgrade: ${step.name} ${step.state}${step.durationMs === undefined ? '' : ` (${step.durationMs}ms)`}${step.summary ? `: ${step.summary}` : ''}`),
       }, ports(context, url ?? '', flags));

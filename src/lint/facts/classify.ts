@@ -9,6 +9,7 @@ import type { AstNode } from '../../sql/statements.js';
 import { binaryCoercible, relationName, typeFromAst, type Catalog } from '../catalog.js';
 import type { ActionId, Role } from './actions.js';
 import { LOCK_MODES, type LockMode } from './lock-modes.js';
+import { classifyKind } from './statement-kinds.js';
 
 /** One action of a statement. */
 export interface ActionUse {
@@ -200,11 +201,21 @@ function dropStatement(node: AstNode, catalog: Catalog): ActionUse[] {
         return { id: node.concurrent ? 'drop-index-concurrently' : 'drop-index', relation: table ?? `(table of index ${index})`, object: index };
       });
     case 'OBJECT_TRIGGER':
-      return names.map((parts: string[]) => ({ id: 'drop-trigger', relation: qualified(parts.slice(0, -1)), object: parts.at(-1) }));
+    case 'OBJECT_POLICY':
+    case 'OBJECT_RULE': {
+      const id = node.removeType === 'OBJECT_TRIGGER' ? 'drop-trigger' : node.removeType === 'OBJECT_POLICY' ? 'policy' : 'rule';
+      return names.map((parts: string[]) => ({ id, relation: qualified(parts.slice(0, -1)), object: parts.at(-1) }));
+    }
     case 'OBJECT_VIEW':
     case 'OBJECT_MATVIEW':
       return names.map((parts: string[]) => ({ id: 'drop-view', relation: qualified(parts) }));
+    case 'OBJECT_FOREIGN_TABLE':
+      return names.map((parts: string[]) => ({ id: 'drop-table', relation: qualified(parts) }));
+    case 'OBJECT_SEQUENCE':
+      return names.map((parts: string[]) => ({ id: 'drop-sequence', relation: qualified(parts) }));
     default:
+      // A type, function, schema, extension … CASCADE takes the tables and columns that use it along.
+      if (node.behavior === 'DROP_CASCADE') return [{ id: 'opaque', unsure: `DROP ${String(node.removeType).replace(/^OBJECT_/, '')} … CASCADE also drops whatever depends on it (tables, columns, views)` }];
       return [{ id: 'no-table-lock' }];
   }
 }
@@ -237,9 +248,9 @@ export function classify(kind: string, node: AstNode, catalog: Catalog): ActionU
       return dropStatement(node, catalog);
     case 'ReindexStmt': {
       const concurrently = (node.params ?? []).some((p: AstNode) => p.DefElem?.defname === 'concurrently');
+      if (!node.relation) return [{ id: 'reindex-schema', ...(node.name ? { object: node.name } : {}) }];
       const name = relationName(node.relation);
       const table = node.kind === 'REINDEX_OBJECT_INDEX' ? catalog.relation(name)?.table ?? `(table of index ${name})` : name;
-      if (!node.relation) return [{ id: 'other' }];
       return [{ id: concurrently ? 'reindex-concurrently' : node.kind === 'REINDEX_OBJECT_INDEX' ? 'reindex-index' : 'reindex-table', relation: table }];
     }
     case 'RenameStmt': {
@@ -247,16 +258,22 @@ export function classify(kind: string, node: AstNode, catalog: Catalog): ActionU
       if (node.renameType === 'OBJECT_COLUMN') return [{ id: 'rename-column', relation, column: node.subname }];
       if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW'].includes(node.renameType)) return [{ id: 'rename-table', relation }];
       if (node.renameType === 'OBJECT_INDEX') return [{ id: 'rename-index', relation: catalog.relation(relation)?.table ?? `(table of index ${relation})`, object: relation }];
+      const byType: Record<string, ActionId> = {
+        OBJECT_FOREIGN_TABLE: 'rename-table', OBJECT_SEQUENCE: 'rename-sequence', OBJECT_TABCONSTRAINT: 'rename-constraint',
+        OBJECT_TRIGGER: 'rename-trigger', OBJECT_POLICY: 'policy', OBJECT_RULE: 'rule',
+      };
+      const id = byType[node.renameType];
+      if (id) return [{ id, relation, ...(node.subname ? { object: node.subname } : {}) }];
       return node.relation ? [{ id: 'alter-table-other', relation }] : [{ id: 'no-table-lock' }];
     }
     case 'VacuumStmt': {
       const full = (node.options ?? []).some((o: AstNode) => o.DefElem?.defname === 'full');
       const id = !node.is_vacuumcmd ? 'analyze' : full ? 'vacuum-full' : 'vacuum';
       const rels = (node.rels ?? []).map((r: AstNode) => relationName(r.VacuumRelation?.relation));
-      return rels.length ? rels.map((relation: string) => ({ id, relation })) : [{ id: 'other' }];
+      return rels.length ? rels.map((relation: string) => ({ id, relation })) : [{ id }];
     }
     case 'ClusterStmt':
-      return node.relation ? [{ id: 'cluster', relation: relationName(node.relation) }] : [{ id: 'other' }];
+      return node.relation ? [{ id: 'cluster', relation: relationName(node.relation) }] : [{ id: 'cluster-all' }];
     case 'RefreshMatViewStmt':
       return [{ id: node.concurrent ? 'refresh-matview-concurrently' : 'refresh-matview', relation: relationName(node.relation) }];
     case 'TruncateStmt':
@@ -270,9 +287,12 @@ export function classify(kind: string, node: AstNode, catalog: Catalog): ActionU
     case 'CreateTrigStmt':
       return [{ id: 'create-trigger', relation: relationName(node.relation) }];
     case 'CommentStmt': {
-      if (node.objtype !== 'OBJECT_TABLE' && node.objtype !== 'OBJECT_COLUMN') return [{ id: 'no-table-lock' }];
+      // On a relation or a column: SHARE UPDATE EXCLUSIVE on it (on a constraint or trigger the server takes none, the suite shows).
+      const own = ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'].includes(node.objtype);
+      const part = node.objtype === 'OBJECT_COLUMN';
+      if (!own && !part) return [{ id: 'no-table-lock' }];
       const parts = (node.object?.List?.items ?? []).map((i: AstNode) => i.String?.sval as string);
-      return [{ id: 'comment', relation: (node.objtype === 'OBJECT_COLUMN' ? parts.slice(0, -1) : parts).join('.') }];
+      return [{ id: 'comment', relation: (part ? parts.slice(0, -1) : parts).join('.') }];
     }
     case 'CreateStatsStmt':
       return (node.relations ?? []).map((r: AstNode) => ({ id: 'create-statistics', relation: relationName(r.RangeVar) }));
@@ -285,12 +305,7 @@ export function classify(kind: string, node: AstNode, catalog: Catalog): ActionU
     case 'LockStmt':
       // LockStmt.mode is the lock number of lockdefs.h: 1 = AccessShare … 8 = AccessExclusive.
       return (node.relations ?? []).map((r: AstNode) => ({ id: 'lock-table', relation: relationName(r.RangeVar), mode: LOCK_MODES[Number(node.mode ?? 8) - 1] ?? 'AccessExclusive' }));
-    case 'CreateFunctionStmt': case 'CreateEnumStmt': case 'CompositeTypeStmt': case 'DefineStmt': case 'CreateSeqStmt': case 'AlterSeqStmt':
-    case 'CreateSchemaStmt': case 'CreateExtensionStmt': case 'VariableSetStmt': case 'GrantStmt': case 'GrantRoleStmt': case 'CreateRoleStmt':
-    case 'TransactionStmt': case 'CreateDomainStmt': case 'SelectStmt': case 'CreateTableAsStmt': case 'CreatePolicyStmt': case 'AlterFunctionStmt':
-    case 'AlterOwnerStmt': case 'AlterDefaultPrivilegesStmt': case 'CreatedbStmt': case 'DropdbStmt': case 'CreatePublicationStmt':
-      return [{ id: 'no-table-lock' }];
     default:
-      return [{ id: 'other' }];
+      return classifyKind(kind, node, (innerKind, inner) => classify(innerKind, inner, catalog));
   }
 }

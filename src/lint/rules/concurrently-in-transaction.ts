@@ -6,9 +6,12 @@ export default {
   summary: 'CREATE INDEX CONCURRENTLY and friends cannot run in a transactional migration',
   severity: 'error',
   check(context) {
-    if (!context.script.transaction || !context.statement.needsNoTransaction) return;
+    if (!context.script.transaction) return;
+    // The runner's own list first; the facts table knows a few more (REINDEX SCHEMA, DISCARD ALL, CLUSTER without a table …).
+    const refused = context.statement.needsNoTransaction ?? (context.facts.noTransaction ? context.statement.text.split(/\s+/).slice(0, 2).join(' ').toUpperCase() : undefined);
+    if (!refused) return;
     context.report({
-      message: `${context.statement.needsNoTransaction} cannot run inside a transaction block, and this migration runs in one`,
+      message: `${refused} cannot run inside a transaction block, and this migration runs in one`,
       help: 'Put it in its own file starting with `-- cutover:no-transaction`, made idempotent (IF NOT EXISTS / IF EXISTS).',
     });
   },

@@ -9,8 +9,12 @@ import { dbmateFormat } from './dbmate.js';
 import { flywayFormat } from './flyway.js';
 import { dieselFormat } from './diesel.js';
 import { prismaFormat } from './prisma.js';
+import { gooseFormat } from './goose.js';
+import { drizzleFormat } from './drizzle.js';
+import { nodePgMigrateFormat } from './node-pg-migrate.js';
+import { supabaseFormat } from './supabase.js';
 import type { FormatId, MigrationFormat } from './types.js';
-import { dieselOrder, flywayOrder, numericOrder, textOrder, type VersionOrder } from './order.js';
+import { dieselOrder, drizzleOrder, flywayOrder, nodePgMigrateOrder, numericOrder, supabaseOrder, textOrder, type VersionOrder } from './order.js';
 
 /** Every layout by id. */
 export const MIGRATION_FORMATS: Partial<Record<FormatId, MigrationFormat>> = {
@@ -21,12 +25,17 @@ export const MIGRATION_FORMATS: Partial<Record<FormatId, MigrationFormat>> = {
   flyway: flywayFormat,
   diesel: dieselFormat,
   prisma: prismaFormat,
+  goose: gooseFormat,
+  drizzle: drizzleFormat,
+  'node-pg-migrate': nodePgMigrateFormat,
+  supabase: supabaseFormat,
 };
 
 /** Each layout's version order, without loading the layout's reader. */
 const ORDERS: Record<FormatId, VersionOrder> = {
   cutover: numericOrder, sqlx: numericOrder, 'golang-migrate': numericOrder,
   diesel: dieselOrder, dbmate: textOrder, prisma: textOrder, flyway: flywayOrder,
+  goose: numericOrder, drizzle: drizzleOrder, 'node-pg-migrate': nodePgMigrateOrder, supabase: supabaseOrder,
 };
 
 /**
@@ -39,6 +48,6 @@ export function versionOrder(format: FormatId = 'cutover'): VersionOrder {
   return ORDERS[format];
 }
 
-export { FORMATS, type FormatId, type FormatOption, type MigrationFormat, type FoundMigration, type FoundScript, type ReadText } from './types.js';
+export { FORMATS, type FormatId, type FormatOption, type MigrationFormat, type FoundMigration, type FoundScript, type FormatNotice, type ReadText } from './types.js';
 export { detectFormat, type Detection } from './detect.js';
-export { numericOrder, textOrder, dieselOrder, flywayOrder, REPEATABLE_PREFIX, type VersionOrder } from './order.js';
+export { numericOrder, textOrder, dieselOrder, flywayOrder, drizzleOrder, supabaseOrder, nodePgMigrateOrder, REPEATABLE_PREFIX, type VersionOrder } from './order.js';

@@ -92,3 +92,75 @@ export const flywayOrder: VersionOrder = {
   canonical: (version) => version.replace(/_/g, '.'),
   repeatable: (version) => version.startsWith(REPEATABLE_PREFIX),
 };
+
+/** The leading digits of a name, as a number, or undefined. */
+function leadingNumber(name: string): bigint | undefined {
+  const digits = /^\d+/.exec(name);
+  return digits ? BigInt(digits[0]) : undefined;
+}
+
+/**
+ * drizzle-kit: versions are journal tags (`0042_brave_hulk`), numbered by
+ * drizzle-kit in journal order; compared by that number, then as text, so
+ * `10000_x` still follows `9999_x`. (The journal's own order is checked
+ * against this when it is read: formats/drizzle.ts.)
+ *
+ * @example
+ * drizzleOrder.compare('0009_a', '0010_b'); // < 0
+ */
+export const drizzleOrder: VersionOrder = {
+  compare(a, b) {
+    const x = leadingNumber(a);
+    const y = leadingNumber(b);
+    if (x !== undefined && y !== undefined && x !== y) return x < y ? -1 : 1;
+    return byCodePoint(a, b);
+  },
+  canonical: (version) => version,
+};
+
+/**
+ * Supabase CLI: files in name order (`fs.ReadDir`); the version is the digits
+ * before the first `_`, so comparing `<version>_` compares the names
+ * (`10_b.sql` sorts before `1_a.sql`, as the CLI runs them).
+ *
+ * @example
+ * supabaseOrder.compare('10', '1'); // < 0
+ */
+export const supabaseOrder: VersionOrder = {
+  compare: (a, b) => byCodePoint(`${a}_`, `${b}_`),
+  canonical: (version) => version,
+};
+
+/**
+ * node-pg-migrate's `getNumericPrefix`: the text before the first `_`; 13
+ * digits are epoch milliseconds, 17 digits a UTC `yyyymmddhhmmssSSS` turned
+ * into epoch milliseconds, anything else `Number(prefix) || 0`.
+ */
+function nodePgMigrateTimestamp(name: string): number {
+  const prefix = name.split('_')[0] ?? '';
+  if (/^\d{17}$/.test(prefix)) {
+    const [y, mo, d, h, mi, s, ms] = [0, 4, 6, 8, 10, 12, 14].map((at, i, all) => prefix.slice(at, all[i + 1] ?? 17));
+    return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`).valueOf();
+  }
+  return Number(prefix) || 0;
+}
+
+/**
+ * node-pg-migrate: versions are migration names (the file name without its
+ * extension, as `pgmigrations.name` stores them), ordered by their numeric
+ * prefix, ties by a numeric, punctuation-blind text compare (its
+ * `getMigrationFilePaths`). The locale is fixed (`en`) so the order does not
+ * depend on the machine.
+ *
+ * @example
+ * nodePgMigrateOrder.compare('20200513070724505_a', '1589353644506_b'); // > 0: 2020-05-13T07:07:24.505Z is later
+ */
+export const nodePgMigrateOrder: VersionOrder = {
+  compare(a, b) {
+    const x = nodePgMigrateTimestamp(a);
+    const y = nodePgMigrateTimestamp(b);
+    if (x !== y && !Number.isNaN(x - y)) return x - y;
+    return a.localeCompare(b, 'en', { usage: 'sort', numeric: true, sensitivity: 'variant', ignorePunctuation: true }) || byCodePoint(a, b);
+  },
+  canonical: (version) => version,
+};

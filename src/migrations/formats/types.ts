@@ -1,6 +1,7 @@
 /**
- * The layouts cutover reads (issue 7): its own, and those of sqlx, diesel,
- * golang-migrate, dbmate, Flyway and Prisma. A layout turns the paths of a
+ * The layouts cutover reads (issues 7, 15): its own, and those of sqlx, diesel,
+ * golang-migrate, dbmate, Flyway, Prisma, goose, drizzle-kit, node-pg-migrate
+ * and the Supabase CLI. A layout turns the paths of a
  * source into migrations: which file is whose up and down script, the
  * version (in the tool's own form) and the tool's per-migration settings.
  * Directives, checksums and parsing are the same for every layout (src/migrations/load.ts).
@@ -9,7 +10,7 @@ import type { CutoverError } from '../../errors.js';
 import type { VersionOrder } from './order.js';
 
 /** Every layout, for `--format` and the config key `format`. */
-export const FORMATS = ['cutover', 'sqlx', 'diesel', 'golang-migrate', 'dbmate', 'flyway', 'prisma'] as const;
+export const FORMATS = ['cutover', 'sqlx', 'diesel', 'golang-migrate', 'dbmate', 'flyway', 'prisma', 'goose', 'drizzle', 'node-pg-migrate', 'supabase'] as const;
 
 /** A layout's id. */
 export type FormatId = (typeof FORMATS)[number];
@@ -49,6 +50,33 @@ export interface FoundMigration {
   down?: FoundScript;
   /** A Flyway repeatable (`R__…`): re-applied whenever its checksum changes, after the versioned ones. */
   repeatable?: boolean;
+  /** How the tool's history names it when that is neither the version nor the file: drizzle's journal `when` (`__drizzle_migrations.created_at`). */
+  toolKey?: string;
+}
+
+/**
+ * Something the layout's tool does with a file that is not running it as a
+ * SQL migration: `ignored` (the tool skips it: drizzle's orphan file, a
+ * Supabase name outside its pattern; listed by `plan --verbose`) or `gap` (a
+ * Go or JavaScript migration sharing the version sequence, which cutover
+ * cannot run: always said).
+ */
+export interface FormatNotice {
+  kind: 'ignored' | 'gap';
+  /** The path in the source. */
+  file: string;
+  /** The version the tool gives it, where it has one (a gap's place in the order). */
+  version?: string;
+  /** Why, in the tool's words where it has some. */
+  reason: string;
+}
+
+/** What a layout makes of a source's paths. */
+export interface Collected {
+  found: FoundMigration[];
+  problems: CutoverError[];
+  /** Files the tool skips or that cutover cannot run (never skipped silently). */
+  notices?: FormatNotice[];
 }
 
 /** One layout. */
@@ -62,5 +90,12 @@ export interface MigrationFormat {
    * Group the source's paths into migrations. Every `.sql` path the layout
    * cannot place is a problem (a typo must never skip a migration silently).
    */
-  collect(paths: readonly string[], read: ReadText): Promise<{ found: FoundMigration[]; problems: CutoverError[] }>;
+  collect(paths: readonly string[], read: ReadText): Promise<Collected>;
+  /**
+   * What the tool does with a file that holds no statement (0 bytes, or
+   * comments only): `no-op` runs nothing and records it applied (golang-migrate,
+   * Flyway, sqlx, Prisma, dbmate, diesel's comment-only files); `refuse`
+   * (the default) is cutover's own rule (EMPTY_FILE).
+   */
+  emptyFiles?: 'no-op' | 'refuse';
 }
