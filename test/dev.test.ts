@@ -1,6 +1,6 @@
 /**
- * `cutover dev` and the embedded fallback: without --url or DATABASE_URL,
- * commands use a real Postgres in .cutover/dev and say so.
+ * `cutover dev` and the embedded fallback: without --url, DATABASE_URL, PG* or .env,
+ * commands run at a terminal use a real Postgres in .cutover/dev and say so.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ describe('the embedded development database', () => {
     expect(dev.stderr).toContain('Ctrl-C');
 
     // No URL anywhere: status uses the same persistent database, and says so.
-    const status = await cli(['status', '--dir', dir, '--json'], { cwd: project });
+    const status = await cli(['status', '--dir', dir, '--json'], { cwd: project, tty: true });
     expect(status.code, status.stderr).toBe(0);
     expect(status.stderr).toContain('embedded development database');
     expect((JSON.parse(status.stdout) as { entries: { state: string }[] }).entries.map((e) => e.state)).toEqual(['applied']);
@@ -39,7 +39,7 @@ describe('the embedded development database', () => {
   it('bad files are reported before any server is started', async () => {
     const dir = await migrationsDir({ 'oops.sql': 'SELECT 1;' });
     const elsewhere = await mkdtemp(join(tmpdir(), 'cutover-dev-bad-'));
-    const result = await cli(['migrate', '--dir', dir], { cwd: elsewhere });
+    const result = await cli(['migrate', '--dir', dir], { cwd: elsewhere, tty: true });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('BAD_FILENAME');
     const { existsSync } = await import('node:fs');

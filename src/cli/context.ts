@@ -4,9 +4,11 @@
  * is given), and output in human or `--json` form.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { parseEnv } from 'node:util';
 import { isAbsolute, join } from 'node:path';
 import { CutoverError } from '../errors.js';
 import type { TargetOptions } from '../api.js';
+import { isInteractive, PG_TRIGGERS } from '../config/connection-sources.js';
 import { parseConfigFile, resolveSettings, type SettingKey, type Settings } from '../config/settings.js';
 import type { RunEvent } from '../run/events.js';
 import type { CliIo } from './io.js';
@@ -33,6 +35,8 @@ export interface GlobalFlags {
   lintRules?: string;
   pgVersion?: string;
   lintSmallTable?: string;
+  /** `--env-file <path>`, or false for `--no-env-file`. */
+  envFile?: string | false;
 }
 
 /** A command's view of the world. */
@@ -46,6 +50,8 @@ export interface Context {
   output?: LintOutput;
   /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
   source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'onNotice' | 'onLink' | 'ledger'>;
+  /** What became of the `.env` file (for NO_DATABASE's message). */
+  envFileNote: string;
   /** Human text: to stderr (stdout carries only results and JSON). */
   say(text: string): void;
   /** The command's result: JSON document with --json, else `human` on stdout. */
@@ -96,6 +102,25 @@ async function refuseFileAsDir(dir: string, settings: Settings): Promise<void> {
   });
 }
 
+/**
+ * The `.env` file (as dbmate and Prisma read it): `--env-file <path>` (must exist), else
+ * `./.env` when present; `--no-env-file` reads none. `note` says what happened, for NO_DATABASE.
+ */
+async function readEnvFile(io: CliIo, flag: string | boolean | undefined): Promise<{ path?: string; values?: Record<string, string | undefined>; note: string }> {
+  if (flag === false) return { note: '.env (not read: --no-env-file)' };
+  const path = typeof flag === 'string' ? flag : '.env';
+  let text: string;
+  try {
+    text = await readFile(isAbsolute(path) ? path : join(io.cwd, path), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && typeof flag !== 'string') return { note: `${path} (no such file)` };
+    throw new CutoverError('CONFIG', `--env-file: cannot read ${path}: ${(error as Error).message}`, {
+      hint: 'Check the path, or leave --env-file out to read ./.env when present.', details: { setting: 'envFile', where: '--env-file' },
+    });
+  }
+  return { path, values: parseEnv(text), note: `${path} (DATABASE_URL and PG* not set there)` };
+}
+
 /** Build the context for a command from its global flags. */
 export async function createContext(io: CliIo, flags: GlobalFlags, command = ''): Promise<Context> {
   const format = splitFormat(flags.format ?? [], command);
@@ -105,7 +130,8 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
     lockRetries: flags.lockRetries, lockWait: flags.lockWait, strict: flags.strict, allowOutOfOrder: flags.allowOutOfOrder,
     lintRules: flags.lintRules, pgVersion: flags.pgVersion, lintSmallTable: flags.lintSmallTable,
   };
-  const settings = resolveSettings({ flags: fromFlags, env: io.env, ...(file ? { file } : {}) });
+  const envFile = await readEnvFile(io, flags.envFile);
+  const settings = resolveSettings({ flags: fromFlags, env: io.env, ...(file ? { file } : {}), ...(envFile.values ? { envFile: { path: envFile.path!, values: envFile.values } } : {}) });
   const say = (text: string) => {
     if (!flags.quiet) io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   };
@@ -114,7 +140,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
   let told = false;
   const noticed = new Set<string>();
   return {
-    io, flags, settings, say, dir, ...(format.output ? { output: format.output } : {}),
+    io, flags, settings, say, dir, envFileNote: envFile.note, ...(format.output ? { output: format.output } : {}),
     source: {
       dir, format: settings.format, ledger: settings.ledger,
       // Say once which layout `auto` chose, unless it is cutover's own.
@@ -152,18 +178,29 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
  */
 export async function withDatabase<T>(context: Context, work: (url: string) => Promise<T>): Promise<T> {
   if (context.settings.url) return work(context.settings.url);
+  if (!isInteractive(context.io.isTTY, context.io.env)) throw noDatabase(context);
   // Loaded here, not at start-up: commands that never touch a database (lint, new) do not load pg.
   const { readMigrations } = await import('../api.js');
   await readMigrations(context.source); // bad input is reported before a server is started
   const { startEmbedded, devDataDir } = await import('../embedded/index.js');
   const dataDir = devDataDir(context.io.cwd);
-  context.say(`no --url or DATABASE_URL: using the embedded development database in ${dataDir}`);
+  context.say(`no --url, DATABASE_URL, PG* or .env: using the embedded development database in ${dataDir}`);
   const server = await startEmbedded({ dataDir });
   try {
     return await work(server.url);
   } finally {
     await server.stop();
   }
+}
+
+/** No database given, and no one at a terminal to want the embedded one: exit 2 naming every place looked at. */
+function noDatabase(context: Context): CutoverError {
+  const config = context.flags.config ?? 'cutover.config.json';
+  const lookedAt = ['--url', 'DATABASE_URL', PG_TRIGGERS.join('/'), context.envFileNote, `"url" in ${config}`];
+  return new CutoverError('NO_DATABASE', `no database given: looked at ${lookedAt.join(', ')}`, {
+    hint: `Set DATABASE_URL (or --url, or PGHOST and friends). The embedded development database is used only at a terminal outside CI${context.io.env.CI ? ` (CI=${context.io.env.CI} here)` : ''}.`,
+    details: { lookedAt },
+  });
 }
 
 /** Settings passed to library calls. */

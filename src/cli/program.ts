@@ -67,6 +67,8 @@ export function createProgram(io: CliIo, version: string): Command {
     .option('--format <layout>', 'layout of the migrations directory: auto (default), cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma, goose, drizzle, node-pg-migrate, supabase', collect)
     .option('--ledger <kind>', 'history table: cutover (default) or sqlx (share _sqlx_migrations with sqlx::migrate!; env CUTOVER_LEDGER)')
     .option('--config <file>', 'config file (default ./cutover.config.json when present)')
+    .option('--env-file <path>', 'read DATABASE_URL, PG* and CUTOVER_* from this file, below the environment (default ./.env when present)')
+    .option('--no-env-file', 'read no .env file')
     .option('--json', 'print one JSON document on stdout; human text goes to stderr')
     .option('--verbose', 'say more')
     .option('--quiet', 'say only errors')

@@ -8,7 +8,9 @@
 import { CutoverError, throwAll } from '../errors.js';
 import { durationHint, parseDurationSetting } from '../duration.js';
 import { describeUrl, redact } from '../db/url.js';
+import { LONG_NAME_HINT, longNameProblem } from '../db/sql.js';
 import { didYouMean } from '../suggest.js';
+import { pgConninfo } from './connection-sources.js';
 import type { TargetSpec } from '../fleet/types.js';
 import { targetsProblem, toTargetSpecs } from '../fleet/config.js';
 import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
@@ -47,7 +49,7 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS;
 
 /** Where a value came from. */
-export type Origin = 'flag' | 'env' | 'file' | 'default';
+export type Origin = 'flag' | 'env' | 'env-file' | 'file' | 'default';
 
 /** Resolved settings: values and where each came from. */
 export interface Settings {
@@ -78,6 +80,8 @@ export interface Settings {
 export interface SettingsInput {
   flags: Partial<Record<SettingKey, unknown>>;
   env: Record<string, string | undefined>;
+  /** Variables from a `.env` file (`--env-file`), below the environment's own, and the file's path for messages. */
+  envFile?: { path: string; values: Record<string, string | undefined> };
   /** The parsed config file, if any, and its path for messages. */
   file?: { path: string; values: Record<string, unknown> };
 }
@@ -88,7 +92,7 @@ function schemaProblem(name: string): string | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'it holds a control character';
   if (/^pg_/i.test(name)) return 'pg_ prefix is reserved';
-  return undefined;
+  return longNameProblem(name);
 }
 
 function convert(key: SettingKey, raw: unknown, where: string): { value?: unknown; problem?: CutoverError } {
@@ -127,6 +131,7 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
       return problem === undefined ? { value: raw } : bad(`a usable schema name (${problem})`, problem === 'empty'
         ? 'Give the schema a name, or leave the setting out for the default (public).'
         : problem.startsWith('pg_') ? 'Names starting with pg_ are reserved for Postgres\'s own schemas; pick another name.'
+        : longNameProblem(raw as string) ? LONG_NAME_HINT
         : 'Schema names are data: check the variable for a stray newline or control character (an .env file with CRLF line ends, a quoted heredoc).');
     }
     case 'rules': {
@@ -186,13 +191,19 @@ export function resolveSettings(input: SettingsInput): Settings {
   const result = { origins: {} } as Settings;
   for (const key of keys) {
     const setting: Setting = SETTINGS[key];
+    const fromEnv = (origin: 'env' | 'env-file', vars: Record<string, string | undefined>, prefix: string): [Origin, unknown, string][] => {
+      const own: [Origin, unknown, string] = [origin, setting.env ? vars[setting.env] : undefined, `${prefix}${setting.env ?? ''}`];
+      // The URL: DATABASE_URL, then libpq's PG* variables (docs/configuration.md#the-database).
+      const pg = key === 'url' ? pgConninfo(vars) : undefined;
+      return pg ? [own, [origin, pg.conninfo, `${prefix}${pg.used.join(', ')}`]] : [own];
+    };
     const candidates: [Origin, unknown, string][] = [
       ['flag', input.flags[key], setting.flag],
-      ['env', setting.env ? input.env[setting.env] : undefined, setting.env ?? ''],
+      ...fromEnv('env', input.env, ''),
+      ...(input.envFile ? fromEnv('env-file', input.envFile.values, `${input.envFile.path} `) : []),
       ['file', input.file?.values[key], input.file?.path ?? ''],
     ];
-    // An empty environment variable is unset (`DB_SCHEMA= cutover …`); an empty flag or file value is a value, and checked.
-    const found = candidates.find(([origin, raw]) => raw !== undefined && (origin !== 'env' || raw !== ''));
+    const found = candidates.find(([origin, raw]) => raw !== undefined && (!origin.startsWith('env') || raw !== ''));
     let value = setting.default;
     let origin: Origin = 'default';
     let source: string | undefined;

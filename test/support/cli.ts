@@ -15,8 +15,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the CLI in-process. `env` replaces the environment entirely (no DATABASE_URL leaks in). */
-export async function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+/**
+ * Run the CLI in-process. `env` replaces the environment entirely (no DATABASE_URL leaks in);
+ * `tty` makes the run interactive (as at a terminal: the embedded database may be used).
+ */
+export async function cli(args: string[], options: { cwd?: string; env?: Record<string, string>; tty?: boolean } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -24,7 +27,7 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
     stderr: { write: (text: string) => (stderr += text) },
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
-    isTTY: false,
+    isTTY: options.tty ?? false,
     now: () => new Date(),
     waitForInterrupt: () => Promise.resolve(),
   });
