@@ -173,10 +173,11 @@ async function runInTransaction(connection: Connection, step: Step, statements: 
     const started = options.now();
     let current: Statement | undefined;
     try {
-      for (let i = 0; i < statements.length; i++) {
-        current = statements[i]!;
-        const last = i === statements.length - 1;
-        let text = (i === 0 ? prefix : '') + current.text;
+      // A file without statements (a no-op in its tool's layout) still records its row: one round trip.
+      for (let i = 0; i < Math.max(statements.length, 1); i++) {
+        current = statements[i];
+        const last = i >= statements.length - 1;
+        let text = (i === 0 ? prefix : '') + (current?.text ?? '');
         if (last) {
           // duration_ms is measured by the server: clock_timestamp() - now() (the transaction's start).
           const ledger = step.direction === 'up' ? options.ledger.recordSql(entryFor(step, undefined, options, 'applied')) : options.ledger.forgetSql(step.migration.version) + ';\n' + rollbackAudit(step, options);
