@@ -70,6 +70,8 @@ export const ERROR_CODES = {
   // run time
   CONNECTION: EXIT.runtime,
   CONNECTION_LOST: EXIT.runtime,
+  INTERRUPTED: EXIT.runtime,
+  INVALID_INDEX: EXIT.runtime,
   AUTHENTICATION: EXIT.runtime,
   PERMISSION: EXIT.runtime,
   LOCK_WAIT_TIMEOUT: EXIT.runtime,
