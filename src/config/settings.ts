@@ -42,6 +42,7 @@ export const SETTINGS = {
   lintRules: { kind: 'rules', flag: '--lint-rules', env: 'CUTOVER_LINT_RULES', summary: 'lint rule severities: { "prefer-text": "off" } in the file, prefer-text=off,lock-accumulation=error as a flag' },
   pgVersion: { kind: 'integer', flag: '--pg-version', env: 'CUTOVER_PG_VERSION', summary: "PostgreSQL major the linter targets (default: the connected server's, else the newest)" },
   lintSmallTable: { kind: 'integer', flag: '--lint-small-table', env: 'CUTOVER_LINT_SMALL_TABLE', default: 10000, summary: 'with a live catalog, tables with fewer estimated rows get no lock warnings' },
+  postPendingWarn: { kind: 'duration', flag: '--post-pending-warn', env: 'CUTOVER_POST_PENDING_WARN', default: 86_400_000, summary: 'status, serve and upgrade warn about a post migration pending longer than this (suggesting rehearse)' },
   targets: { kind: 'targets', flag: '(config file only)', summary: 'fleet: databases and their schemas, [{ url, schemas | schemasQuery | allSchemas }] (docs/fleet.md)' },
 } as const satisfies Record<string, Setting>;
 
@@ -70,6 +71,8 @@ export interface Settings {
   lintRules?: Record<string, 'error' | 'warning' | 'info' | 'off'>;
   pgVersion?: number;
   lintSmallTable: number;
+  /** Warn about a post migration left pending longer than this. */
+  postPendingWarnMs: number;
   /** Fleet targets from the config file (docs/fleet.md). */
   targets?: TargetSpec[];
   /** For each setting: where its value came from, and the value as shown (URL redacted). */
@@ -167,7 +170,7 @@ function show(key: SettingKey, value: unknown): string | undefined {
 const FIELD: Record<SettingKey, keyof Settings> = {
   url: 'url', schema: 'schema', dir: 'dir', format: 'format', ledger: 'ledger', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
   lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', targets: 'targets',
-  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSmallTable: 'lintSmallTable',
+  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSmallTable: 'lintSmallTable', postPendingWarn: 'postPendingWarnMs',
 };
 
 /**

@@ -40,6 +40,7 @@ export function register(program: Command, runner: Runner): void {
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--app-version <version>', 'the app version to report (what deploy scripts wait for)')
     .option('--at-least <version>', 'needed: pre migrations up to this version (default: every pre migration in --dir)')
+    .option('--post-pending-warn <duration>', 'report a post migration pending longer than this in the health body (default 24h)')
     .option('--dashboard', 'also serve the dashboard of the schema on / (docs/dashboard.md); health stays on /health')
     .option('--token <token>', 'with --dashboard: required on its API requests (env CUTOVER_DASHBOARD_TOKEN); needed when --host is not loopback')
     .action(runner.action<ServeFlags>(async (context, flags) => {
@@ -52,7 +53,7 @@ export function register(program: Command, runner: Runner): void {
       }
       const handler = healthHandler({
         url: context.settings.url, schema: context.settings.schema, ...context.source, appVersion: flags.appVersion ?? null,
-        ...(flags.atLeast ? { atLeast: flags.atLeast } : {}),
+        ...(flags.atLeast ? { atLeast: flags.atLeast } : {}), postPendingWarnMs: context.settings.postPendingWarnMs,
         onError: (error) => context.say(`health check failed: ${redact((error as Error).message ?? String(error))}`),
       });
       const dashboard = flags.dashboard ? await dashboardFor(context, flags, context.settings.url) : undefined;
