@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   NOT_UTF8: EXIT.input,
   CONTROL_CHARACTER: EXIT.input,
   BAD_SECTIONS: EXIT.input,
+  MIXED_LAYOUT: EXIT.input,
   BAD_JOURNAL: EXIT.input,
   BAD_METADATA: EXIT.input,
   PLACEHOLDER: EXIT.input,
@@ -69,6 +70,8 @@ export const ERROR_CODES = {
   // run time
   CONNECTION: EXIT.runtime,
   CONNECTION_LOST: EXIT.runtime,
+  INTERRUPTED: EXIT.runtime,
+  INVALID_INDEX: EXIT.runtime,
   AUTHENTICATION: EXIT.runtime,
   PERMISSION: EXIT.runtime,
   LOCK_WAIT_TIMEOUT: EXIT.runtime,

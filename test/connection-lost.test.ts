@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { ident } from '../src/db/sql.js';
 import { isConnectionLost } from '../src/db/connection-lost.js';
+import { CutoverError, migrate, type MigrateReport } from '../src/index.js';
 import { cli, migrationsDir } from './support/cli.js';
 import { cuttingProxy } from './support/cutting-proxy.js';
 import { query, testSchema } from './support/db.js';
@@ -62,6 +63,21 @@ describe('a lost connection', () => {
     const proxied = await cuttingProxy(url, 'pg_inherits');
     const dir = await migrationsDir(files);
     expectLost(await cli(['lint', '--url', proxied, '--schema', testSchema(), '--dir', dir, '--json']));
+  });
+});
+
+describe('the report after a lost connection (issue 16, defect 12)', () => {
+  it('does not count commits that did not wait for the disk and could not be confirmed: they are listed apart, and the message says so', async () => {
+    const url = await database();
+    const proxied = await cuttingProxy(url, 'pg_sleep(20)');
+    const dir = await migrationsDir({ '0001_a.sql': 'CREATE TABLE a (id int);\n', '0002_b.sql': 'CREATE TABLE b (id int);\n', '0003_slow.sql': 'SELECT pg_sleep(20);\n' });
+    const error = await migrate({ url: proxied, schema: testSchema(), dir }).then(() => expect.unreachable('the run should fail'), (e: unknown) => e as CutoverError);
+    expect(error.code).toBe('CONNECTION_LOST');
+    const report = error.report as MigrateReport;
+    expect(report.applied).toEqual([]);
+    expect(report.unconfirmed!.map((r) => r.migration.version)).toEqual(['1', '2']);
+    expect(error.details.unconfirmed).toEqual(['1', '2']);
+    expect(error.message).toContain('may not have been kept by the server: 0001_a.sql, 0002_b.sql');
   });
 });
 

@@ -108,3 +108,18 @@ describe('symbolic links and entries that are not files (16.2)', () => {
     expect(await tables()).toEqual([]);
   });
 });
+
+describe('schema names over 63 bytes (16.6)', () => {
+  it('two names sharing 63 bytes, six runs at once: every run refused with exit 2 naming the setting, nothing created', async () => {
+    const dir = await migrationsDir({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    const base = 'tenant_'.repeat(9); // 63 bytes
+    const runs = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => cli(['migrate', '--url', db.url, '--schema', `${base}${i % 2 ? 'b' : 'a'}`, '--dir', dir, '--json'])));
+    for (const result of runs) {
+      expect(result.code, result.stderr).toBe(2);
+      expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'CONFIG', setting: 'schema' });
+      expect(result.stderr).toContain('Postgres keeps 63');
+    }
+    expect(await query(db.url, `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant%'`)).toEqual([]);
+    expect(await tables()).toEqual([]);
+  });
+});

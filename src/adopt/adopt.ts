@@ -51,7 +51,7 @@ export interface AdoptHistoryOptions extends Pick<RunOptions, 'lockWaitMs' | 'on
   by: string;
 }
 
-const TOOLS_WITH_CHECKSUMS: readonly SourceTool[] = ['sqlx', 'flyway', 'prisma'];
+const TOOLS_WITH_CHECKSUMS: readonly SourceTool[] = ['sqlx', 'flyway', 'prisma', 'drizzle'];
 
 function checkOptions(options: AdoptHistoryOptions): SourceTool | undefined {
   const usage = (message: string, hint: string) => new CutoverError('USAGE', message, { hint, details: { from: options.from, baseline: options.baseline } });
@@ -72,7 +72,7 @@ async function planUnderLock(connection: Connection, source: AdoptSource, option
   const readers = Object.values(HISTORY_READERS);
   if (tool === undefined) {
     for (const reader of readers) {
-      const columns = await tableColumns(connection, options.schema, reader.table);
+      const columns = await tableColumns(connection, reader.schema ?? options.schema, reader.table);
       if (columns && fits(reader, columns)) {
         throw new CutoverError('ADOPT_CONFLICT', `schema "${options.schema}" has ${reader.tool}'s history table ${reader.table}: --baseline is for a database no tool recorded`, {
           hint: `Take over that history instead: cutover adopt --from ${reader.tool} (it checks each row against the files). If the table is a leftover, drop or rename it first.`,
@@ -84,7 +84,7 @@ async function planUnderLock(connection: Connection, source: AdoptSource, option
     return { plan: { entries, rowsWithoutFiles: [], pending: pendingFiles(source.migrations, entries, versionOrder(source.migrations[0]?.format)), edited: [], problems: [] } };
   }
   const reader = HISTORY_READERS[tool];
-  const table = await findHistoryTable(connection, options.schema, reader, options.table ?? reader.table, readers);
+  const table = await findHistoryTable(connection, reader.schema ?? options.schema, reader, options.table ?? reader.table, readers);
   const history: ToolHistory = { ...(await reader.read(connection, table)), table };
   const plan = matchHistory({
     migrations: source.migrations, history, reader, contents, location: source.location,

@@ -7,6 +7,8 @@
  *   first line without a BOM (`ChecksumCalculator`), as a signed 32-bit int.
  * - Prisma: SHA-256 hex of migration.sql; it accepts the file with its line
  *   endings turned either way (`script_matches_checksum`).
+ * - drizzle: SHA-256 hex of the file's text with CRLF turned into LF
+ *   (drizzle-orm `readMigrationFiles`).
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -53,6 +55,16 @@ export function prismaChecksum(contents: Uint8Array | string): string {
 }
 
 /**
+ * drizzle's `__drizzle_migrations.hash`: SHA-256 (hex) of the text with CRLF turned into LF.
+ *
+ * @example
+ * drizzleChecksum('CREATE TABLE t ();\r\n') === drizzleChecksum('CREATE TABLE t ();\n'); // true
+ */
+export function drizzleChecksum(contents: Uint8Array | string): string {
+  return createHash('sha256').update(textOf(contents).replace(/\r\n/g, '\n'), 'utf8').digest('hex');
+}
+
+/**
  * The recorded checksum as text, for reports.
  *
  * @example
@@ -70,7 +82,8 @@ export function describeChecksum(checksum: ToolChecksum): string {
  */
 export function computeLike(checksum: ToolChecksum, contents: Uint8Array | string): string {
   if (checksum.kind === 'crc32') return `crc32:${flywayChecksum(contents)}`;
-  return `${checksum.kind}:${checksum.kind === 'sha384' ? sqlxChecksum(contents) : prismaChecksum(contents)}`;
+  const hex = checksum.kind === 'sha384' ? sqlxChecksum(contents) : checksum.kind === 'sha256-lf' ? drizzleChecksum(contents) : prismaChecksum(contents);
+  return `${checksum.kind}:${hex}`;
 }
 
 /**
@@ -93,5 +106,7 @@ export function checksumMatches(checksum: ToolChecksum, contents: Uint8Array | s
       const lf = text.replace(/\r\n/g, '\n');
       return [bytesOf(contents), lf, lf.replace(/\n/g, '\r\n')].some((variant) => prismaChecksum(variant) === hex);
     }
+    case 'sha256-lf':
+      return drizzleChecksum(contents) === checksum.hex.toLowerCase();
   }
 }

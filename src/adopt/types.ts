@@ -15,7 +15,7 @@ import type { Session } from '../db/session.js';
  * @example
  * SOURCE_TOOLS.includes('flyway'); // true
  */
-export const SOURCE_TOOLS = ['sqlx', 'diesel', 'golang-migrate', 'dbmate', 'flyway', 'prisma', 'node-pg-migrate'] as const;
+export const SOURCE_TOOLS = ['sqlx', 'diesel', 'golang-migrate', 'dbmate', 'flyway', 'prisma', 'node-pg-migrate', 'goose', 'drizzle', 'knex', 'kysely'] as const;
 
 /** A tool `adopt --from` reads. */
 export type SourceTool = (typeof SOURCE_TOOLS)[number];
@@ -27,7 +27,9 @@ export type ToolChecksum =
   /** Flyway: CRC32 over the file's lines, as a signed 32-bit integer. */
   | { kind: 'crc32'; value: number }
   /** Prisma: SHA-256 of migration.sql (hex). */
-  | { kind: 'sha256'; hex: string };
+  | { kind: 'sha256'; hex: string }
+  /** drizzle: SHA-256 (hex) of the file's text with CRLF turned into LF. */
+  | { kind: 'sha256-lf'; hex: string };
 
 /** One migration as the tool's history records it. */
 export interface HistoryRow {
@@ -73,6 +75,8 @@ export interface HistoryReader {
   tool: SourceTool;
   /** The history table's default name. */
   table: string;
+  /** The schema the tool keeps its table in, when not the schema it migrates (drizzle's `drizzle`). */
+  schema?: string;
   /** Columns that make the table this tool's (and tell dbmate's `schema_migrations` from golang-migrate's). */
   columns: { required: readonly string[]; absent?: readonly string[] };
   /** Read the table (it exists and has the columns). `table` is qualified and quoted. */

@@ -35,6 +35,7 @@ export interface GlobalFlags {
   lintRules?: string;
   pgVersion?: string;
   lintSmallTable?: string;
+  postPendingWarn?: string;
   /** `--env-file <path>`, or false for `--no-env-file`. */
   envFile?: string | false;
 }
@@ -128,7 +129,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
   const fromFlags: Partial<Record<SettingKey, unknown>> = {
     url: flags.url, schema: flags.schema, dir: flags.dir, format: format.layout, ledger: flags.ledger, lockTimeout: flags.lockTimeout, statementTimeout: flags.statementTimeout,
     lockRetries: flags.lockRetries, lockWait: flags.lockWait, strict: flags.strict, allowOutOfOrder: flags.allowOutOfOrder,
-    lintRules: flags.lintRules, pgVersion: flags.pgVersion, lintSmallTable: flags.lintSmallTable,
+    lintRules: flags.lintRules, pgVersion: flags.pgVersion, lintSmallTable: flags.lintSmallTable, postPendingWarn: flags.postPendingWarn,
   };
   const envFile = await readEnvFile(io, flags.envFile);
   const settings = resolveSettings({ flags: fromFlags, env: io.env, ...(file ? { file } : {}), ...(envFile.values ? { envFile: { path: envFile.path!, values: envFile.values } } : {}) });

@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   wait: () => import('./commands/wait.js'),
   exec: () => import('./commands/exec.js'),
   serve: () => import('./commands/serve.js'),
+  dashboard: () => import('./commands/dashboard.js'),
   backup: () => import('./commands/backup.js'),
   restore: () => import('./commands/restore.js'),
   rehearse: () => import('./commands/rehearse.js'),

@@ -27,6 +27,8 @@ export function renderEvent(event: RunEvent, verbose = false): string | undefine
       return `lock timeout in ${event.migration.file} (attempt ${event.attempt}, lock_timeout ${formatDuration(event.lockTimeoutMs)}); retrying in ${formatDuration(event.delayMs)}. Blocked by:\n${describeBlockers(event.blockers)}`;
     case 'migration-finished':
       return `${event.migration.direction === 'down' ? 'rolled back' : 'applied'} ${event.migration.file} (${event.migration.phase}${event.migration.transaction ? '' : ', no transaction'}) in ${formatDuration(event.durationMs)}${event.attempts > 1 ? ` after ${event.attempts} attempts` : ''}`;
+    case 'migration-recognized':
+      return `recorded ${event.migration.file} as applied: the run that started it was cut off, but its CREATE INDEX CONCURRENTLY had finished (valid index, same definition; in cutover_audit)`;
     case 'migration-failed':
       return undefined; // the error itself is rendered once, at the end
     case 'instances-waiting':

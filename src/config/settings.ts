@@ -8,6 +8,7 @@
 import { CutoverError, throwAll } from '../errors.js';
 import { durationHint, parseDurationSetting } from '../duration.js';
 import { describeUrl, redact } from '../db/url.js';
+import { LONG_NAME_HINT, longNameProblem } from '../db/sql.js';
 import { didYouMean } from '../suggest.js';
 import { pgConninfo } from './connection-sources.js';
 import type { TargetSpec } from '../fleet/types.js';
@@ -41,6 +42,7 @@ export const SETTINGS = {
   lintRules: { kind: 'rules', flag: '--lint-rules', env: 'CUTOVER_LINT_RULES', summary: 'lint rule severities: { "prefer-text": "off" } in the file, prefer-text=off,lock-accumulation=error as a flag' },
   pgVersion: { kind: 'integer', flag: '--pg-version', env: 'CUTOVER_PG_VERSION', summary: "PostgreSQL major the linter targets (default: the connected server's, else the newest)" },
   lintSmallTable: { kind: 'integer', flag: '--lint-small-table', env: 'CUTOVER_LINT_SMALL_TABLE', default: 10000, summary: 'with a live catalog, tables with fewer estimated rows get no lock warnings' },
+  postPendingWarn: { kind: 'duration', flag: '--post-pending-warn', env: 'CUTOVER_POST_PENDING_WARN', default: 86_400_000, summary: 'status, serve and upgrade warn about a post migration pending longer than this (suggesting rehearse)' },
   targets: { kind: 'targets', flag: '(config file only)', summary: 'fleet: databases and their schemas, [{ url, schemas | schemasQuery | allSchemas }] (docs/fleet.md)' },
 } as const satisfies Record<string, Setting>;
 
@@ -69,6 +71,8 @@ export interface Settings {
   lintRules?: Record<string, 'error' | 'warning' | 'info' | 'off'>;
   pgVersion?: number;
   lintSmallTable: number;
+  /** Warn about a post migration left pending longer than this. */
+  postPendingWarnMs: number;
   /** Fleet targets from the config file (docs/fleet.md). */
   targets?: TargetSpec[];
   /** For each setting: where its value came from, and the value as shown (URL redacted). */
@@ -91,7 +95,7 @@ function schemaProblem(name: string): string | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'it holds a control character';
   if (/^pg_/i.test(name)) return 'pg_ prefix is reserved';
-  return undefined;
+  return longNameProblem(name);
 }
 
 function convert(key: SettingKey, raw: unknown, where: string): { value?: unknown; problem?: CutoverError } {
@@ -130,6 +134,7 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
       return problem === undefined ? { value: raw } : bad(`a usable schema name (${problem})`, problem === 'empty'
         ? 'Give the schema a name, or leave the setting out for the default (public).'
         : problem.startsWith('pg_') ? 'Names starting with pg_ are reserved for Postgres\'s own schemas; pick another name.'
+        : longNameProblem(raw as string) ? LONG_NAME_HINT
         : 'Schema names are data: check the variable for a stray newline or control character (an .env file with CRLF line ends, a quoted heredoc).');
     }
     case 'rules': {
@@ -165,7 +170,7 @@ function show(key: SettingKey, value: unknown): string | undefined {
 const FIELD: Record<SettingKey, keyof Settings> = {
   url: 'url', schema: 'schema', dir: 'dir', format: 'format', ledger: 'ledger', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
   lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', targets: 'targets',
-  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSmallTable: 'lintSmallTable',
+  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSmallTable: 'lintSmallTable', postPendingWarn: 'postPendingWarnMs',
 };
 
 /**

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import type { QueryResultLike, Session } from './session.js';
+import { storedName } from './sql.js';
 
 /** Who holds the lock, for "waiting for …" messages. */
 export interface LockHolder {
@@ -29,14 +30,16 @@ export interface LockHolder {
 
 /**
  * The lock key for a schema: the first 8 bytes of SHA-256("cutover:" + schema)
- * as a signed bigint. Documented in docs/locking.md so operators can find it
+ * as a signed bigint, of the name as Postgres stores it (cut to 63 bytes:
+ * two longer names sharing those bytes are one schema, so one lock; cutover
+ * refuses such names anyway, issue 16.6). Documented in docs/locking.md so operators can find it
  * in `pg_locks` (classid = high 32 bits, objid = low 32 bits, objsubid = 1).
  *
  * @example
  * lockKey('public'); // '4802748677178702453'
  */
 export function lockKey(schema: string): string {
-  return createHash('sha256').update(`cutover:${schema}`).digest().readBigInt64BE(0).toString();
+  return createHash('sha256').update(`cutover:${storedName(schema)}`).digest().readBigInt64BE(0).toString();
 }
 
 /**

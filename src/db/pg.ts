@@ -8,7 +8,7 @@ import pg from './pg-module.js';
 import { connectionLost, CutoverError } from '../errors.js';
 import { isConnectionLost } from './connection-lost.js';
 import { withSettings, type Connection, type Connector } from './session.js';
-import { ident, literal } from './sql.js';
+import { ident, literal, LONG_NAME_HINT, longNameProblem } from './sql.js';
 import { describeUrl, redact } from './url.js';
 import { parseConninfo } from './conninfo.js';
 
@@ -60,6 +60,25 @@ function guarded(client: Client | PoolClient): { query: (text: string, values?: 
   };
 }
 
+/**
+ * Cancel what `client`'s backend is running, with pg_cancel_backend from
+ * another session (best effort: a failure leaves the statement to finish).
+ */
+async function cancelBackend(open: () => Promise<{ query: Client['query']; release: () => void }>, client: Client | PoolClient): Promise<void> {
+  const pid = (client as { processID?: number | null }).processID;
+  if (!pid) return;
+  try {
+    const other = await open();
+    try {
+      await other.query('SELECT pg_cancel_backend($1)', [pid]);
+    } finally {
+      other.release();
+    }
+  } catch {
+    // the statement runs to its end; the run stops before the next one
+  }
+}
+
 /** Options for {@link pgConnector}. */
 export interface PgConnectorOptions {
   url?: string;
@@ -81,6 +100,10 @@ export interface PgConnectorOptions {
  * const connection = await connector.connect();
  */
 export function pgConnector(options: PgConnectorOptions): Connector {
+  const tooLong = options.schema === undefined ? undefined : longNameProblem(options.schema);
+  if (tooLong) {
+    throw new CutoverError('CONFIG', `schema "${options.schema}" is not a usable schema name (${tooLong})`, { hint: LONG_NAME_HINT, details: { setting: 'schema' } });
+  }
   const describe = options.url ? describeUrl(options.url) : 'the given pool';
   return {
     describe,
@@ -106,6 +129,7 @@ export function pgConnector(options: PgConnectorOptions): Connector {
             session.detach();
             client.release(true);
           },
+          cancel: () => cancelBackend(() => options.pool!.connect(), client),
         };
       }
       const client = await connectClient(clientConfig(options.url!, {
@@ -116,6 +140,12 @@ export function pgConnector(options: PgConnectorOptions): Connector {
       const session = guarded(client);
       return {
         query: session.query,
+        cancel: () => cancelBackend(async () => {
+          const other = new pg.Client({ connectionString: options.url, application_name: options.applicationName, connectionTimeoutMillis: 5_000 });
+          other.on('error', () => {});
+          await other.connect();
+          return Object.assign(other, { release: () => void other.end().catch(() => {}) });
+        }, client),
         close: async (broken) => {
           const ended = client.end().catch(() => {});
           if (broken) return ended;

@@ -50,6 +50,8 @@ export interface Session {
 export interface Connection extends Session {
   /** Give the connection back (or close it). `broken` closes it for good. */
   close(broken?: boolean): Promise<void>;
+  /** Cancel the statement running on it, from another session (SIGTERM/SIGINT in the CLI); absent: cannot. */
+  cancel?(): Promise<void>;
 }
 
 /** Opens dedicated connections to one database. */

@@ -9,6 +9,7 @@
  */
 import { CutoverError } from '../errors.js';
 import type { Connection, Connector, Session } from '../db/session.js';
+import { storedName } from '../db/sql.js';
 import { createRegistry, removeInstance, upsertInstance, type InstanceInfo } from './registry.js';
 
 /** Defaults, documented in docs/zero-downtime.md. */
@@ -16,9 +17,7 @@ export const INSTANCE_DEFAULTS = { heartbeatMs: 10_000, ttlMs: 30_000 } as const
 
 /** The application_name of an instance's sessions (Postgres keeps 63 bytes). */
 export function instanceApplicationName(id: string): string {
-  const name = `cutover:${id}`;
-  const bytes = Buffer.from(name, 'utf8');
-  return bytes.length <= 63 ? name : bytes.subarray(0, 63).toString('utf8').replace(/\uFFFD+$/, '');
+  return storedName(`cutover:${id}`);
 }
 
 /** What {@link startInstance} needs. */

@@ -43,7 +43,7 @@ export interface UpgradeReport {
 /** What the flow needs from outside. */
 export interface UpgradePorts {
   /** Connectivity and history: pending and failed versions, history errors. */
-  status(): Promise<{ pendingPre: string[]; pendingPost: string[]; failed: string[]; errors: string[] }>;
+  status(): Promise<{ pendingPre: string[]; pendingPost: string[]; failed: string[]; errors: string[]; postLeftPending?: string[] }>;
   /** Lint the pending migrations: counts and the locks they take (e.g. `ACCESS EXCLUSIVE on "users"`). */
   lint?(): Promise<{ errors: number; warnings: number; locks: string[] }>;
   /** Free bytes where the backup goes. */
@@ -210,6 +210,10 @@ async function preflight(options: UpgradeOptions, ports: UpgradePorts) {
   if (status.failed.length) throw new StepFailure(`failed migrations in the ledger: ${status.failed.join(', ')}; resolve them first (cutover status)`, { failed: status.failed });
   const parts = [`${status.pendingPre.length} pre and ${status.pendingPost.length} post migration(s) pending`];
   const facts: Record<string, unknown> = { pendingPre: status.pendingPre, pendingPost: status.pendingPost };
+  if (status.postLeftPending?.length) {
+    facts.postLeftPending = status.postLeftPending;
+    parts.push(`warning: ${status.postLeftPending.join('; ')}`);
+  }
   if (ports.lint) {
     const lint = await ports.lint();
     facts.lint = lint;

@@ -20,7 +20,8 @@ import { runFleet, targetKey, type FleetRunOptions } from './run-fleet.js';
 import type { LedgerRow } from '../plan/types.js';
 import { inShard, parseShard } from './shard.js';
 import { readFleetStatus, type FleetStatusReport } from './status.js';
-import type { FleetReport, Shard, Target, TargetRef, TargetSpec } from './types.js';
+import type { FleetReport, OnFleetEvent, Shard, Target, TargetRef, TargetSpec } from './types.js';
+import { notifier, type Notifier } from '../db/notify.js';
 
 /** Where the fleet is and which migrations to use. */
 export interface FleetTargetOptions extends MigrationsOptions {
@@ -35,7 +36,10 @@ export interface FleetTargetOptions extends MigrationsOptions {
 }
 
 /** Options of {@link migrateFleet}. */
-export type MigrateFleetOptions = FleetTargetOptions & Omit<FleetRunOptions, 'concurrency' | 'shard'>;
+export type MigrateFleetOptions = FleetTargetOptions & Omit<FleetRunOptions, 'concurrency' | 'shard'> & {
+  /** Announce each applied or failed migration with NOTIFY cutover_progress, for a dashboard (default true). */
+  notify?: boolean;
+};
 
 /** What {@link defaultConcurrency} weighs. */
 export interface ConcurrencyInputs {
@@ -146,7 +150,7 @@ async function resolveTargets(options: FleetTargetOptions, applicationName: stri
  * Every target's ledger, a few queries per database, no locks. A database that
  * cannot be read this way is left out: its targets are read by their own runs.
  */
-async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind | undefined; migrations: readonly Migration[]; onLedgers?: (database: string, ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) => void }): Promise<Map<string, LedgerRow[] | undefined>> {
+async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind | undefined; migrations: readonly Migration[]; full?: boolean; onLedgers?: (database: string, ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) => void }): Promise<Map<string, LedgerRow[] | undefined>> {
   const ledgers = new Map<string, LedgerRow[] | undefined>();
   const byDatabase = new Map<string, string[]>();
   for (const t of resolved.targets) {
@@ -195,6 +199,24 @@ function ledgerFeed(targets: readonly Target[]): { get: (target: TargetRef) => P
   };
 }
 
+/** NOTIFY each applied or failed migration (and each failed target) to its database, for dashboards. */
+function progressAnnouncer(databases: ReadonlyMap<string, DatabaseConnector>): { announce: OnFleetEvent; close: () => Promise<void> } {
+  const notifiers = new Map<string, Notifier>();
+  const send = (target: TargetRef, payload: Record<string, string>) => {
+    let sender = notifiers.get(target.database);
+    if (!sender) notifiers.set(target.database, sender = notifier(databases.get(target.database)!));
+    sender.send(JSON.stringify({ schema: target.schema, ...payload }));
+  };
+  return {
+    announce(event) {
+      if (event.type === 'migration-finished') send(event.target, { version: event.migration.version, state: 'applied' });
+      else if (event.type === 'migration-failed') send(event.target, { version: event.migration.version, state: 'failed' });
+      else if (event.type === 'target-finished' && event.result.outcome === 'failed') send(event.target, { state: 'target-failed' });
+    },
+    close: async () => { await Promise.all([...notifiers.values()].map((n) => n.close())); },
+  };
+}
+
 /**
  * Migrate many schemas, in one or several databases, in parallel: each one
  * exactly as `migrate` would (its own lock, ledger and search_path). Resolves
@@ -211,7 +233,7 @@ function ledgerFeed(targets: readonly Target[]): { get: (target: TargetRef) => P
 export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetReport> {
   const loading = readMigrations(options);
   loading.catch(() => {});
-  const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, ...run } = options;
+  const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, notify = true, ...run } = options;
   const resolved = await resolveTargets(options, applicationName ?? 'cutover fleet');
   const migrations = await loading.catch(async (error: unknown) => {
     await closeSpare(resolved);
@@ -221,12 +243,14 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetR
   // start with the first batch read.
   const feed = ledgerFeed(resolved.targets);
   const reading = readAllLedgers(resolved, { kind: options.ledger, migrations, onLedgers: feed.put }).finally(feed.end);
+  const progress = notify ? progressAnnouncer(resolved.databases) : undefined;
+  const onEvent: OnFleetEvent | undefined = progress ? (event) => { progress.announce(event); run.onEvent?.(event); } : run.onEvent;
   try {
     return await runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
-      appliedBy: whoAmI(), ...run, concurrency: resolved.concurrency, ledgers: feed.get, ...(resolved.shard ? { shard: resolved.shard } : {}),
+      appliedBy: whoAmI(), ...run, ...(onEvent ? { onEvent } : {}), concurrency: resolved.concurrency, ledgers: feed.get, ...(resolved.shard ? { shard: resolved.shard } : {}),
     });
   } finally {
-    await reading;
+    await Promise.all([reading, progress?.close()]);
   }
 }
 
@@ -243,4 +267,26 @@ export async function fleetStatus(options: FleetTargetOptions & { strict?: boole
   return readFleetStatus(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
     concurrency: resolved.concurrency, ledgers: await readAllLedgers(resolved, { kind: options.ledger, migrations }), ledger: options.ledger, ...(options.strict ? { strict: true } : {}),
   });
+}
+
+/** Every target of a fleet with its whole ledger (when and how long each migration took), and the migration set. */
+export interface FleetSnapshot {
+  migrations: readonly Migration[];
+  targets: Target[];
+  /** By {@link targetKey}: rows, `undefined` for a schema without a ledger; absent: could not be read. */
+  ledgers: Map<string, LedgerRow[] | undefined>;
+}
+
+/**
+ * Read a fleet as the dashboard shows it: the targets, and each ledger in a
+ * few queries per database. Reads only, takes no lock.
+ *
+ * @example
+ * const { targets, ledgers } = await readFleet({ targets: [{ url, pattern: 'tenant_*' }], dir: 'migrations' });
+ */
+export async function readFleet(options: FleetTargetOptions): Promise<FleetSnapshot> {
+  const migrations = await readMigrations(options);
+  const resolved = await resolveTargets({ concurrency: 1, ...options }, options.applicationName ?? 'cutover dashboard');
+  const ledgers = await readAllLedgers(resolved, { kind: options.ledger, migrations, full: true });
+  return { migrations, targets: resolved.targets, ledgers };
 }

@@ -4,11 +4,11 @@
  * fleet uses it to skip targets with nothing to do without a lock round
  * trip each, and for the status matrix.
  */
-import { filePhases, ledgerFor, type LedgerKind } from '../db/ledger.js';
+import { filePhases, ledgerFor, type LedgerKind, type RawLedgerRow } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import { literal } from '../db/sql.js';
 import type { LedgerRow } from '../plan/types.js';
-import type { Migration, Phase } from '../migrations/types.js';
+import type { Migration } from '../migrations/types.js';
 
 /** Schemas per query: keeps each statement a few hundred kB at most. */
 const BATCH = 100;
@@ -31,7 +31,7 @@ export type OnLedgers = (ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) 
 export async function readLedgers(
   session: Session,
   schemas: readonly string[],
-  options: { kind?: LedgerKind | undefined; migrations?: readonly Migration[]; onLedgers?: OnLedgers } = {},
+  options: { kind?: LedgerKind | undefined; migrations?: readonly Migration[]; onLedgers?: OnLedgers; /** Also when and how long (the dashboard); default: what planning needs. */ full?: boolean } = {},
 ): Promise<Map<string, LedgerRow[] | undefined>> {
   const order = new Map(schemas.map((schema, i) => [schema, i]));
   const phaseOf = filePhases(options.migrations);
@@ -50,10 +50,11 @@ export async function readLedgers(
   while (from < withLedger.length) {
     const batch = withLedger.slice(from, from + (from === 0 ? FIRST_BATCH : BATCH));
     from += batch.length;
-    const sql = batch.map((schema) => `SELECT ${literal(schema)} AS schema, version, name, phase, checksum, state FROM (${ledgerFor(schema, options.kind).selectSql()}) AS ledger`).join('\nUNION ALL\n');
+    const columns = options.full ? 'version, name, phase, checksum, state, applied_at, duration_ms, failed_statement, error' : 'version, name, phase, checksum, state';
+    const sql = batch.map((schema) => `SELECT ${literal(schema)} AS schema, ${columns} FROM (${ledgerFor(schema, options.kind).selectSql()}) AS ledger`).join('\nUNION ALL\n');
     let result;
     try {
-      result = await session.query<{ schema: string; version: string; name: string; phase: Phase | null; checksum: string; state: 'applied' | 'failed' }>(sql);
+      result = await session.query<{ schema: string } & Pick<RawLedgerRow, 'version' | 'name' | 'phase' | 'checksum' | 'state'> & Partial<RawLedgerRow>>(sql);
     } catch {
       continue;
     }
@@ -61,7 +62,7 @@ export async function readLedgers(
     for (const r of result.rows) {
       rows.get(r.schema)!.push({
         version: r.version, name: r.name, phase: phaseOf(r.version, r.phase), checksum: r.checksum, state: r.state,
-        appliedAt: null, durationMs: null, appliedBy: null, failedStatement: null, error: null,
+        appliedAt: r.applied_at ?? null, durationMs: r.duration_ms ?? null, appliedBy: null, failedStatement: r.failed_statement ?? null, error: r.error ?? null,
       });
     }
     for (const [schema, list] of rows) ledgers.set(schema, list);

@@ -1,6 +1,7 @@
 /**
- * A {@link MigrationSource} over a directory (DESIGN §1), and the files one
- * level down for layouts with a directory per migration. This is an
+ * A {@link MigrationSource} over a directory (DESIGN §1), and the files in
+ * its sub-folders for layouts with a directory per migration (diesel, Prisma)
+ * or recursive locations (Flyway). This is an
  * edge module: it is the only place in the migrations concept that touches
  * the file system.
  *
@@ -69,6 +70,20 @@ async function kindOf(dir: string, file: string, entry: Dirent, top: boolean, pr
   return kind;
 }
 
+/** How deep sub-folders are listed: Flyway scans its locations recursively, diesel and Prisma one level down. */
+const MAX_DEPTH = 8;
+
+/** The files under `dir/prefix` (prefix ends in `/`), `depth` levels deep, hidden directories skipped. */
+async function listNested(dir: string, prefix: string, depth: number, problems: CutoverError[], options: DirectoryOptions): Promise<string[]> {
+  const inner = await readdir(join(dir, prefix), { withFileTypes: true });
+  const kinds = await Promise.all(inner.map((entry) => kindOf(dir, `${prefix}${entry.name}`, entry, false, problems, options)));
+  const files = inner.filter((_, i) => kinds[i] === 'file').map((entry) => `${prefix}${entry.name}`);
+  if (depth <= 1) return files;
+  const subdirectories = inner.filter((entry, i) => kinds[i] === 'directory' && !entry.name.startsWith('.'));
+  const nested = await Promise.all(subdirectories.map((sub) => listNested(dir, `${prefix}${sub.name}/`, depth - 1, problems, options)));
+  return [...files, ...nested.flat()];
+}
+
 /**
  * Read migrations from a directory.
  *
@@ -96,13 +111,9 @@ export function directorySource(dir: string, options: DirectoryOptions = {}): Mi
       const problems: CutoverError[] = [];
       const kinds = await Promise.all(entries.map((entry) => kindOf(dir, entry.name, entry, true, problems, options)));
       const files = entries.filter((_, i) => kinds[i] === 'file').map((entry) => entry.name);
-      // One level down: diesel and Prisma keep a directory per migration. Hidden directories are skipped.
+      // Sub-folders: diesel and Prisma keep a directory per migration, Flyway scans recursively. Hidden directories are skipped.
       const subdirectories = entries.filter((entry, i) => kinds[i] === 'directory' && !entry.name.startsWith('.'));
-      const nested = await Promise.all(subdirectories.map(async (sub) => {
-        const inner = await readdir(join(dir, sub.name), { withFileTypes: true });
-        const innerKinds = await Promise.all(inner.map((entry) => kindOf(dir, `${sub.name}/${entry.name}`, entry, false, problems, options)));
-        return inner.filter((_, i) => innerKinds[i] === 'file').map((entry) => `${sub.name}/${entry.name}`);
-      }));
+      const nested = await Promise.all(subdirectories.map((sub) => listNested(dir, `${sub.name}/`, MAX_DEPTH, problems, options)));
       throwAll(problems.sort((a, b) => String(a.details.file).localeCompare(String(b.details.file))));
       return [...files, ...nested.flat()];
     },

@@ -12,7 +12,7 @@ import { parseDirectives } from './directives.js';
 import { sqlxChecksum, sqlxFormatProblem, sqlxTransactionProblem } from './sqlx-rules.js';
 import { detectFormat, type Detection } from './formats/detect.js';
 import { MIGRATION_FORMATS, versionOrder } from './formats/index.js';
-import type { FormatId, FormatNotice, FormatOption, FoundScript } from './formats/types.js';
+import type { FormatId, FormatNotice, FormatOption, FoundScript, MigrationFormat } from './formats/types.js';
 import type { Migration, MigrationScript, MigrationSource } from './types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -37,13 +37,13 @@ function decode(bytes: Uint8Array | string, file: string): string | CutoverError
  * @example
  * readScript('1_a.sql', 'CREATE TABLE a ();\n');
  */
-export function readScript(file: string, contents: Uint8Array | string, transaction?: boolean, original?: string): MigrationScript | CutoverError[] {
+export function readScript(file: string, contents: Uint8Array | string, transaction?: boolean, original?: string, emptyFiles: MigrationFormat['emptyFiles'] = 'refuse'): MigrationScript | CutoverError[] {
   const text = decode(contents, file);
   if (text instanceof CutoverError) return [text];
   const sql = normalizeText(text);
   const control = controlCharacterProblem(file, sql);
   if (control) return [control];
-  if (sql.trim() === '') {
+  if (sql.trim() === '' && emptyFiles === 'refuse') {
     return [new CutoverError('EMPTY_FILE', `${file}: the file is empty`, { hint: 'Write the migration, or delete the file.', details: { file } })];
   }
   const { directives, problems } = parseDirectives(sql, file);
@@ -51,7 +51,7 @@ export function readScript(file: string, contents: Uint8Array | string, transact
   // The layout's own "no transaction" (diesel's metadata.toml, dbmate's transaction:false) and the directive both count.
   if (transaction === false) directives.transaction = false;
   // A layout that rewrote the text (golang-migrate's own BEGIN/COMMIT) keeps the file's checksum.
-  return { file, sql, checksum: checksum(original ?? sql), ...directives };
+  return { file, sql, checksum: checksum(original ?? sql), ...directives, ...(emptyFiles === 'no-op' ? { emptyIsNoOp: true } : {}) };
 }
 
 /** Options of {@link loadMigrations}. */
@@ -113,7 +113,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
 
   let formatId: FormatId;
   if (options.format === undefined || options.format === 'auto') {
-    const detection = await detectFormat(paths, read);
+    const detection = await detectFormat(paths, read, source.location);
     formatId = detection.format;
     options.onDetect?.({ ...detection, location: source.location });
   } else formatId = options.format;
@@ -126,7 +126,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
   if (!format) throw unknownFormat(formatId, source.location);
 
   const { found, problems, notices = [] } = await format.collect(paths, read);
-  const script = (found: FoundScript) => readScript(found.file, found.text, found.transaction, found.original);
+  const script = (found: FoundScript) => readScript(found.file, found.text, found.transaction, found.original, format.emptyFiles);
   const migrations: Migration[] = [];
   for (const entry of found) {
     const up = script(entry.up);
@@ -143,7 +143,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
     }
     migrations.push({
       ...up, version: entry.version, name: entry.name, format: formatId,
-      ...(entry.repeatable ? { repeatable: true } : {}), ...(down ? { down } : {}),
+      ...(entry.repeatable ? { repeatable: true } : {}), ...(entry.toolKey === undefined ? {} : { toolKey: entry.toolKey }), ...(down ? { down } : {}),
     });
   }
   throwAll(problems);

@@ -14,8 +14,9 @@ export interface MigrationSource {
   readonly location: string;
   /**
    * Paths relative to the source, `/`-separated, in any order: the files at
-   * the top, and the files one directory down (diesel and Prisma keep a
-   * directory per migration).
+   * the top, and the files in sub-folders (diesel and Prisma keep a
+   * directory per migration; Flyway scans its locations recursively). Each
+   * layout decides which of them it reads.
    */
   list(): Promise<string[]>;
   /** The file's raw bytes. */
@@ -41,6 +42,8 @@ export interface MigrationScript extends Directives {
   sql: string;
   /** SHA-256 (hex) of `sql` as UTF-8. */
   checksum: string;
+  /** The layout's tool runs a file without statements (empty, or comments only) as a no-op: so does cutover. */
+  emptyIsNoOp?: boolean;
 }
 
 /** A migration: its up script and, for reversible pairs, its down script. */
@@ -53,5 +56,7 @@ export interface Migration extends MigrationScript {
   format: FormatId;
   /** A Flyway repeatable: applied after the versioned migrations, again whenever its checksum changes. */
   repeatable?: boolean;
+  /** How the tool's history names it when that is neither the version nor the file (drizzle's journal `when`), for `adopt`. */
+  toolKey?: string;
   down?: MigrationScript;
 }

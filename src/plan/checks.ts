@@ -44,7 +44,7 @@ export function checkFailed(migrations: readonly Migration[], ledger: readonly L
     return {
       code: 'FAILED_MIGRATION' as const, severity: 'error' as const, version: row.version, ...(file ? { file } : {}),
       message: `${file ?? `version ${row.version}`} failed${where} and may be partly applied${row.error ? `: ${row.error}` : ''}`,
-      hint: `Check the database by hand, then: cutover resolve ${row.version} --applied (finish it yourself first) or --rolled-back (undo what it did; it runs again).`,
+      hint: `Check the database by hand, then: cutover resolve ${row.version} --applied (finish it yourself first) or --rolled-back (undo what it did; it runs again, and an INVALID index its CREATE INDEX CONCURRENTLY left is dropped and built again).`,
     };
   });
 }

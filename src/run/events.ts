@@ -40,6 +40,8 @@ export type RunEvent =
   | { type: 'migration-retrying'; schema: string; migration: MigrationRef; attempt: number; /** The lock_timeout the failed attempt had. */ lockTimeoutMs: number; delayMs: number; blockers: Blocker[] }
   | { type: 'migration-finished'; schema: string; migration: MigrationRef; durationMs: number; attempts: number }
   | { type: 'migration-failed'; schema: string; migration: MigrationRef; error: CutoverError }
+  /** An earlier run was cut off before recording it, but its CREATE INDEX CONCURRENTLY builds had finished: recorded applied. */
+  | { type: 'migration-recognized'; schema: string; migration: MigrationRef }
   | { type: 'instances-waiting'; schema: string; waitedMs: number; problems: GuardProblem[] }
   | { type: 'guard-forced'; schema: string; versions: string[]; reason: string; problems: GuardProblem[] };
 

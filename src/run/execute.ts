@@ -22,6 +22,8 @@ import { codeFrame, lineColumn } from '../sql/location.js';
 import { relationsIn, type RunnableStatement as Statement } from '../sql/statements.js';
 import { describeBlockers, findBlockers } from './blockers.js';
 import { lockTimeoutFor, retryDelayFor } from './lock-retries.js';
+import { cancellable, stopIfAsked } from './interrupt.js';
+import { checkBuilt, prepareBuild } from './concurrent-index.js';
 import type { Blocker, MigrationRef, OnEvent } from './events.js';
 
 /** Execution settings (resolved defaults in docs/locking.md). */
@@ -42,6 +44,8 @@ export interface ExecuteOptions {
   onEvent?: OnEvent | undefined;
   /** false: this commit need not wait for the WAL flush (a later one in the same run will). */
   flushCommit?: boolean;
+  /** Stop between statements, cancelling the one running (SIGTERM/SIGINT in the CLI). */
+  signal?: AbortSignal | undefined;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
 }
@@ -93,6 +97,7 @@ function rollbackAudit(step: Step, options: ExecuteOptions): string {
 export function migrationError(error: unknown, step: Step, statement: Statement | undefined, prefixLength: number, extra?: { blockers?: Blocker[]; attempts?: number }): CutoverError {
   const script = scriptOf(step);
   if (lost(error)) return lostDuring(error, step, statement);
+  if (error instanceof CutoverError) return error; // INTERRUPTED, INVALID_INDEX: already say what happened
   const pgError = error as { message?: string; code?: string; position?: string; detail?: string; hint?: string; where?: string };
   let offset = statement?.start ?? 0;
   const position = Number(pgError.position);
@@ -173,17 +178,18 @@ async function runInTransaction(connection: Connection, step: Step, statements: 
     const started = options.now();
     let current: Statement | undefined;
     try {
-      for (let i = 0; i < statements.length; i++) {
-        current = statements[i]!;
-        const last = i === statements.length - 1;
-        let text = (i === 0 ? prefix : '') + current.text;
+      // A file without statements (a no-op in its tool's layout) still records its row: one round trip.
+      for (let i = 0; i < Math.max(statements.length, 1); i++) {
+        current = statements[i];
+        const last = i >= statements.length - 1;
+        let text = (i === 0 ? prefix : '') + (current?.text ?? '');
         if (last) {
           // duration_ms is measured by the server: clock_timestamp() - now() (the transaction's start).
           const ledger = step.direction === 'up' ? options.ledger.recordSql(entryFor(step, undefined, options, 'applied')) : options.ledger.forgetSql(step.migration.version) + ';\n' + rollbackAudit(step, options);
           // A newline first: the statement may end in a -- comment that would swallow the semicolon.
           text += `\n;\n${ledger};\nCOMMIT`;
         }
-        await connection.query(text);
+        await cancellable(connection, options.signal, `in ${script.file} (statement ${current.index + 1}); it was rolled back`, () => connection.query(text));
       }
       return { attempts: attempt, durationMs: options.now() - started };
     } catch (error) {
@@ -213,12 +219,18 @@ async function runStatementByStatement(connection: Connection, step: Step, state
   let lockTimeoutSet = lockTimeoutFor(1, options, script.lockTimeoutMs);
   try {
     for (const statement of statements) {
+      if (options.signal?.aborted && statement === statements[0] && step.direction === 'up') {
+        // Nothing of it ran: it is not recorded at all.
+        await connection.query(options.ledger.forgetSql(step.migration.version));
+        stopIfAsked(options.signal, `before ${script.file}`);
+      }
       // CONCURRENTLY waits for every older transaction under lock_timeout too, and a timeout then
       // leaves an INVALID index behind that a retry with IF NOT EXISTS would silently accept.
       // Its SHARE UPDATE EXCLUSIVE lock never queues the app's reads and writes, so it waits
       // without a limit (unless the file sets one) and is never retried.
       const concurrently = statement.needsNoTransaction?.includes('CONCURRENTLY') === true;
       if (concurrently) await connection.query(`SET lock_timeout = ${Math.round(script.lockTimeoutMs ?? 0)}`);
+      const index = concurrently ? await prepareBuild(connection, statement.text, options.schema) : undefined;
       for (let attempt = 1; ; attempt++) {
         const attemptLockTimeout = lockTimeoutFor(attempt, options, script.lockTimeoutMs);
         if (!concurrently && attemptLockTimeout !== lockTimeoutSet) {
@@ -226,7 +238,8 @@ async function runStatementByStatement(connection: Connection, step: Step, state
           lockTimeoutSet = attemptLockTimeout;
         }
         try {
-          await connection.query(statement.text);
+          await cancellable(connection, options.signal, `in ${script.file} at statement ${statement.index + 1}`, () => connection.query(statement.text));
+          if (index) await checkBuilt(connection, index, script.file);
           break;
         } catch (error) {
           const lockTimeout = (error as { code?: string }).code === SQLSTATE.LOCK_NOT_AVAILABLE;

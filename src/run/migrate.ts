@@ -20,6 +20,8 @@ import type { LintedStatement, Linter, LintReport } from '../lint/engine.js';
 import type { LintHook } from '../lint/hook.js';
 import type { InvalidIndex } from '../backup/invalid-indexes.js';
 import { executeStep, scriptOf, stepRef, type ExecuteOptions, type StepResult } from './execute.js';
+import { stopIfAsked } from './interrupt.js';
+import { recognizeFinishedBuilds } from './concurrent-index.js';
 
 /**
  * Defaults, documented in docs/locking.md: lock_timeout and retries come from the
@@ -54,6 +56,11 @@ export interface RunOptions extends PlanOptions {
   retryDelayMaxMs?: number;
   /** Recorded in the ledger's applied_by. */
   appliedBy?: string;
+  /**
+   * Stop the run: between statements, cancelling the one running; the lock is released and the
+   * ledger says what happened; the run fails with INTERRUPTED (the CLI's SIGTERM/SIGINT).
+   */
+  signal?: AbortSignal;
   onEvent?: OnEvent;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -101,6 +108,14 @@ export interface MigrateReport {
   lint?: LintReport;
   /** With `invalidIndexes: true` (the CLI's `migrate`): the schema's invalid indexes after the run. */
   invalidIndexes?: InvalidIndex[];
+  /**
+   * After a failure that lost the connection: migrations committed in this run that the server
+   * may not have kept (their commits did not wait for the WAL flush, and the flush could not be
+   * confirmed). They are not in `applied`; `cutover status` says which are there.
+   */
+  unconfirmed?: StepResult[];
+  /** Migrations an earlier run was cut off from recording whose index builds had finished: recorded applied now. */
+  recognized?: MigrationRef[];
 }
 
 /** Thrown history problems: one error, every problem in its details. */
@@ -206,6 +221,25 @@ export async function withMigrationLock<T>(
   }
 }
 
+/** Record applied what an earlier, cut-off run had finished (src/run/concurrent-index.ts). */
+async function recognize(connection: Connection, rows: LedgerRow[], migrations: Migration[], options: RunOptions, report: MigrateReport): Promise<LedgerRow[]> {
+  if (!rows.some((r) => r.state === 'failed' && r.failedStatement === 0)) return rows;
+  const ledger = ledgerFor(options.schema, options.ledger);
+  const result = await recognizeFinishedBuilds(connection, rows, migrations, { schema: options.schema, ledger, appliedBy: options.appliedBy ?? 'cutover' });
+  report.recognized = result.recognized.map(refOf);
+  for (const migration of report.recognized) options.onEvent?.({ type: 'migration-recognized', schema: options.schema, migration });
+  return result.rows;
+}
+
+/** A failure after commits that may not have reached the disk says so (the report lists them in `unconfirmed`). */
+function withUnconfirmed(error: unknown, report: MigrateReport): unknown {
+  if (!(error instanceof CutoverError) || !report.unconfirmed?.length) return error;
+  const files = report.unconfirmed.map((r) => r.migration.file);
+  return new CutoverError(error.code, `${error.message}\n${files.length} migration(s) of this run were committed without waiting for the disk and may not have been kept by the server: ${files.join(', ')}. \`cutover status\` says which are applied.`, {
+    hint: error.hint, cause: error.cause, details: { ...error.details, unconfirmed: report.unconfirmed.map((r) => r.migration.version) },
+  });
+}
+
 function executeOptions(options: RunOptions): ExecuteOptions {
   return {
     schema: options.schema,
@@ -217,6 +251,7 @@ function executeOptions(options: RunOptions): ExecuteOptions {
     retryDelayMs: options.retryDelayMs ?? RUN_DEFAULTS.retryDelayMs,
     retryDelayMaxMs: options.retryDelayMaxMs ?? RUN_DEFAULTS.retryDelayMaxMs,
     onEvent: options.onEvent,
+    signal: options.signal,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: options.now ?? Date.now,
   };
@@ -259,8 +294,9 @@ export async function runMigrations(
     const migrations = await loading;
     const missing = read ? 'error' in read && isMissingLedger(read.error) : options.ledgerAbsent === true;
     const probe: LedgerProbe | undefined = missing ? await probeLedger(connection, theLedger) : undefined;
-    const ledger: LedgerRow[] | undefined = read && 'result' in read ? toLedgerRows(read.result.rows as RawLedgerRow[], migrations)
+    const found: LedgerRow[] | undefined = read && 'result' in read ? toLedgerRows(read.result.rows as RawLedgerRow[], migrations)
       : probe?.ledger === false ? undefined : await readLedger(connection, options.schema, { kind: theLedger.kind, migrations });
+    const ledger = found && !report.dryRun && options.rollbackTo === undefined ? await recognize(connection, found, migrations, options, report) : found;
     if (ledger === undefined) await checkOtherLedger(connection, theLedger, probe);
     const thePlan = options.rollbackTo === undefined ? plan(migrations, ledger ?? [], options) : planRollback(migrations, ledger ?? [], options.rollbackTo);
     report.warnings = thePlan.warnings;
@@ -292,13 +328,16 @@ export async function runMigrations(
       const execute = executeOptions(options);
       try {
         for (const [i, step] of thePlan.steps.entries()) {
+          stopIfAsked(options.signal, `before ${scriptOf(step).file}`);
           const flushCommit = i === thePlan.steps.length - 1;
           report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
         }
       } catch (error) {
         // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
         // flushes them all before the failure is reported.
-        if (report.applied.length > 0) await connection.query('BEGIN; SELECT txid_current(); COMMIT').catch(() => {});
+        // If that cannot be done (the connection is gone), the report does not claim them (defect 12).
+        const flushed = report.applied.length === 0 || await connection.query('BEGIN; SELECT txid_current(); COMMIT').then(() => true, () => false);
+        if (!flushed) [report.unconfirmed, report.applied] = [report.applied, []];
         throw error;
       } finally {
         // The states after the run, after a failure too: the error carries this report.
@@ -323,7 +362,7 @@ export async function runMigrations(
     });
   } catch (caught) {
     await loading; // a bad migration set is the error to report
-    const error = asCutoverError(caught);
+    const error = withUnconfirmed(asCutoverError(caught), report);
     if (error instanceof CutoverError) error.report = report;
     throw error;
   } finally {

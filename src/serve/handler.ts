@@ -10,6 +10,9 @@ import { readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import { readRegistry } from '../deploy/registry.js';
 import { schemaState } from '../deploy/schema-state.js';
+import { postLeftPending } from '../deploy/post-pending.js';
+import { orderOf } from '../deploy/versions.js';
+import { SETTINGS } from '../config/settings.js';
 import type { Migration } from '../migrations/types.js';
 import { healthResult, type HealthResult } from './health.js';
 
@@ -24,6 +27,8 @@ export interface HealthDeps {
   migrations?: readonly Migration[] | Promise<readonly Migration[]>;
   atLeast?: string;
   appVersion: string | null;
+  /** Report post migrations pending longer than this (default: the postPendingWarn setting's, 24 h). */
+  postPendingWarnMs?: number;
   /** Told the full error when a check fails (the body names only its code: no user, host or port to whoever can reach the port). */
   onError?: (error: unknown) => void;
 }
@@ -60,7 +65,10 @@ export function createHealthHandler(deps: HealthDeps): HealthHandler {
       const migrations = deps.migrations === undefined ? undefined : await deps.migrations;
       const ledger = (await readLedger(deps.session, deps.schema, { kind: deps.ledger, migrations })) ?? [];
       const { instances, now } = await readRegistry(deps.session, deps.schema);
-      return healthResult({ schema: deps.schema, appVersion: deps.appVersion, state: schemaState(migrations, ledger, deps.atLeast), instances, now });
+      const state = schemaState(migrations, ledger, deps.atLeast);
+      const pendingPost = (migrations ?? []).filter((m) => state.pendingPost.includes(m.version)).map((m) => ({ version: m.version, name: m.name, phase: 'post', state: 'pending' }));
+      const postPending = postLeftPending([...ledger, ...pendingPost], now, deps.postPendingWarnMs ?? SETTINGS.postPendingWarn.default, orderOf(migrations));
+      return healthResult({ schema: deps.schema, appVersion: deps.appVersion, state, instances, now, postPending });
     } catch (error) {
       deps.onError?.(error);
       return healthResult({ schema: deps.schema, appVersion: deps.appVersion, error: errorCode(error) });

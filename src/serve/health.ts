@@ -7,6 +7,7 @@
  */
 import { isLive, type InstanceRecord } from '../deploy/guard.js';
 import type { SchemaState } from '../deploy/schema-state.js';
+import type { PostLeftPending } from '../deploy/post-pending.js';
 
 /** The JSON body of the health endpoint. */
 export interface HealthBody {
@@ -27,6 +28,8 @@ export interface HealthBody {
   instances: { id: string; host: string; appVersion: string; knownVersion: string; lastSeen: string }[];
   /** Why it is unavailable, in one sentence. */
   reason?: string;
+  /** Post migrations pending longer than the warning threshold (the status stays ok). */
+  postPending?: { version: string; since: string; pendingMs: number; message: string }[];
 }
 
 /** Status code and body. */
@@ -49,6 +52,7 @@ export function healthResult(input: {
   now?: Date;
   /** Why the check failed: a code only (an error message can name the user and host). */
   error?: string;
+  postPending?: readonly PostLeftPending[];
 }): HealthResult {
   const now = input.now ?? new Date(0);
   const instances = (input.instances ?? []).filter((i) => isLive(i, now)).map((i) => ({
@@ -63,6 +67,9 @@ export function healthResult(input: {
     : !s ? 'no schema state'
       : s.failed.length ? `failed migration${s.failed.length > 1 ? 's' : ''} ${s.failed.join(', ')}: see \`cutover status\``
         : s.missing.length ? `schema "${input.schema}" lacks ${s.missing.join(', ')}, which this code needs` : undefined;
-  const body: HealthBody = { status: reason ? 'unavailable' : 'ok', appVersion: input.appVersion, schema, instances, ...(reason ? { reason } : {}) };
+  const postPending = (input.postPending ?? []).map((p) => ({ version: p.version, since: p.since.toISOString(), pendingMs: p.pendingMs, message: p.message }));
+  const body: HealthBody = {
+    status: reason ? 'unavailable' : 'ok', appVersion: input.appVersion, schema, instances, ...(reason ? { reason } : {}), ...(postPending.length ? { postPending } : {}),
+  };
   return { statusCode: reason ? 503 : 200, body };
 }

@@ -17,6 +17,8 @@ export interface HealthHandlerOptions extends Omit<TargetOptions, 'pool'> {
   appVersion?: string | null;
   /** Needed: pre migrations up to this version (default: every pre migration in the set). */
   atLeast?: string;
+  /** Report post migrations pending longer than this, in ms (default 24 h). */
+  postPendingWarnMs?: number;
   /** Told the full error of a failed check (the response names only its code). */
   onError?: (error: unknown) => void;
 }
@@ -39,7 +41,7 @@ export function healthHandler(options: HealthHandlerOptions): HealthHandler & { 
   migrations?.catch(() => {});
   const handler = createHealthHandler({
     session: options.pool ?? own!, schema: targetSchema(options), appVersion: options.appVersion ?? null,
-    ...(options.onError ? { onError: options.onError } : {}), ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
+    ...(options.onError ? { onError: options.onError } : {}), ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.postPendingWarnMs === undefined ? {} : { postPendingWarnMs: options.postPendingWarnMs }), ...(options.ledger ? { ledger: options.ledger } : {}),
   }) as HealthHandler & { close(): Promise<void> };
   handler.close = async () => { await own?.end(); };
   return handler;

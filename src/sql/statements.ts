@@ -74,6 +74,8 @@ export function needsNoTransaction(kind: string, node: AstNode): string | undefi
 export async function splitStatements(script: Pick<MigrationScript, 'file' | 'sql'>): Promise<Statement[]> {
   const parse = await loadParser();
   const { file, sql } = script;
+  // libpg-query refuses an empty query; a blank file (a no-op in some layouts) has no statement.
+  if (sql.trim() === '') return [];
   let result;
   try {
     result = parse(sql);
@@ -143,7 +145,7 @@ export async function checkScript(script: MigrationScript): Promise<{ statements
  */
 export function checkStatements(script: MigrationScript, statements: readonly Statement[]): CutoverError[] {
   const problems: CutoverError[] = [];
-  if (statements.length === 0) {
+  if (statements.length === 0 && !script.emptyIsNoOp) {
     problems.push(new CutoverError('EMPTY_FILE', `${script.file}: the file holds no SQL statement (only comments)`, {
       hint: 'Write the migration, or delete the file.', details: { file: script.file },
     }));
@@ -154,7 +156,7 @@ export function checkStatements(script: MigrationScript, statements: readonly St
     const where = codeFrame(script.file, script.sql, statement.start, statement);
     if (statement.kind === 'TransactionStmt') {
       problems.push(new CutoverError('TRANSACTION_CONTROL', `transaction control (${statement.text.split(/\s/)[0]!.toUpperCase()}) inside a transactional migration\n${where}`, {
-        hint: 'cutover wraps each migration in a transaction itself: remove BEGIN/COMMIT, or add `-- cutover:no-transaction` to manage transactions yourself. (golang-migrate files: `--format golang-migrate` runs a file wrapped in BEGIN; … COMMIT; as one transaction.)',
+        hint: 'cutover wraps each migration in a transaction itself: remove BEGIN/COMMIT, or add `-- cutover:no-transaction` to manage transactions yourself. (Another tool\'s files: set --format to its layout, which runs their plain BEGIN; … COMMIT; as one transaction.)',
         details: { file: script.file, line: statement.line, column: statement.column },
       }));
     } else if (statement.needsNoTransaction) {

@@ -61,7 +61,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 describe('sqlx', () => {
   const files = {
     '1_users.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\n',
-    // A space in the description: not a cutover name, so `auto` picks sqlx.
+    // A space in the description: not a cutover name; sqlx reads it (`auto` refuses it: defect 16.15).
     '2_users email.sql': '-- no-transaction\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n',
     '9_tags.up.sql': 'CREATE TABLE tags (id int);\n', // no down: sqlx allows it
     '10_notes.up.sql': 'CREATE TABLE notes (id int, user_id int REFERENCES users);\n',
@@ -73,9 +73,11 @@ describe('sqlx', () => {
 
   it('applies in numeric order with sqlx\'s descriptions, runs -- no-transaction files outside a transaction, rolls back through .down.sql', async () => {
     const dir = await migrationsDir(files);
-    const planned = await cutover(dir, 'plan');
+    const planned = await cutover(dir, 'plan', '--format', 'sqlx');
     expect(planned.code, planned.stderr).toBe(0);
-    expect(planned.stderr).toContain('as sqlx');
+    const guessed = await cutover(dir, 'plan');
+    expect(guessed.code).toBe(2);
+    expect(guessed.error).toMatchObject({ code: 'BAD_FILENAME', file: '2_users email.sql' });
 
     const run = await cutover(dir, 'migrate', '--format', 'sqlx');
     expect(run.code, run.stderr).toBe(0);
@@ -83,7 +85,7 @@ describe('sqlx', () => {
     expect(await ledger()).toEqual([['1', 'users', true], ['2', 'users email', false], ['9', 'tags', true], ['10', 'notes', true], ['11', 'seed', true]]);
     expect(await indexIsValid('users_email')).toBe(true);
 
-    const status = await cutover(dir, 'status', '--check');
+    const status = await cutover(dir, 'status', '--check', '--format', 'sqlx');
     expect(status.code, status.stderr).toBe(0);
     expect(status.json.entries.map((e: any) => [e.version, e.state])).toEqual([['1', 'applied'], ['2', 'applied'], ['9', 'applied'], ['10', 'applied'], ['11', 'applied']]);
 

@@ -30,15 +30,18 @@ describe('one place per default', () => {
       if (!('default' in setting) || typeof setting.default === 'boolean') continue;
       const value = setting.default as string | number;
       const literal = typeof value === 'string' ? `'${value}'` : `(?:${value}|${String(value).replace(/\B(?=(\d{3})+$)/g, '_')})`;
-      const pattern = new RegExp(`(\\?\\?|\\b${key}\\s*=|\\bschema\\s*=)\\s*${literal}(?![\\w'])`);
+      // The setting itself defaulted (`schema ?? 'public'`, `schema = 'public'`, `smallTableRows ?? 10_000`), not another 10_000.
+      const name = key.replace(/^lint/, '').replace(/^./, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+      const pattern = new RegExp(`${name}\\w*\\s*(\\?\\?|=)\\s*${literal}(?![\\w'])`);
       for (const file of sources()) {
         if (file.endsWith(join('config', 'settings.ts'))) continue;
-        // The line must be about this setting (`schema`, `lockTimeoutMs`, `smallTableRows` …), not another 10_000.
-        const about = new RegExp(key.replace(/^lint/, '').replace(/^./, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`));
-        for (const { line, text } of codeLines(file)) if (pattern.test(text) && about.test(text)) found.push(`${relative(SRC, file)}:${line} (${key}): ${text.trim()}`);
+        for (const { line, text } of codeLines(file)) if (pattern.test(text)) found.push(`${relative(SRC, file)}:${line} (${key}): ${text.trim()}`);
       }
     }
-    expect(found).toEqual([]);
+    // Known, and why: the db layer names cutover's own table when no kind is given (config/settings
+    // imports db/ledger for LEDGER_KINDS, so db/ledger cannot read the table without a cycle).
+    const known = [/^db\/ledger\.ts:\d+ \(ledger\): export (async )?function (ledgerFor|createLedger)\(/];
+    expect(found.filter((f) => !known.some((k) => k.test(f)))).toEqual([]);
   });
 });
 

@@ -45,6 +45,13 @@ async function hints(format: FormatOption, files: Record<string, string>): Promi
   throw new Error('expected the load to fail');
 }
 
+/** The paths a load leaves alone, as the layout's tool does: file → 'gap' or 'ignored'. */
+async function ignoredBy(format: FormatOption, files: Record<string, string>): Promise<Record<string, string>> {
+  const said: Record<string, string> = {};
+  await loadMigrations(source(files), { format, onNotice: ({ file, kind }) => { said[file] = kind; } });
+  return said;
+}
+
 const ok = 'CREATE TABLE t (id int);\n';
 const summary = (ms: Migration[]) => ms.map((m) => ({ version: m.version, name: m.name, file: m.file, down: m.down?.file, transaction: m.transaction, repeatable: m.repeatable }));
 
@@ -63,23 +70,24 @@ describe('Flyway names', () => {
     expect(parseFlywayName('V2__x.sql.conf')).toBe('ignored');
   });
 
-  it('rejects what Flyway would skip or refuse, each with a hint', () => {
+  it('refuses what Flyway refuses, each with a hint, and leaves alone what Flyway skips', () => {
     const problem = (file: string) => {
       const result = parseFlywayName(file);
       if (typeof result === 'string' || !('problem' in result)) throw new Error(`${file} parsed`);
       return result;
     };
-    expect(problem('V1__x.SQL').problem).toContain('lower case');
     expect(problem('beforeMigrate.sql').problem).toContain('callback');
     expect(problem('afterMigrate__refresh.sql').problem).toContain('callback');
-    expect(problem('v1__x.sql').problem).toContain('upper case');
     expect(problem('B5__baseline.sql').problem).toContain('baseline');
     expect(problem('B5__baseline.sql').hint).toContain('adopt --baseline');
     expect(problem('V__x.sql').problem).toContain('needs a version');
-    expect(problem('Vabc__x.sql').problem).toContain('not a Flyway version');
     expect(problem('V1..2__x.sql').problem).toContain('not a Flyway version');
     expect(problem('R1__x.sql').hint).toBe('Rename it to R__x.sql.');
-    expect(problem('seed.sql').hint).toContain('V<version>__<description>.sql');
+    // Flyway's default (validateMigrationNaming=false) skips these; the first two look meant as migrations.
+    expect(parseFlywayName('V1__x.SQL')).toEqual({ ignored: expect.stringContaining('lower case'), warn: true });
+    expect(parseFlywayName('v1__x.sql')).toEqual({ ignored: expect.stringContaining('upper case'), warn: true });
+    expect(parseFlywayName('seed.sql')).toEqual({ ignored: expect.stringContaining('not a Flyway migration name') });
+    expect(parseFlywayName('Views.sql')).toEqual({ ignored: expect.stringContaining('not a Flyway migration name') });
   });
 });
 
@@ -125,12 +133,21 @@ describe('Flyway layout', () => {
     ]);
   });
 
-  it('every .sql name it cannot place is an error, never skipped', async () => {
-    expect(await problems('flyway', { 'V1__a.sql': ok, 'beforeMigrate.sql': ok, 'seed.sql': ok, 'V2__x.SQL': ok, 'notes.txt': 'x' })).toEqual([
-      { code: 'BAD_FILENAME', file: 'V2__x.SQL' },
-      { code: 'BAD_FILENAME', file: 'beforeMigrate.sql' },
-      { code: 'BAD_FILENAME', file: 'seed.sql' },
-    ]);
+  it('skips what Flyway skips, as Flyway does, and lists it; a name that looks meant as a migration and a Java migration are said on every run', async () => {
+    const files = {
+      'V1__a.sql': ok, 'base/base_schema.sql': ok, 'V2__x.SQL': ok, 'notes.txt': 'x', 'V1_5__Fill_cache.java': 'class X {}', 'V2__a.sql.conf': 'executeInTransaction=true\n', 'V2__a.sql': ok,
+    };
+    expect((await load('flyway', files)).map((m) => m.version)).toEqual(['1', '2']);
+    expect(await ignoredBy('flyway', files)).toEqual({ 'base/base_schema.sql': 'ignored', 'V2__x.SQL': 'gap', 'notes.txt': 'ignored', 'V1_5__Fill_cache.java': 'gap' });
+    expect(await problems('flyway', { 'V1__a.sql': ok, 'beforeMigrate.sql': ok })).toEqual([{ code: 'BAD_FILENAME', file: 'beforeMigrate.sql' }]);
+  });
+
+  it('reads sub-folders at any depth, orders versions part by part (V4_99_1561608282 < V4_100, V2_31_10 > V2_31_7); a comment-only script is a no-op', async () => {
+    const ms = await load('flyway', {
+      'V4_100__noop.sql': '-- only on MySQL\n', 'V4_99_1561608282__a.sql': ok, 'rel/2.31/V2_31_10__b.sql': ok, 'rel/2.31/V2_31_7__c.sql': ok, 'V4_101__empty.sql': '',
+    });
+    expect(ms.map((m) => m.version)).toEqual(['2.31.7', '2.31.10', '4.99.1561608282', '4.100', '4.101']);
+    expect(ms.find((m) => m.version === '4.100')).toMatchObject({ emptyIsNoOp: true });
   });
 
   it('a .sql.conf with executeInTransaction=false turns the transaction off, for that script only', async () => {
@@ -236,18 +253,28 @@ describe('diesel layout', () => {
     ]);
   });
 
-  it('rejects a directory without up.sql, top-level and stray .sql files, a missing version and a shared version', async () => {
-    expect(await problems('diesel', {
+  it('rejects a directory without up.sql, a missing version and a shared version; ignores loose files and other files, as diesel does', async () => {
+    const files = {
       '1_a/up.sql': ok, '2_b/down.sql': ok, '3_c/up.sql': ok, '3_c/extra.sql': ok, 'seed.sql': ok, '_x/up.sql': ok,
       '2017-09-23-182408_a/up.sql': ok, '20170923182408_b/up.sql': ok, 'README.md': 'x',
-    })).toEqual([
-      { code: 'BAD_FILENAME', file: 'seed.sql' },
+    };
+    expect(await problems('diesel', files)).toEqual([
       { code: 'DUPLICATE_VERSION', file: '20170923182408_b/up.sql' },
       { code: 'MISSING_UP', file: '2_b/' },
-      { code: 'BAD_FILENAME', file: '3_c/extra.sql' },
       { code: 'BAD_FILENAME', file: '_x/' },
     ]);
-    expect((await hints('diesel', { '1_a/up.sql': ok, 'seed.sql': ok }))['seed.sql']).toContain('seed/up.sql');
+    const good = { '1_a/up.sql': ok, '3_c/up.sql': ok, '3_c/generate.sh': 'x', '3_c/extra.sql': ok, 'seed.sql': ok };
+    expect((await load('diesel', good)).map((m) => m.file)).toEqual(['1_a/up.sql', '3_c/up.sql']);
+    expect(await ignoredBy('diesel', good)).toEqual({ 'seed.sql': 'ignored', '3_c/generate.sh': 'ignored', '3_c/extra.sql': 'ignored' });
+  });
+
+  it('a comment-only up.sql is a no-op and an empty one is refused, as diesel refuses it (EmptyMigration); irregular versions compare as text', async () => {
+    const ms = await load('diesel', {
+      '2020-12-15-000000_b/up.sql': ok, '2020-12-7-190800_a/up.sql': '-- nothing here\n', '2023-05-23-1715-no-underscore/up.sql': ok,
+    });
+    expect(ms.map((m) => m.version)).toEqual(['20201215000000', '2020127190800', '202305231715nounderscore']);
+    expect(ms[1]).toMatchObject({ emptyIsNoOp: true });
+    expect(await problems('diesel', { '1_a/up.sql': '\n  \n' })).toEqual([{ code: 'EMPTY_FILE', file: '1_a/up.sql' }]);
   });
 });
 
@@ -272,12 +299,27 @@ describe('Prisma layout', () => {
     expect(ms.map((m) => [m.version, m.transaction])).toEqual([['1_index', false], ['2_mixed', true]]);
   });
 
-  it('rejects a directory without migration.sql and .sql files Prisma would not read', async () => {
-    expect(await problems('prisma', { '1_a/migration.sql': ok, '2_b/notes.md': 'x', '3_c/migration.sql': ok, '3_c/seed.sql': ok, 'init.sql': ok })).toEqual([
-      { code: 'BAD_FILENAME', file: 'init.sql' },
-      { code: 'MISSING_UP', file: '2_b/' },
-      { code: 'BAD_FILENAME', file: '3_c/seed.sql' },
-    ]);
+  it('rejects a directory without migration.sql; ignores loose files and other files, as Prisma does', async () => {
+    expect(await problems('prisma', { '1_a/migration.sql': ok, '2_b/notes.md': 'x', '3_c/migration.sql': ok })).toEqual([{ code: 'MISSING_UP', file: '2_b/' }]);
+    const files = { '1_a/migration.sql': ok, '3_c/migration.sql': ok, '3_c/seed.sql': ok, 'init.sql': ok };
+    expect((await load('prisma', files)).map((m) => m.version)).toEqual(['1_a', '3_c']);
+    expect(await ignoredBy('prisma', files)).toEqual({ 'init.sql': 'ignored', '3_c/seed.sql': 'ignored' });
+  });
+
+  it('sends each file as Prisma does: a lone CONCURRENTLY or CALL without a transaction, its own BEGIN/COMMIT in cutover\'s, an empty file as a no-op', async () => {
+    const enumRewrite = '-- AlterEnum\nALTER TABLE t ADD COLUMN a int;\nBEGIN;\nCREATE TYPE e AS ENUM (\'x\');\nCOMMIT;\n\n-- AlterTable\nALTER TABLE t ADD COLUMN b int;\n';
+    const ms = await load('prisma', {
+      '1_index/migration.sql': '-- CreateIndex\nCREATE INDEX CONCURRENTLY "i" ON "t"("id");\n',
+      '2_enum/migration.sql': enumRewrite, '3_call/migration.sql': 'CALL backfill();\n', '4_empty/migration.sql': '-- This is an empty migration.',
+      '5_open/migration.sql': 'BEGIN;\nCREATE TABLE u (id int);\n',
+    });
+    expect(ms.map((m) => [m.version, m.transaction])).toEqual([['1_index', false], ['2_enum', true], ['3_call', false], ['4_empty', true], ['5_open', true]]);
+    const rewritten = ms[1]!;
+    expect(rewritten.sql).not.toMatch(/BEGIN|COMMIT/);
+    expect(rewritten.sql.split('\n')).toHaveLength(enumRewrite.split('\n').length);
+    expect(rewritten.checksum).toBe(checksum(enumRewrite));
+    // A BEGIN never committed in one query: Prisma would leave it open; the checker refuses it.
+    expect(ms[4]!.sql).toContain('BEGIN;');
   });
 });
 

@@ -297,9 +297,27 @@ describe('--format auto', () => {
     expect(await detect({ ...pair('000001_add-users'), '000002_v1.2.up.sql': ok })).toBe('golang-migrate');
   });
 
-  it('sqlx: <digits>_<anything>.sql names that are not cutover\'s', async () => {
-    expect(await detect({ '1_add users.sql': ok, ...pair('2_notes') })).toBe('sqlx');
-    expect(await detect({ '1_init.sql': ok, '2_v1.2.up.sql': ok })).toBe('sqlx');
+  it('never sqlx: a name cutover refuses is reported, not a reason to read the directory as sqlx\'s (defect 16.15)', async () => {
+    expect(await detect({ '1_init.sql': ok, '2_add users.sql': ok })).toBe('cutover');
+    expect(await detect({ '1_init.sql': ok, '2_v1.2.up.sql': ok })).toBe('cutover');
+    expect(await problems('auto', { '1_init.sql': ok, '2_add users.sql': ok })).toEqual([{ code: 'BAD_FILENAME', file: '2_add users.sql' }]);
+    // --format sqlx reads it as sqlx does.
+    expect((await load('sqlx', { '1_init.sql': ok, '2_add users.sql': ok })).map((m) => m.name)).toEqual(['init', 'add users']);
+  });
+
+  it('a directory mixing two tools\' layouts is refused, naming one file of each', async () => {
+    const mixed = async (files: Record<string, string>) => {
+      const error = await load('auto', files).then(() => undefined, (e: CutoverError) => e);
+      return error && [error.code, error.details.file, error.details.other];
+    };
+    expect(await mixed({ 'V1__init.sql': ok, ...pair('2_users') })).toEqual(['MIXED_LAYOUT', 'V1__init.sql', '2_users.down.sql']);
+    expect(await mixed({ 'V1__init.sql': ok, '2_users.sql': ok })).toEqual(['MIXED_LAYOUT', 'V1__init.sql', '2_users.sql']);
+    expect(await mixed({ '1_a.sql': '-- migrate:up\nSELECT 1;\n-- migrate:down\n', ...pair('2_b') })).toEqual(['MIXED_LAYOUT', '1_a.sql', '2_b.down.sql']);
+    expect(await mixed({ '1_a/up.sql': ok, '2_b/migration.sql': ok })).toEqual(['MIXED_LAYOUT', '2_b/migration.sql', '1_a/up.sql']);
+    // diesel and Prisma ignore loose files: no mix.
+    expect(await mixed({ '1_a/up.sql': ok, '0_setup.sql': ok })).toBeUndefined();
+    const error = await load('auto', { 'V1__init.sql': ok, '2_users.sql': ok }).catch((e: CutoverError) => e);
+    expect((error as CutoverError).hint).toContain('--format flyway');
   });
 
   it('cutover\'s errors when no layout fits every file', async () => {
@@ -313,5 +331,45 @@ describe('--format auto', () => {
   it('loads with the detected layout', async () => {
     const [m] = await load('auto', { '1_create users.up.sql': 'BEGIN;\nSELECT 1;\nCOMMIT;\n' });
     expect([m!.format, m!.name, m!.sql]).toEqual(['golang-migrate', 'create users', '      \nSELECT 1;\n       \n']);
+  });
+});
+
+describe('what each tool runs, read as it runs it (issue 15)', () => {
+  it('sqlx: a file with its own BEGIN/COMMIT (or a BEGIN sqlx\'s own COMMIT closes) runs in cutover\'s transaction; an empty or comment-only file is a no-op', async () => {
+    const wrapped = '-- atomically\nBEGIN;\n  UPDATE t SET a = 1;\n  ALTER TABLE t ALTER COLUMN a SET NOT NULL;\nCOMMIT;';
+    const ms = await load('sqlx', { '1_a.sql': wrapped, '2_b.sql': 'CREATE TABLE x (id int);\nBEGIN;\nDO $$ BEGIN PERFORM 1; END $$;\n', '3_c.sql': '', '4_d.sql': '-- nothing\n' });
+    expect(ms.map((m) => [m.version, m.transaction, m.emptyIsNoOp])).toEqual([['1', true, true], ['2', true, true], ['3', true, true], ['4', true, true]]);
+    expect(ms[0]!.sql).not.toMatch(/BEGIN|COMMIT/);
+    expect(ms[0]!.checksum).toBe(checksum(wrapped));
+    expect(ms[1]!.sql).toContain('DO $$ BEGIN PERFORM 1; END $$');
+    for (const m of ms) expect((await checkScript(m)).problems).toEqual([]);
+    // -- no-transaction files keep their own transaction control.
+    expect((await load('sqlx', { '1_a.sql': '-- no-transaction\nBEGIN;\nSELECT 1;\nCOMMIT;\n' }))[0]!.sql).toContain('BEGIN;');
+  });
+
+  it('golang-migrate: 0-byte and comment-only files are no-ops; versions are unpadded numbers (0 < 9 < 100 < 1000 < 1002)', async () => {
+    const ms = await load('golang-migrate', {
+      '0_extensions.up.sql': ok, '9_a.up.sql': ok, '9_a.down.sql': '', '100_b.up.sql': '-- MySQL only\n', '1000_c.up.sql': ok, '1002_d.up.sql': ok, '101_e.up.sql': ok,
+    });
+    expect(ms.map((m) => m.version)).toEqual(['0', '9', '100', '101', '1000', '1002']);
+    expect(ms[1]!.down).toMatchObject({ sql: '', emptyIsNoOp: true });
+    expect((await checkScript(ms[2]!)).problems).toEqual([]);
+    expect((await checkScript(ms[1]!.down!)).problems).toEqual([]);
+  });
+
+  it('golang-migrate: a file ending in COMMIT without BEGIN runs in cutover\'s transaction; a lone CALL runs without one (its procedure may commit)', () => {
+    const run = (text: string) => asGolangMigrateRuns({ file: '1_a.up.sql', text });
+    expect(run('CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCOMMIT;\n').text).toBe('CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n       \n');
+    expect(run('BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;').text).not.toMatch(/BEGIN|COMMIT/);
+    expect(run('CALL fill_attachment_creation_date();').transaction).toBe(false);
+    expect(run('CALL a();\nCALL b();').transaction).toBeUndefined();
+  });
+
+  it('cutover\'s own layout still refuses empty files and its own BEGIN/COMMIT', async () => {
+    expect(await problems('cutover', { '1_a.sql': '  \n' })).toEqual([{ code: 'EMPTY_FILE', file: '1_a.sql' }]);
+    const [m] = await load('cutover', { '1_a.sql': 'BEGIN;\nSELECT 1;\nCOMMIT;\n' });
+    expect((await checkScript(m!)).problems.map((p) => p.code)).toEqual(['TRANSACTION_CONTROL', 'TRANSACTION_CONTROL']);
+    const [comment] = await load('cutover', { '1_a.sql': '-- nothing\n' });
+    expect((await checkScript(comment!)).problems.map((p) => p.code)).toEqual(['EMPTY_FILE']);
   });
 });

@@ -7,6 +7,10 @@ import { golangMigrateHistory } from './golang-migrate.js';
 import { nodePgMigrateHistory } from './node-pg-migrate.js';
 import { prismaHistory } from './prisma.js';
 import { sqlxHistory } from './sqlx.js';
+import { gooseHistory } from './goose.js';
+import { drizzleHistory } from './drizzle.js';
+import { knexHistory } from './knex.js';
+import { kyselyHistory } from './kysely.js';
 
 /**
  * Every tool's reader.
@@ -22,6 +26,10 @@ export const HISTORY_READERS: Record<SourceTool, HistoryReader> = {
   flyway: flywayHistory,
   prisma: prismaHistory,
   'node-pg-migrate': nodePgMigrateHistory,
+  goose: gooseHistory,
+  drizzle: drizzleHistory,
+  knex: knexHistory,
+  kysely: kyselyHistory,
 };
 
 export { findHistoryTable, tableColumns } from './table.js';
@@ -30,3 +38,4 @@ export { golangMigrateRows } from './golang-migrate.js';
 export { flywayRows, type FlywayRow } from './flyway.js';
 export { prismaRows, type PrismaRow } from './prisma.js';
 export { nodePgMigrateName, DOWN_MARKER } from './node-pg-migrate.js';
+export { gooseRows, type GooseRow } from './goose.js';

@@ -3,22 +3,14 @@
  * run_on timestamp)`, one row per applied migration, named by its file name
  * without the extension (`1700000000000_create-users`). No checksum, no
  * failure state. Its SQL files hold `-- Up Migration` and `-- Down Migration`
- * sections, which adoption refuses (see adopt.ts): split them first.
+ * sections: read with `--format node-pg-migrate` they are two scripts; read
+ * as cutover's own files, adoption refuses them until split (adopt.ts).
  */
-import { basename } from 'node:path';
-import type { Migration } from '../../migrations/types.js';
 import type { HistoryReader } from '../types.js';
 import { asDate } from './table.js';
+import { byFileName } from './by-name.js';
 
-/**
- * The name node-pg-migrate gives a file: its name without `.sql` (or, once split, `.up.sql`).
- *
- * @example
- * nodePgMigrateName({ file: '1700000000000_create-users.up.sql' }); // '1700000000000_create-users'
- */
-export function nodePgMigrateName(migration: Pick<Migration, 'file'>): string {
-  return basename(migration.file).replace(/(\.up|\.down)?\.sql$/i, '');
-}
+export { nodePgMigrateName } from './by-name.js';
 
 /**
  * node-pg-migrate's section marker (its own pattern, `sqlMigration.ts`).
@@ -46,10 +38,6 @@ export const nodePgMigrateHistory: HistoryReader = {
       ignored: [],
     };
   },
-  matches: (row, migration) => nodePgMigrateName(migration) === row.key || `${migration.version}_${migration.name}` === row.key,
-  ledgerKey(row, order) {
-    const match = /^(\d+)_(.*)$/.exec(row.key);
-    return match ? { version: order.canonical(match[1]!), name: match[2]! } : { version: row.key, name: row.key };
-  },
+  ...byFileName,
   fix: () => 'node-pg-migrate records no failures.',
 };

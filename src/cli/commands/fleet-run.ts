@@ -26,7 +26,7 @@ function wholeNumber(name: string, text: string | undefined, min: number): numbe
 }
 
 /** The target specs: the command line's selectors on --url, else the config file's targets. */
-async function withTargets<T>(context: Context, flags: FleetFlags, work: (specs: TargetSpec[]) => Promise<T>): Promise<T> {
+export async function withTargets<T>(context: Context, flags: FleetFlags, work: (specs: TargetSpec[]) => Promise<T>): Promise<T> {
   const names = listed(context.settings.schema);
   const fromFlags = flags.schemas !== undefined || flags.schemasQuery !== undefined || flags.allSchemas === true || names !== undefined;
   if (!fromFlags) return work(context.settings.targets!);

@@ -6,6 +6,7 @@ import { durationFlag } from '../duration-flag.js';
 import type { PhaseOption } from '../../plan/types.js';
 import { runSettings, withDatabase } from '../context.js';
 import type { Runner } from '../program.js';
+import type { CliIo } from '../io.js';
 import { renderLintFindings, renderMigrateReport, renderPlan } from '../render.js';
 import { lintSettings } from './lint.js';
 import { lintHook } from '../../lint/hook.js';
@@ -24,6 +25,20 @@ interface MigrateFlags extends FleetFlags {
   backupDir?: string;
   pgBin?: string;
   lint: 'off' | 'warn' | 'error';
+}
+
+/**
+ * A signal aborted (reason `SIGTERM` or `SIGINT`) by the first of those, so that the run stops
+ * cleanly (docs/reliability.md); after it, a second one ends the process at once.
+ */
+function interruption(io: CliIo): AbortSignal | undefined {
+  if (!io.onSignal) return undefined;
+  const controller = new AbortController();
+  const stop = io.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
+    stop(); // the next one gets the default action
+    controller.abort(signal);
+  });
+  return controller.signal;
 }
 
 /** The phase option, shared with `plan`. */
@@ -68,7 +83,9 @@ export function register(program: Command, runner: Runner): void {
       const report = await withDatabase(context, async (url) => {
         if (flags.backup && !flags.dryRun) await (await import('./backup.js')).backupIfPending(context, url, options, flags);
         try {
-          return await (flags.dryRun ? plan : migrate)({ url, ...options, invalidIndexes: true });
+          if (flags.dryRun) return await plan({ url, ...options, invalidIndexes: true });
+          const signal = interruption(context.io);
+          return await migrate({ url, ...options, invalidIndexes: true, ...(signal ? { signal } : {}) });
         } catch (error) {
           warnInvalid(((error as CutoverError).report as MigrateReport | undefined)?.invalidIndexes);
           throw error;

@@ -8,12 +8,26 @@ import { redact } from '../../db/url.js';
 import { healthHandler } from '../../serve/library.js';
 import { listenHealth } from '../../serve/server.js';
 import type { Runner } from '../program.js';
+import type { Context } from '../context.js';
+import { listenOptions } from './dashboard.js';
 
 interface ServeFlags {
   port: string;
   host: string;
   appVersion?: string;
   atLeast?: string;
+  dashboard?: boolean;
+  token?: string;
+}
+
+/** The dashboard of the one schema `serve` watches, with the token rules of `cutover dashboard`. */
+async function dashboardFor(context: Context, flags: ServeFlags, url: string) {
+  const { token } = await listenOptions(context, flags);
+  const { dashboardSource, dashboardHandler, liveHub } = await import('../../serve/dashboard/index.js');
+  const source = dashboardSource({ targets: [{ url, schemas: [context.settings.schema] }], ...context.source });
+  await source.model();
+  const live = await liveHub(source);
+  return { token, live, handler: dashboardHandler({ source, live, token }) };
 }
 
 /** Register the command. */
@@ -26,6 +40,9 @@ export function register(program: Command, runner: Runner): void {
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--app-version <version>', 'the app version to report (what deploy scripts wait for)')
     .option('--at-least <version>', 'needed: pre migrations up to this version (default: every pre migration in --dir)')
+    .option('--post-pending-warn <duration>', 'report a post migration pending longer than this in the health body (default 24h)')
+    .option('--dashboard', 'also serve the dashboard of the schema on / (docs/dashboard.md); health stays on /health')
+    .option('--token <token>', 'with --dashboard: required on its API requests (env CUTOVER_DASHBOARD_TOKEN); needed when --host is not loopback')
     .action(runner.action<ServeFlags>(async (context, flags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -36,18 +53,20 @@ export function register(program: Command, runner: Runner): void {
       }
       const handler = healthHandler({
         url: context.settings.url, schema: context.settings.schema, ...context.source, appVersion: flags.appVersion ?? null,
-        ...(flags.atLeast ? { atLeast: flags.atLeast } : {}),
+        ...(flags.atLeast ? { atLeast: flags.atLeast } : {}), postPendingWarnMs: context.settings.postPendingWarnMs,
         onError: (error) => context.say(`health check failed: ${redact((error as Error).message ?? String(error))}`),
       });
+      const dashboard = flags.dashboard ? await dashboardFor(context, flags, context.settings.url) : undefined;
       try {
-        const server = await listenHealth(handler, { port, host: flags.host });
+        const server = await listenHealth(handler, { port, host: flags.host, ...(dashboard ? { dashboard: dashboard.handler } : {}) });
+        if (dashboard) context.say(`dashboard on ${server.base}/${dashboard.token ? '?token=…' : ''}`);
         context.say(`serving health for schema "${context.settings.schema}" on ${server.url} (Ctrl-C to stop)`);
         const first = await handler.check();
         context.result({ ok: true, url: server.url, host: server.host, health: first.body }, `${server.url}: ${first.body.status}${first.body.reason ? ` (${first.body.reason})` : ''}`);
         await context.io.waitForInterrupt();
         await server.close();
       } finally {
-        await handler.close();
+        await Promise.all([handler.close(), dashboard?.live.close()]);
       }
       return EXIT.ok;
     }));

@@ -6,6 +6,7 @@ import { withDatabase } from '../context.js';
 import type { Runner } from '../program.js';
 import { renderStatus } from '../render.js';
 import { describeInvalidIndexes } from '../../backup/invalid-indexes.js';
+import { postLeftPending } from '../../deploy/post-pending.js';
 import { addFleetOptions, isFleet, type FleetFlags } from './fleet-flags.js';
 
 /** Register the command. */
@@ -14,6 +15,7 @@ export function register(program: Command, runner: Runner): void {
     .command('status'), false)
     .description('show applied, pending, failed, edited and missing migrations')
     .option('--check', 'exit 3 when anything is pending, failed or edited (for CI and readiness checks)')
+    .option('--post-pending-warn <duration>', 'warn about a post migration pending longer than this (default 24h)')
     .action(runner.action<{ check?: boolean } & FleetFlags>(async (context, flags) => {
       if (isFleet(context, flags)) return (await import('./fleet-run.js')).runFleetStatus(context, flags); // loaded for fleet runs only
       const { settings } = context;
@@ -21,6 +23,8 @@ export function register(program: Command, runner: Runner): void {
       const counts = (state: string) => report.entries.filter((e) => e.state === state).length;
       const invalid = report.invalidIndexes ?? [];
       if (invalid.length > 0) context.say(describeInvalidIndexes(invalid));
+      const postPending = postLeftPending(report.entries, context.io.now(), settings.postPendingWarnMs);
+      for (const left of postPending) context.say(`warning: ${left.message}`);
       const notUpToDate = report.errors.length > 0 || invalid.length > 0 || report.entries.some((e) => e.state !== 'applied' && e.state !== 'missing');
       if (flags.check && notUpToDate) {
         if (!context.flags.json) context.result(undefined, renderStatus(report));
@@ -31,7 +35,7 @@ export function register(program: Command, runner: Runner): void {
         error.report = report;
         throw error;
       }
-      context.result({ ok: true, upToDate: !notUpToDate, ...report }, renderStatus(report));
+      context.result({ ok: true, upToDate: !notUpToDate, ...report, postPending }, renderStatus(report));
       return EXIT.ok;
     }));
 }

@@ -12,6 +12,7 @@ import { CutoverError, EXIT } from '../../errors.js';
 import { listInstances } from '../../deploy/library.js';
 import { runUpgrade, upgradeError, type UpgradePorts } from '../../deploy/upgrade.js';
 import { parseVersionField } from '../../deploy/health-version.js';
+import { postLeftPending } from '../../deploy/post-pending.js';
 import { highestVersion, orderOf } from '../../deploy/versions.js';
 import { lintScripts } from '../../lint/index.js';
 import { backup } from '../../backup/api.js';
@@ -61,6 +62,7 @@ function ports(context: Context, url: string, flags: UpgradeFlags): UpgradePorts
     return {
       pendingPre: versions('pending', 'pre'), pendingPost: versions('pending', 'post'), failed: versions('failed'),
       errors: [...report.errors.map((p) => p.message), ...versions('edited').map((v) => `${v} was edited after it was applied`)],
+      postLeftPending: postLeftPending(report.entries, context.io.now(), context.settings.postPendingWarnMs).map((p) => p.message),
     };
   };
   return {
@@ -132,6 +134,7 @@ export function register(program: Command, runner: Runner): void {
     .option('--app-version <version>', 'the new version: health URLs and every registered instance must show it')
     .option('--version-field <path>', 'where the health body holds the version, a JSON path (default: appVersion, then version, then app.version)')
     .option('--timeout <duration>', 'how long to wait for the new version', '60s')
+    .option('--post-pending-warn <duration>', 'the preflight warns about a post migration pending longer than this (default 24h)')
     .option('--post-wait <duration>', 'how long the post phase waits for old instances (default: --timeout)')
     .option('--backup', 'back up the schema first (`cutover backup`: pg_dump with a manifest); disk space is checked')
     .option('--backup-dir <dir>', 'where --backup writes (default .cutover/backups)')

@@ -13,6 +13,7 @@ export const cutoverFormat: MigrationFormat = {
   id: 'cutover',
   layout: '<version>_<description>.sql, or .up.sql with .down.sql',
   order: numericOrder,
+  emptyFiles: 'refuse',
   collect: (paths, read) => pairFiles(
     paths.filter((path) => !path.includes('/')),
     parseFileName,

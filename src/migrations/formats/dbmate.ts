@@ -17,9 +17,13 @@
  * blanks everything above `-- migrate:down`, so its directives go right
  * below that line. A down section of comments only is no
  * down script: a rollback through it refuses instead of doing nothing.
+ * dbmate runs a section as one query in its transaction: an up section of
+ * comments only is a no-op, a section's own `BEGIN; … COMMIT;` runs
+ * (own-transaction.ts).
  */
 import { CutoverError } from '../../errors.js';
 import { textOrder } from './order.js';
+import { withoutOwnTransaction } from './own-transaction.js';
 import type { FoundMigration, FoundScript, MigrationFormat, ReadText } from './types.js';
 
 /** dbmate's `migrationFileRegexp`. */
@@ -105,7 +109,10 @@ async function collect(paths: readonly string[], read: ReadText): Promise<{ foun
     const text = await read(file);
     const sections = text instanceof CutoverError ? text : splitSections(file, text);
     if (sections instanceof CutoverError) problems.push(sections);
-    else found.push({ version, name: file.slice(version.length, -'.sql'.length).replace(/^_/, ''), ...sections });
+    else {
+      const { up, down } = sections;
+      found.push({ version, name: file.slice(version.length, -'.sql'.length).replace(/^_/, ''), up: withoutOwnTransaction(up, 'in-transaction'), ...(down ? { down: withoutOwnTransaction(down, 'in-transaction') } : {}) });
+    }
   }
   return { found, problems };
 }
@@ -116,4 +123,5 @@ export const dbmateFormat: MigrationFormat = {
   layout: '<version>_<name>.sql with -- migrate:up and -- migrate:down sections (dbmate)',
   order: textOrder,
   collect,
+  emptyFiles: 'no-op',
 };

@@ -6,10 +6,18 @@
  * with the dashes removed (`2017-09-23-182408_x` → `20170923182408`), and
  * versions are ordered as text, as diesel's `MigrationVersion` is. diesel's
  * own `00000000000000_diesel_initial_setup` is an ordinary migration.
+ *
+ * diesel reads only directories (not starting with `.`), and in each only
+ * up.sql, down.sql and metadata.toml: loose files at the top and other files
+ * in a migration directory are ignored (listed by `plan --verbose`). It runs
+ * up.sql as one multi-statement query in its transaction: a comment-only
+ * file is a no-op, a file's own `BEGIN; … COMMIT;` runs (own-transaction.ts),
+ * and an empty (blank) up.sql is refused, as diesel refuses it (EmptyMigration).
  */
 import { CutoverError } from '../../errors.js';
 import { dieselOrder } from './order.js';
-import type { FoundMigration, FoundScript, MigrationFormat, ReadText } from './types.js';
+import { withoutOwnTransaction } from './own-transaction.js';
+import type { Collected, FoundMigration, FoundScript, FormatNotice, MigrationFormat, ReadText } from './types.js';
 
 /**
  * The version of a migration directory, as diesel's `version_from_string`.
@@ -88,8 +96,6 @@ export function parseMetadata(text: string, file: string): { transaction: boolea
   return { transaction: transaction ?? false };
 }
 
-const isSql = (file: string) => file.toLowerCase().endsWith('.sql');
-
 async function readMigration(directory: string, files: readonly string[], read: ReadText): Promise<{ up: FoundScript; down?: FoundScript } | CutoverError[]> {
   const path = (file: string) => `${directory}/${file}`;
   const [up, down, metadata] = await Promise.all([
@@ -100,27 +106,28 @@ async function readMigration(directory: string, files: readonly string[], read: 
   const settings = typeof metadata === 'string' ? parseMetadata(metadata, path('metadata.toml')) : undefined;
   const problems = [up, down, metadata, settings].filter((x): x is CutoverError => x instanceof CutoverError);
   if (problems.length > 0 || typeof up !== 'string' || settings instanceof CutoverError) return problems;
+  if (up.trim() === '') {
+    return [new CutoverError('EMPTY_FILE', `${path('up.sql')}: the file is empty (diesel refuses it too: EmptyMigration)`, {
+      hint: 'Write the migration, or put a comment in up.sql (diesel runs a comment-only file as a no-op).', details: { file: path('up.sql') },
+    })];
+  }
   // The setting covers both directions: diesel reverts under the same metadata.
   const transaction = settings ? { transaction: settings.transaction } : {};
   return {
-    up: { file: path('up.sql'), text: up, ...transaction },
+    up: withoutOwnTransaction({ file: path('up.sql'), text: up, ...transaction }, 'in-transaction'),
     // A blank down.sql undoes nothing (diesel refuses to revert an empty one): no down script.
-    ...(typeof down === 'string' && down.trim() !== '' ? { down: { file: path('down.sql'), text: down, ...transaction } } : {}),
+    ...(typeof down === 'string' && down.trim() !== '' ? { down: withoutOwnTransaction({ file: path('down.sql'), text: down, ...transaction }, 'in-transaction') } : {}),
   };
 }
 
-async function collect(paths: readonly string[], read: ReadText): Promise<{ found: FoundMigration[]; problems: CutoverError[] }> {
+async function collect(paths: readonly string[], read: ReadText): Promise<Collected> {
   const problems: CutoverError[] = [];
+  const notices: FormatNotice[] = [];
   const directories = new Map<string, string[]>();
   for (const path of [...paths].sort()) {
     const slash = path.indexOf('/');
     if (slash < 0) {
-      if (isSql(path)) {
-        problems.push(new CutoverError('BAD_FILENAME', `${path}: a .sql file outside a migration directory`, {
-          hint: `diesel reads only <version>_<name>/up.sql and down.sql, and would skip this file without a word: move it to a directory such as ${path.replace(/\.sql$/i, '')}/up.sql, or out of the migrations directory.`,
-          details: { file: path },
-        }));
-      }
+      notices.push({ kind: 'ignored', file: path, reason: 'diesel reads only <version>_<name>/ directories' });
       continue;
     }
     const directory = path.slice(0, slash);
@@ -131,11 +138,8 @@ async function collect(paths: readonly string[], read: ReadText): Promise<{ foun
   const migrations: { directory: string; files: string[]; version: string }[] = [];
   for (const [directory, all] of directories) {
     const files = all.filter((file) => !file.startsWith('.')); // diesel does not see hidden files
-    const stray = files.filter((file) => isSql(file) && file !== 'up.sql' && file !== 'down.sql');
-    for (const file of stray) {
-      problems.push(new CutoverError('BAD_FILENAME', `${directory}/${file}: diesel reads only up.sql and down.sql in a migration directory`, {
-        hint: 'Rename it to up.sql or down.sql, merge it into one of them, or move it out of the directory (diesel would skip it without a word).', details: { file: `${directory}/${file}` },
-      }));
+    for (const file of files.filter((name) => !['up.sql', 'down.sql', 'metadata.toml'].includes(name))) {
+      notices.push({ kind: 'ignored', file: `${directory}/${file}`, reason: 'diesel reads only up.sql, down.sql and metadata.toml in a migration directory' });
     }
     if (!files.includes('up.sql')) {
       problems.push(new CutoverError('MISSING_UP', `${directory}/: a migration directory without up.sql`, {
@@ -171,7 +175,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<{ foun
     const cut = directory.indexOf('_');
     return { version, name: cut < 0 ? directory : directory.slice(cut + 1), ...scripts };
   }));
-  return { found: found.filter((entry): entry is FoundMigration => entry !== undefined), problems };
+  return { found: found.filter((entry): entry is FoundMigration => entry !== undefined), problems, notices };
 }
 
 /**
@@ -185,4 +189,5 @@ export const dieselFormat: MigrationFormat = {
   layout: '<version>_<name>/up.sql, with down.sql and metadata.toml',
   order: dieselOrder,
   collect,
+  emptyFiles: 'no-op',
 };

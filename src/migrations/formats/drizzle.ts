@@ -72,7 +72,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<Collec
   const found: FoundMigration[] = [];
   const named = new Set<string>();
   let previous: string | undefined;
-  for (const { tag } of entries) {
+  for (const { tag, when } of entries) {
     const file = `${tag}.sql`;
     const line = lineOfTag(text, tag);
     if (named.has(file)) {
@@ -91,7 +91,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<Collec
     previous = tag;
     const sql = await read(file);
     if (sql instanceof CutoverError) problems.push(sql);
-    else found.push({ version: tag, name: tag.replace(/^\d+_/, ''), up: { file, text: sql } });
+    else found.push({ version: tag, name: tag.replace(/^\d+_/, ''), up: { file, text: sql }, ...(when === undefined ? {} : { toolKey: String(when) }) });
   }
   for (const path of [...paths].sort()) {
     if (named.has(path)) continue;

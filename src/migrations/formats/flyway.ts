@@ -6,13 +6,18 @@
  * `<script>.sql.conf` settings. A version is dot- or underscore-separated
  * whole numbers (`1_2` is `1.2`, as flyway_schema_history shows it),
  * compared part by part with trailing zeros ignored, so `1.0` and `1` are
- * the same version. Flyway skips a name it cannot place; cutover reports it.
- * Callbacks, placeholders and Teams-only settings are refused with a hint.
+ * the same version. Locations are scanned recursively (sub-folders).
+ * Flyway skips a name it cannot place (validateMigrationNaming is off by
+ * default): cutover skips it too and lists it (`plan --verbose`), and says
+ * so on every run for a name that looks meant as a migration (`v1__x.sql`,
+ * `V1__x.SQL`) and for a Java migration, which is a gap in the sequence.
+ * A comment-only script is a no-op, as in Flyway. Callbacks, placeholders
+ * and Teams-only settings are refused with a hint.
  */
 import { CutoverError } from '../../errors.js';
 import { refusingTransaction } from './no-transaction.js';
 import { flywayOrder, REPEATABLE_PREFIX } from './order.js';
-import type { FoundMigration, FoundScript, MigrationFormat, ReadText } from './types.js';
+import type { Collected, FoundMigration, FoundScript, FormatNotice, MigrationFormat, ReadText } from './types.js';
 
 /** A script name taken apart as Flyway does. */
 export interface FlywayName {
@@ -21,6 +26,12 @@ export interface FlywayName {
   version: string;
   /** The part after `__`, underscores turned into spaces. */
   description: string;
+}
+
+/** A name Flyway leaves alone (`warn`: one that looks meant as a migration, said on every run). */
+export interface FlywayIgnored {
+  ignored: string;
+  warn?: boolean;
 }
 
 /** A name Flyway cannot place, and what to do. */
@@ -43,10 +54,10 @@ const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
  * parseFlywayName('V1_2__add_users.sql'); // { kind: 'versioned', version: '1.2', description: 'add users' }
  * parseFlywayName('R__users_view.sql');   // { kind: 'repeatable', version: 'R__users_view', description: 'users view' }
  */
-export function parseFlywayName(path: string): FlywayName | 'ignored' | FlywayNameProblem {
+export function parseFlywayName(path: string): FlywayName | 'ignored' | FlywayNameProblem | FlywayIgnored {
   const file = baseName(path);
   if (!file.toLowerCase().endsWith('.sql')) return 'ignored';
-  if (!file.endsWith('.sql')) return { problem: `${path}: Flyway reads only names ending in .sql (lower case)`, hint: 'Rename the file to end in .sql.' };
+  if (!file.endsWith('.sql')) return { ignored: 'Flyway reads only names ending in .sql (lower case)', warn: true };
   const stem = file.slice(0, -'.sql'.length);
   if (/^(before|after)[A-Z]\w*?(__.*)?$|^createSchema(__.*)?$/.test(stem)) {
     return {
@@ -57,8 +68,8 @@ export function parseFlywayName(path: string): FlywayName | 'ignored' | FlywayNa
   const prefix = stem[0];
   if (prefix !== 'V' && prefix !== 'U' && prefix !== 'R') {
     if (/^B\d/.test(stem)) return { problem: `${path}: a Flyway baseline migration (B prefix), which cutover does not read`, hint: 'Baseline the database with `cutover adopt --baseline <version>` (docs/adopt.md), and move the file out of the directory.' };
-    const upper = /^[vur](\d|__)/.test(stem) ? ' (the prefix is upper case: V, R or U)' : '';
-    return { problem: `${path}: not a Flyway migration name${upper}`, hint: RENAME };
+    if (/^[vur](\d|__)/.test(stem)) return { ignored: 'not a Flyway migration name: the prefix is upper case (V, R or U)', warn: true };
+    return { ignored: 'not a Flyway migration name (V<version>__, R__ or U<version>__)' };
   }
   const rest = stem.slice(1);
   const separator = rest.indexOf('__');
@@ -71,6 +82,8 @@ export function parseFlywayName(path: string): FlywayName | 'ignored' | FlywayNa
     return { kind: 'repeatable', version: `${REPEATABLE_PREFIX}${rawDescription}`, description };
   }
   const kind = prefix === 'V' ? 'versioned' : 'undo';
+  // Flyway's own rule: a name after V/U that does not start with a digit or the separator is no migration (a file called Views.sql).
+  if (version !== '' && !/^\d/.test(version)) return { ignored: 'not a Flyway migration name (V<version>__, R__ or U<version>__)' };
   if (version === '') return { problem: `${path}: a ${kind} migration needs a version`, hint: `Rename it like ${prefix}1.2__${rawDescription || 'description'}.sql.` };
   if (!/^\d+([._]\d+)*$/.test(version)) {
     return { problem: `${path}: "${version}" is not a Flyway version (whole numbers separated by . or _)`, hint: 'A Flyway version is whole numbers separated by . or _ (1, 1.2, 1_2, 20260101120000): rename the file.' };
@@ -181,13 +194,35 @@ function sortUnique(entries: Entry[], what: string, problems: CutoverError[]): E
   });
 }
 
-async function collect(paths: readonly string[], read: ReadText): Promise<{ found: FoundMigration[]; problems: CutoverError[] }> {
+/** A Java (or other JVM) migration's file: it shares the version sequence, and cutover cannot run it. */
+const JVM_MIGRATION = /^(V(\d+(?:[._]\d+)*)|R)__[^/]*\.(java|class|kt|scala|groovy)$/;
+
+/** A non-SQL path Flyway leaves alone, or a JVM migration that is a gap in the sequence. */
+function ignoredPath(file: string): FormatNotice | undefined {
+  const jvm = JVM_MIGRATION.exec(baseName(file));
+  if (jvm) {
+    const what = jvm[2] ? `version ${jvm[2].replace(/_/g, '.')}` : 'a repeatable';
+    return { kind: 'gap', file, ...(jvm[2] ? { version: jvm[2].replace(/_/g, '.') } : {}), reason: `a Flyway ${jvm[3]} migration (${what}): cutover runs SQL scripts only, so it is a gap in the sequence; run it with Flyway or port it to SQL` };
+  }
+  return file.endsWith('.sql.conf') ? undefined : { kind: 'ignored', file, reason: 'Flyway reads only .sql scripts' };
+}
+
+async function collect(paths: readonly string[], read: ReadText): Promise<Collected> {
   const problems: CutoverError[] = [];
+  const notices: FormatNotice[] = [];
   const entries: Record<FlywayName['kind'], Entry[]> = { versioned: [], undo: [], repeatable: [] };
   const scripts = new Set<string>();
   for (const file of [...paths].sort()) {
     const name = parseFlywayName(file);
-    if (name === 'ignored') continue;
+    if (name === 'ignored') {
+      const notice = ignoredPath(file);
+      if (notice) notices.push(notice);
+      continue;
+    }
+    if ('ignored' in name) {
+      notices.push({ kind: name.warn ? 'gap' : 'ignored', file, reason: name.ignored });
+      continue;
+    }
     if ('problem' in name) {
       problems.push(new CutoverError('BAD_FILENAME', name.problem, { hint: name.hint, details: { file } }));
       continue;
@@ -230,7 +265,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<{ foun
       ...(down ? { down } : {}), ...(entry.name.kind === 'repeatable' ? { repeatable: true } : {}),
     };
   }));
-  return { found: found.filter((entry): entry is FoundMigration => entry !== undefined), problems };
+  return { found: found.filter((entry): entry is FoundMigration => entry !== undefined), problems, notices };
 }
 
 /**
@@ -244,4 +279,5 @@ export const flywayFormat: MigrationFormat = {
   layout: 'V<version>__<description>.sql, R__<description>.sql, U<version>__<description>.sql',
   order: flywayOrder,
   collect,
+  emptyFiles: 'no-op',
 };

@@ -11,20 +11,22 @@
  * `BEGIN; … COMMIT;`, and a `CREATE INDEX CONCURRENTLY` sits alone in its
  * file. cutover runs each migration in a transaction together with its
  * ledger row, so, unless the file asks for no transaction:
- * - a file whose first statement is `BEGIN` (or `START TRANSACTION`) and
- *   whose last is `COMMIT` runs its body in cutover's transaction: the two
- *   statements are blanked out, so line and column numbers still match, and
- *   the checksum stays the file's;
+ * - a file's own `BEGIN; … COMMIT;` pairs are blanked out and its body runs
+ *   in cutover's transaction (own-transaction.ts): line and column numbers
+ *   still match, and the checksum stays the file's;
  * - a file whose every statement cannot run in a transaction block
  *   (`CREATE INDEX CONCURRENTLY` …) runs without one, as golang-migrate
  *   runs it (Postgres refuses it inside the implicit transaction of a
- *   multi-statement query anyway).
+ *   multi-statement query anyway), and so does a file that is one `CALL`
+ *   (a procedure may commit, as it can in golang-migrate's one-statement query);
+ * - an empty (0-byte) or comment-only file is a no-op, as golang-migrate
+ *   runs it (it recommends empty down files for irreversible steps).
  */
 import { parseDirectives } from '../directives.js';
 import { numericOrder } from './order.js';
 import { pairFiles, type FlatNameResult } from './pairs.js';
-import { refusingTransaction } from './no-transaction.js';
-import { scanStatements } from './scan-statements.js';
+import { aloneInOneQuery, refusingTransaction } from './no-transaction.js';
+import { withoutOwnTransaction } from './own-transaction.js';
 import type { FoundScript, MigrationFormat } from './types.js';
 
 /** golang-migrate's `source.Regex`. */
@@ -48,19 +50,11 @@ export function parseGolangMigrateName(file: string): FlatNameResult {
   return { version: version.toString(), name: match[2]!, kind: match[3] as 'up' | 'down' };
 }
 
-/** The plain transaction control a file may wrap itself in; with options (an isolation level) it stays, and the checker refuses it. */
-const BEGIN = /^(BEGIN( WORK| TRANSACTION)?|START TRANSACTION)$/i;
-const COMMIT = /^COMMIT( WORK| TRANSACTION)?$/i;
-
-/** Blank a range of the text, keeping its line breaks (so positions after it do not move). */
-function blank(text: string, start: number, end: number): string {
-  return text.slice(0, start) + text.slice(start, end).replace(/[^\n]/g, ' ') + text.slice(end);
-}
-
 /**
- * How cutover runs a golang-migrate script: its own `BEGIN; … COMMIT;`
- * dropped in favour of cutover's transaction, or no transaction when every
- * statement needs none. A file with a no-transaction directive is left as it is.
+ * How cutover runs a golang-migrate script: no transaction when every
+ * statement needs none; otherwise its own `BEGIN; … COMMIT;` dropped in
+ * favour of cutover's transaction (own-transaction.ts). A file with a
+ * no-transaction directive is left as it is.
  *
  * @example
  * asGolangMigrateRuns({ file: '1_a.up.sql', text: 'BEGIN;\nCREATE TABLE a ();\nCOMMIT;\n' }).text;
@@ -68,19 +62,12 @@ function blank(text: string, start: number, end: number): string {
  */
 export function asGolangMigrateRuns(script: FoundScript): FoundScript {
   // Only a file holding one of these words can change: the others are not scanned (every file is read on every load).
-  const outside = /\b(CONCURRENTLY|VACUUM|DATABASE|TABLESPACE|SYSTEM|SUBSCRIPTION|DISCARD)\b/i.test(script.text);
-  const wrapped = /\b(BEGIN|START)\b/i.test(script.text);
-  if ((!outside && !wrapped) || !parseDirectives(script.text, script.file).directives.transaction) return script;
-  if (outside) {
+  if (/\b(CONCURRENTLY|VACUUM|DATABASE|TABLESPACE|SYSTEM|SUBSCRIPTION|DISCARD|CALL)\b/i.test(script.text) && parseDirectives(script.text, script.file).directives.transaction) {
+    if (aloneInOneQuery(script.text)) return { ...script, transaction: false };
     const refusing = refusingTransaction(script.text);
     if (refusing.length > 0 && refusing.every(Boolean)) return { ...script, transaction: false };
   }
-  if (!wrapped) return script;
-  const statements = scanStatements(script.text);
-  const [first] = statements;
-  const last = statements.at(-1);
-  if (!first || !last || first === last || !BEGIN.test(first.code) || !COMMIT.test(last.code)) return script;
-  return { ...script, text: blank(blank(script.text, last.start, last.end), first.start, first.end), original: script.text };
+  return withoutOwnTransaction(script, 'one-query');
 }
 
 /** The golang-migrate layout. */
@@ -88,6 +75,7 @@ export const golangMigrateFormat: MigrationFormat = {
   id: 'golang-migrate',
   layout: '<version>_<name>.up.sql, with an optional .down.sql (golang-migrate)',
   order: numericOrder,
+  emptyFiles: 'no-op',
   async collect(paths, read) {
     const { found, problems } = await pairFiles(
       paths, parseGolangMigrateName, read,

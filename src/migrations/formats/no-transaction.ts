@@ -36,3 +36,21 @@ export function refusingTransaction(sql: string): boolean[] {
     return OUTSIDE_TRANSACTION.some((pattern) => pattern.test(statement));
   });
 }
+
+/**
+ * Whether a tool that sends a file as one query without a transaction of
+ * its own (golang-migrate, Prisma) runs it outside any transaction block:
+ * a file of one statement runs as Postgres runs a one-statement query, so a
+ * `CREATE INDEX CONCURRENTLY` works there, and so does a `CALL` of a
+ * procedure that commits (https://www.postgresql.org/docs/current/sql-call.html).
+ * cutover runs such a file without a transaction too.
+ *
+ * @example
+ * aloneInOneQuery('CALL fill_dates();'); // true
+ */
+export function aloneInOneQuery(sql: string): boolean {
+  const statements = scanStatements(sql);
+  if (statements.length !== 1) return false;
+  const statement = statements[0]!.code.toUpperCase();
+  return /^CALL\b/.test(statement) || OUTSIDE_TRANSACTION.some((pattern) => pattern.test(statement));
+}

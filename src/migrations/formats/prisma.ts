@@ -6,24 +6,30 @@
  * it, ordered as text as Prisma sorts its directories. Prisma has no down
  * scripts; a `down.sql` beside migration.sql (where Prisma's guide to down
  * migrations puts the output of `prisma migrate diff`) is taken as one.
+ *
+ * Prisma sends migration.sql as one script without a transaction of its
+ * own (the file is one implicit transaction): a file that is a single
+ * `CREATE INDEX CONCURRENTLY` runs without one, a file's own `BEGIN; …
+ * COMMIT;` runs (own-transaction.ts), an empty or comment-only file is a
+ * no-op. Prisma reads only the directories: loose files at the top and other
+ * files in a migration directory are ignored, and listed by `plan --verbose`.
  */
 import { CutoverError } from '../../errors.js';
-import { refusingTransaction } from './no-transaction.js';
+import { aloneInOneQuery } from './no-transaction.js';
 import { textOrder } from './order.js';
-import type { FoundMigration, FoundScript, MigrationFormat, ReadText } from './types.js';
+import { withoutOwnTransaction } from './own-transaction.js';
+import type { Collected, FoundMigration, FoundScript, FormatNotice, MigrationFormat, ReadText } from './types.js';
 
 /** The lock file Prisma writes at the top of its migrations directory. */
 export const PRISMA_LOCK = 'migration_lock.toml';
 
-const isSql = (file: string) => file.toLowerCase().endsWith('.sql');
-
 /**
  * A script as PostgreSQL runs Prisma's one-query script: in a transaction,
- * unless it is a single statement that refuses one (`CREATE INDEX CONCURRENTLY`).
+ * unless it is a single statement that refuses one (`CREATE INDEX
+ * CONCURRENTLY`) or may commit (`CALL`).
  */
 function script(file: string, text: string): FoundScript {
-  const statements = refusingTransaction(text);
-  return statements.length === 1 && statements[0] ? { file, text, transaction: false } : { file, text };
+  return aloneInOneQuery(text) ? { file, text, transaction: false } : withoutOwnTransaction({ file, text }, 'one-query');
 }
 
 async function readMigration(directory: string, files: readonly string[], read: ReadText): Promise<FoundMigration | CutoverError[]> {
@@ -38,8 +44,9 @@ async function readMigration(directory: string, files: readonly string[], read: 
   };
 }
 
-async function collect(paths: readonly string[], read: ReadText): Promise<{ found: FoundMigration[]; problems: CutoverError[] }> {
+async function collect(paths: readonly string[], read: ReadText): Promise<Collected> {
   const problems: CutoverError[] = [];
+  const notices: FormatNotice[] = [];
   const directories = new Map<string, string[]>();
   for (const path of [...paths].sort()) {
     const slash = path.indexOf('/');
@@ -48,20 +55,13 @@ async function collect(paths: readonly string[], read: ReadText): Promise<{ foun
       directories.set(directory, [...(directories.get(directory) ?? []), path.slice(slash + 1)]);
     } else if (path === PRISMA_LOCK) {
       await read(path); // marks the layout; what it says (the provider) is Prisma's business
-    } else if (isSql(path)) {
-      problems.push(new CutoverError('BAD_FILENAME', `${path}: a .sql file outside a migration directory`, {
-        hint: `Prisma reads only <timestamp>_<name>/migration.sql: move it to a directory such as ${path.replace(/\.sql$/i, '')}/migration.sql, or out of the migrations directory.`,
-        details: { file: path },
-      }));
-    }
+    } else notices.push({ kind: 'ignored', file: path, reason: 'Prisma reads only <name>/migration.sql directories' });
   }
 
   const migrations: { directory: string; files: string[] }[] = [];
   for (const [directory, files] of directories) {
-    for (const file of files.filter((name) => isSql(name) && name !== 'migration.sql' && name !== 'down.sql')) {
-      problems.push(new CutoverError('BAD_FILENAME', `${directory}/${file}: a Prisma migration directory holds migration.sql (and, for cutover, down.sql)`, {
-        hint: 'Merge it into migration.sql, or move it out of the directory (Prisma would skip it without a word).', details: { file: `${directory}/${file}` },
-      }));
+    for (const file of files.filter((name) => name !== 'migration.sql' && name !== 'down.sql')) {
+      notices.push({ kind: 'ignored', file: `${directory}/${file}`, reason: 'Prisma reads only migration.sql in a migration directory' });
     }
     if (files.includes('migration.sql')) migrations.push({ directory, files });
     else {
@@ -72,7 +72,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<{ foun
   }
   const found = await Promise.all(migrations.map(({ directory, files }) => readMigration(directory, files, read)));
   for (const entry of found) if (Array.isArray(entry)) problems.push(...entry);
-  return { found: found.filter((entry): entry is FoundMigration => !Array.isArray(entry)), problems };
+  return { found: found.filter((entry): entry is FoundMigration => !Array.isArray(entry)), problems, notices };
 }
 
 /**
@@ -86,4 +86,5 @@ export const prismaFormat: MigrationFormat = {
   layout: '<timestamp>_<name>/migration.sql',
   order: textOrder,
   collect,
+  emptyFiles: 'no-op',
 };

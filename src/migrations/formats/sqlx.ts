@@ -9,8 +9,13 @@
  * Where sqlx skips a `.sql` name silently, cutover reports it (a typo must
  * never skip a migration); other files and subdirectories are ignored, as
  * sqlx ignores them.
+ *
+ * sqlx sends a file as one multi-statement query inside its transaction, so
+ * a file's own `BEGIN; … COMMIT;` runs (own-transaction.ts), and an empty or
+ * comment-only file is a no-op.
  */
 import { numericOrder } from './order.js';
+import { withoutOwnTransaction } from './own-transaction.js';
 import { pairFiles, type FlatNameResult } from './pairs.js';
 import type { FoundScript, MigrationFormat } from './types.js';
 
@@ -53,7 +58,7 @@ export function parseSqlxName(file: string): FlatNameResult {
 const NO_TRANSACTION = '-- no-transaction';
 
 function withSqlxTransaction(script: FoundScript): FoundScript {
-  return script.text.startsWith(NO_TRANSACTION) ? { ...script, transaction: false } : script;
+  return script.text.startsWith(NO_TRANSACTION) ? { ...script, transaction: false } : withoutOwnTransaction(script, 'in-transaction');
 }
 
 /** The sqlx layout. */
@@ -61,6 +66,7 @@ export const sqlxFormat: MigrationFormat = {
   id: 'sqlx',
   layout: '<version>_<description>.sql, or .up.sql with an optional .down.sql (sqlx)',
   order: numericOrder,
+  emptyFiles: 'no-op',
   async collect(paths, read) {
     const { found, problems } = await pairFiles(
       paths, parseSqlxName, read,

@@ -50,6 +50,8 @@ export interface FoundMigration {
   down?: FoundScript;
   /** A Flyway repeatable (`R__…`): re-applied whenever its checksum changes, after the versioned ones. */
   repeatable?: boolean;
+  /** How the tool's history names it when that is neither the version nor the file: drizzle's journal `when` (`__drizzle_migrations.created_at`). */
+  toolKey?: string;
 }
 
 /**
@@ -89,4 +91,11 @@ export interface MigrationFormat {
    * cannot place is a problem (a typo must never skip a migration silently).
    */
   collect(paths: readonly string[], read: ReadText): Promise<Collected>;
+  /**
+   * What the tool does with a file that holds no statement (0 bytes, or
+   * comments only): `no-op` runs nothing and records it applied (golang-migrate,
+   * Flyway, sqlx, Prisma, dbmate, diesel's comment-only files); `refuse`
+   * (the default) is cutover's own rule (EMPTY_FILE).
+   */
+  emptyFiles?: 'no-op' | 'refuse';
 }
