@@ -189,7 +189,7 @@ async function runInTransaction(connection: Connection, step: Step, statements: 
           // A newline first: the statement may end in a -- comment that would swallow the semicolon.
           text += `\n;\n${ledger};\nCOMMIT`;
         }
-        await cancellable(connection, options.signal, `in ${script.file} (statement ${current.index + 1}); it was rolled back`, () => connection.query(text));
+        await cancellable(connection, options.signal, `in ${script.file} (statement ${(current?.index ?? 0) + 1}); it was rolled back`, () => connection.query(text));
       }
       return { attempts: attempt, durationMs: options.now() - started };
     } catch (error) {
