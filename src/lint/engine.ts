@@ -7,6 +7,7 @@
  * renderers in render/ turn into text, JSON, GitHub annotations or SARIF.
  */
 import { CutoverError, throwAll } from '../errors.js';
+import { SETTINGS } from '../config/settings.js';
 import type { MigrationScript } from '../migrations/types.js';
 import { splitStatements, type Statement } from '../sql/statements.js';
 import type { Parser } from '../sql/parse-host.js';
@@ -158,7 +159,7 @@ export function createLinter(options: LintOptions = {}): Linter {
   throwAll(problems);
   const model = new SchemaModel(options.catalog);
   const pgVersion = options.pgVersion ?? model.serverMajor;
-  const small = options.smallTableRows ?? 10_000;
+  const small = options.smallTableRows ?? SETTINGS.lintSmallTable.default;
   const report: LintReport = { files: [], findings: [], suppressed: [], counts: { error: 0, warning: 0, info: 0 }, live: model.live, ...(pgVersion ? { pgVersion } : {}) };
   const isSmall = (relation: string) => {
     const info = model.relation(relation);
@@ -174,6 +175,7 @@ export function createLinter(options: LintOptions = {}): Linter {
     fileIgnoreProblems(script, problems);
     const judged = options.lintFile?.(script.file) ?? true;
     const allFacts: StatementFacts[] = [];
+    const before = { accessExclusive: new Set<string>(), enumValuesAdded: [] as string[] };
     let lines: string[] | undefined;
     const linted: LintedStatement[] = [];
     for (const [index, statement] of statements.entries()) {
@@ -187,7 +189,7 @@ export function createLinter(options: LintOptions = {}): Linter {
       let configured: Severity | 'off' | undefined;
       let onlyNew: boolean | undefined;
       const context: RuleContext = {
-        statement, facts, statements, allFacts, script, catalog: model, isSmall,
+        statement, facts, statements, allFacts, before, script, catalog: model, isSmall,
         ...(pgVersion ? { pgVersion } : {}),
         report: (found: Report) => {
           const severity = (configured as Severity | undefined) ?? found.severity ?? rule.severity;
@@ -217,6 +219,8 @@ export function createLinter(options: LintOptions = {}): Linter {
         current.check(context);
       }
       track(model, statement.kind, statement.node);
+      for (const lock of facts.locks) if (lock.mode === 'AccessExclusive') before.accessExclusive.add(lock.relation);
+      if (statement.kind === 'AlterEnumStmt' && statement.node.newVal) before.enumValuesAdded.push(String(statement.node.newVal));
     }
     report.files.push({ file: script.file, phase: script.phase, transaction: script.transaction, statements: linted });
   };
