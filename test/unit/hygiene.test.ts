@@ -14,7 +14,7 @@ const root = resolve(import.meta.dirname, '../..');
 const manifest = async () => JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 
 describe('package hygiene', () => {
-  it('no two error codes differ only by word order or a generic trailing word (MIGRATION_FAILED / FAILED_MIGRATION, MISSING_DOWN / MISSING_DOWN_FILE)', () => {
+  it('no two error codes differ only by word order or a generic trailing word (MIGRATION_FAILED / UNRESOLVED_FAILURE, MISSING_DOWN / NOT_REVERSIBLE)', () => {
     const codes = Object.keys(ERROR_CODES);
     const words = (code: string) => code.split('_').sort().join(' ');
     const generic = ['FILE', 'ERROR', 'CODE', 'PROBLEM'];
