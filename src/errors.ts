@@ -52,6 +52,10 @@ export const ERROR_CODES = {
   HISTORY_NOT_FOUND: EXIT.input,
   COMBINED_UP_DOWN: EXIT.input,
   NO_COMMAND: EXIT.input,
+  NOTES_UNKNOWN_REF: EXIT.input,
+  NOTES_REVERSED_RANGE: EXIT.input,
+  MIGRATION_EDITED_IN_RANGE: EXIT.input,
+  MIGRATION_REMOVED_IN_RANGE: EXIT.input,
   BAD_APP_VERSION: EXIT.input,
   EMBEDDED_FAILED: EXIT.runtime,
   // history problems: found after reading the ledger

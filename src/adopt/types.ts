@@ -15,7 +15,7 @@ import type { Session } from '../db/session.js';
  * @example
  * SOURCE_TOOLS.includes('flyway'); // true
  */
-export const SOURCE_TOOLS = ['sqlx', 'diesel', 'golang-migrate', 'dbmate', 'flyway', 'prisma', 'node-pg-migrate', 'goose', 'drizzle', 'knex', 'kysely'] as const;
+export const SOURCE_TOOLS = ['sqlx', 'diesel', 'golang-migrate', 'dbmate', 'flyway', 'prisma', 'node-pg-migrate', 'goose', 'drizzle', 'knex', 'kysely', 'supabase'] as const;
 
 /** A tool `adopt --from` reads. */
 export type SourceTool = (typeof SOURCE_TOOLS)[number];

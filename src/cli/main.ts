@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   instances: () => import('./commands/instances.js'),
   wait: () => import('./commands/wait.js'),
   exec: () => import('./commands/exec.js'),
+  notes: () => import('./commands/notes.js'),
   serve: () => import('./commands/serve.js'),
   dashboard: () => import('./commands/dashboard.js'),
   backup: () => import('./commands/backup.js'),

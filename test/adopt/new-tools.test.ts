@@ -117,3 +117,20 @@ describe('adopt --from node-pg-migrate with --format node-pg-migrate', () => {
     expect(await migrated(dir, '--format', 'node-pg-migrate')).toEqual(['1700000100000_create-notes']);
   });
 });
+
+describe('adopt --from supabase', () => {
+  it('reads supabase_migrations.schema_migrations, whatever the target schema; versions are the file names\' digits', async () => {
+    const dir = await writeDir({
+      '20240103173626_init.sql': 'CREATE TABLE a (id int);\n',
+      '20240104000000_b.sql': 'CREATE TABLE b (id int);\n',
+      'local_20240107152745_ollama.sql': 'CREATE TABLE c (id int);\n',
+    });
+    await createHistory(db().url, 'supabase');
+    await sql(db().url, "CREATE TABLE a (id int); INSERT INTO supabase_migrations.schema_migrations (version, name, statements) VALUES ('20240103173626', 'init', ARRAY['CREATE TABLE a (id int)'])");
+    const adopted = await cutover(db().url, dir, '--format', 'supabase', 'adopt', '--from', 'supabase');
+    expect(adopted.code, adopted.stderr).toBe(0);
+    expect(adopted.json.table).toBe('"supabase_migrations"."schema_migrations"');
+    expect(versions(adopted.json)).toEqual(['20240103173626']);
+    expect(await migrated(dir, '--format', 'supabase')).toEqual(['20240104000000']);
+  });
+});

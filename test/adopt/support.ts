@@ -107,7 +107,8 @@ export async function snapshot(url: string, table: string): Promise<string> {
  * - goose internal/dialects/postgres.go `CreateTable` (and the version-0 row it inserts);
  * - drizzle-orm pg-core/dialect.ts `migrate` (schema `drizzle`);
  * - knex lib/migrations/migrate/table-creator.js `_createMigrationTable`;
- * - kysely src/migration/migrator.ts `#ensureMigrationTableExists`.
+ * - kysely src/migration/migrator.ts `#ensureMigrationTableExists`;
+ * - Supabase CLI pkg/migration/history.go `CreateMigrationTable`.
  */
 export const HISTORY_DDL = {
   sqlx: `CREATE TABLE IF NOT EXISTS _sqlx_migrations (
@@ -162,6 +163,10 @@ CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY K
 create table "knex_migrations_lock" ("index" serial primary key, "is_locked" integer);`,
   kysely: `create table "kysely_migration" ("name" varchar(255) not null primary key, "timestamp" varchar(255) not null);
 create table "kysely_migration_lock" ("id" varchar(255) not null primary key, "is_locked" integer default 0 not null);`,
+  supabase: `CREATE SCHEMA IF NOT EXISTS supabase_migrations;
+CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY);
+ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS statements text[];
+ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS name text;`,
 } as const;
 
 /** Create a tool's history table in the test schema. */

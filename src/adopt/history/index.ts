@@ -11,6 +11,7 @@ import { gooseHistory } from './goose.js';
 import { drizzleHistory } from './drizzle.js';
 import { knexHistory } from './knex.js';
 import { kyselyHistory } from './kysely.js';
+import { supabaseHistory } from './supabase.js';
 
 /**
  * Every tool's reader.
@@ -30,6 +31,7 @@ export const HISTORY_READERS: Record<SourceTool, HistoryReader> = {
   drizzle: drizzleHistory,
   knex: knexHistory,
   kysely: kyselyHistory,
+  supabase: supabaseHistory,
 };
 
 export { findHistoryTable, tableColumns } from './table.js';
