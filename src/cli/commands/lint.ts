@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import { CutoverError, EXIT } from '../../errors.js';
 import type { Context } from '../context.js';
 import { collect, type Runner } from '../program.js';
+import { settingOptions } from '../setting-options.js';
 
 interface LintFlags {
   pgVersion?: string;
@@ -61,15 +62,11 @@ async function changedFiles(context: Context, ref: string): Promise<string[]> {
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
-  program
+  const command = program
     .command('lint')
     .description('check migrations for locks, rewrites and unsafe steps; exit 3 on errors (--url: use the live catalog)')
     .argument('[paths...]', 'migration files or directories (default: the migrations directory)')
     .option('--format <format>', 'output format: pretty (default), json, github, sarif; give --format twice to also name the layout', collect)
-    .option('--pg-version <major>', "target PostgreSQL major (default: the connected server's, else the newest)")
-    .option('--lint-rules <list>', 'rule severities: prefer-text=off,lock-accumulation=error')
-    .option('--lint-small-table <rows>', 'with --url: no lock warnings for tables with fewer estimated rows (default 10000)')
-    .option('--lint-since <version>', 'baseline: judge only files newer than this version (config lintSince)')
     .option('--changed <git-ref>', 'judge only the files added or changed since this git ref (e.g. origin/main)')
     .action(runner.action<LintFlags>(async (context, flags, args) => {
       const changed = flags.changed === undefined ? undefined : new Set(await changedFiles(context, flags.changed));
@@ -94,4 +91,5 @@ export function register(program: Command, runner: Runner): void {
         parser.close();
       }
     }));
+  for (const option of settingOptions('lint')) command.addOption(option);
 }

@@ -9,6 +9,7 @@ import type { Runner } from '../program.js';
 import type { CliIo } from '../io.js';
 import { renderLintFindings, renderMigrateReport, renderPlan } from '../render.js';
 import { gateSettings } from './lint.js';
+import { settingOptions } from '../setting-options.js';
 import { describeInvalidIndexes, type InvalidIndex } from '../../backup/invalid-indexes.js';
 import type { MigrateReport } from '../../run/migrate.js';
 import { addFleetOptions, isFleet, type FleetFlags } from './fleet-flags.js';
@@ -47,14 +48,13 @@ export function phaseOption(): Option {
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
-  addFleetOptions(program
+  const command = addFleetOptions(program
     .command('migrate'), true)
     .description('apply pending migrations, in version order, under the schema\'s migration lock')
     .addOption(phaseOption())
     .option('--to <version>', 'stop after this version')
     .option('--dry-run', 'show the plan instead (same as `cutover plan`)')
     .addOption(new Option('--lint <level>', 'the lint gate on pending files, judged with the live catalog: error = refuse to run on error findings (exit 3), warn = run and report them, off').choices(['off', 'warn', 'error']).default('error'))
-    .option('--lint-since <version>', 'lint baseline: files of this version or older are not judged (config lintSince)')
     .option('--wait <duration>', 'post migrations: wait this long for instances on older code to go (default: refuse at once)')
     .option('--force', 'post migrations: run them although older instances are live (needs --reason; recorded in cutover_audit)')
     .option('--reason <text>', 'why --force (recorded with who and when)')
@@ -96,4 +96,5 @@ export function register(program: Command, runner: Runner): void {
       context.result({ ok: true, ...report, invalidIndexes: report.invalidIndexes ?? [] }, flags.dryRun ? renderPlan(report, context.flags.verbose) : renderMigrateReport(report));
       return EXIT.ok;
     }));
+  for (const option of settingOptions('migrate')) command.addOption(option);
 }
