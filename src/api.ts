@@ -12,7 +12,7 @@ import type { Connector, Session } from './db/session.js';
 import { bundleSource, type BundledFile } from './migrations/bundle.js';
 import { directorySource, type DirectoryOptions } from './migrations/directory.js';
 import { loadMigrations, type LoadOptions } from './migrations/load.js';
-import type { FormatOption } from './migrations/formats/types.js';
+import type { FormatNotice, FormatOption } from './migrations/formats/types.js';
 import type { Migration } from './migrations/types.js';
 import { plan as planSteps } from './plan/plan.js';
 import type { PhaseOption, Problem, StatusEntry } from './plan/types.js';
@@ -138,7 +138,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
  */
 export async function plan(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'plan');
-  return runMigrations(connector, readMigrations(options), { ...runOptions(options), dryRun: true });
+  const notices: FormatNotice[] = [];
+  const onNotice: LoadOptions['onNotice'] = (notice) => {
+    const { location: _, ...inReport } = notice;
+    notices.push(inReport);
+    options.onNotice?.(notice);
+  };
+  const report = await runMigrations(connector, readMigrations({ ...options, onNotice }), { ...runOptions(options), dryRun: true });
+  return notices.length > 0 ? { ...report, notices } : report;
 }
 
 /** What {@link status} reports. */
