@@ -139,6 +139,7 @@ export function createLinter(options: LintOptions = {}): Linter {
     const fileIgnores = new Set(script.lintIgnore.flatMap((i) => i.rules));
     fileIgnoreProblems(script, problems);
     const allFacts: StatementFacts[] = [];
+    const before = { accessExclusive: new Set<string>(), enumValuesAdded: [] as string[] };
     let lines: string[] | undefined;
     const linted: LintedStatement[] = [];
     for (const [index, statement] of statements.entries()) {
@@ -156,7 +157,7 @@ export function createLinter(options: LintOptions = {}): Linter {
       let rule: (typeof RULES)[number] = RULES[0];
       let configured: Severity | 'off' | undefined;
       const context: RuleContext = {
-        statement, facts, statements, allFacts, script, catalog: model, isSmall,
+        statement, facts, statements, allFacts, before, script, catalog: model, isSmall,
         ...(pgVersion ? { pgVersion } : {}),
         report: (found: Report) => {
           const severity = (configured as Severity | undefined) ?? found.severity ?? rule.severity;
@@ -178,6 +179,8 @@ export function createLinter(options: LintOptions = {}): Linter {
         current.check(context);
       }
       track(model, statement.kind, statement.node);
+      for (const lock of facts.locks) if (lock.mode === 'AccessExclusive') before.accessExclusive.add(lock.relation);
+      if (statement.kind === 'AlterEnumStmt' && statement.node.newVal) before.enumValuesAdded.push(String(statement.node.newVal));
     }
     report.files.push({ file: script.file, phase: script.phase, transaction: script.transaction, statements: linted });
   };

@@ -48,6 +48,16 @@ export interface RuleContext {
   /** The file's statements and their facts, for rules that look back. */
   statements: readonly Statement[];
   allFacts: readonly StatementFacts[];
+  /**
+   * What the file's statements before this one did, kept as the engine goes,
+   * so rules that look back stay linear in the file's size (issue 16.9).
+   */
+  before: {
+    /** Relations taken ACCESS EXCLUSIVE so far. */
+    accessExclusive: ReadonlySet<string>;
+    /** Enum values added with ALTER TYPE … ADD VALUE so far. */
+    enumValuesAdded: readonly string[];
+  };
   script: Pick<MigrationScript, 'file' | 'sql' | 'phase' | 'transaction'>;
   catalog: Catalog;
   /** Target major: --pg-version, the config, or the connected server. */

@@ -27,6 +27,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadParser } from './parser.js';
+import { parseInPieces } from './pieces.js';
 
 /** One top-level statement as the parser reports it (byte offsets in the text). */
 export interface RawStatement {
@@ -155,7 +156,7 @@ function toOutcome(result: ParseResultLike, options: ParseTextsOptions): ParseOu
 }
 
 /** Parse one text in this process (the fallback), as the child would. */
-async function parseHere(text: string, options: ParseTextsOptions): Promise<ParseOutcome> {
+export async function parseHere(text: string, options: ParseTextsOptions): Promise<ParseOutcome> {
   const parse = await loadParser();
   try {
     return toOutcome(parse(text), options);
@@ -292,9 +293,14 @@ export const PARSE_HERE_UP_TO = 300;
 export function openParser(options: { here?: boolean; texts?: number } = {}): Parser {
   if (liftoffHere && (options.here || (options.texts !== undefined && options.texts <= PARSE_HERE_UP_TO))) {
     loadParser().catch(() => {}); // starts compiling now; a failure is reported by the first parse
-    return { request: parseHere, close: () => {} };
+    return inPieces({ request: parseHere, close: () => {} });
   }
-  return startChild() ?? { request: parseHere, close: () => {} };
+  return inPieces(startChild() ?? { request: parseHere, close: () => {} });
+}
+
+/** A parser that parses a large text a piece at a time (./pieces.ts). */
+function inPieces(parser: Parser): Parser {
+  return { request: (text, options) => parseInPieces(text, (piece) => parser.request(piece, options)), close: () => parser.close() };
 }
 
 /**

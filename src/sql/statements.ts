@@ -7,6 +7,8 @@ import { CutoverError } from '../errors.js';
 import type { MigrationScript } from '../migrations/types.js';
 import { codeFrame, lineColumn, locator } from './location.js';
 import { loadParser } from './parser.js';
+import { parseHere } from './parse-host.js';
+import { parseInPieces } from './pieces.js';
 import { ident } from '../db/sql.js';
 
 /** A parse-tree node, as libpg-query returns it. */
@@ -72,35 +74,29 @@ export function needsNoTransaction(kind: string, node: AstNode): string | undefi
  * const statements = await splitStatements(script);
  */
 export async function splitStatements(script: Pick<MigrationScript, 'file' | 'sql'>): Promise<Statement[]> {
-  const parse = await loadParser();
   const { file, sql } = script;
   // libpg-query refuses an empty query; a blank file (a no-op in some layouts) has no statement.
   if (sql.trim() === '') return [];
-  let result;
-  try {
-    result = parse(sql);
-  } catch (error) {
-    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    const offset = Math.max(0, Math.min(details?.cursorPosition ?? 0, sql.length));
+  const outcome = await parseInPieces(sql, (piece) => parseHere(piece, { tree: true }));
+  if ('error' in outcome) {
+    const offset = Math.max(0, Math.min(outcome.error.cursorPosition, sql.length));
     const { line, column } = lineColumn(sql, offset);
-    throw new CutoverError('SYNTAX_ERROR', `${(error as Error).message}\n${codeFrame(file, sql, offset, { line, column })}`, {
+    throw new CutoverError('SYNTAX_ERROR', `${outcome.error.message}\n${codeFrame(file, sql, offset, { line, column })}`, {
       hint: 'Fix the SQL; nothing was run.',
       details: { file, line, column },
-      cause: error,
     });
   }
   const at = locator(sql);
   const bytes = Buffer.from(sql, 'utf8');
-  return (result.stmts ?? []).map((raw, index) => {
+  return outcome.stmts.map((raw, index) => {
     const startByte = raw.stmt_location ?? 0;
     const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.length;
     const rawText = bytes.subarray(startByte, endByte).toString('utf8');
     // libpg-query's location can include leading whitespace and comments: skip blanks for the position.
     const lead = rawText.length - rawText.trimStart().length;
     const start = at.toChar(startByte) + lead;
-    const node = (raw.stmt ?? {}) as AstNode;
-    const kind = Object.keys(node)[0] ?? 'Unknown';
-    const inner = node[kind] as AstNode;
+    const kind = raw.kind;
+    const inner = (raw.node ?? {}) as AstNode;
     const statement: Statement = {
       index,
       text: rawText.trim(),

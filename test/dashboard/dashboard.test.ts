@@ -79,6 +79,20 @@ describe('cutover dashboard', () => {
     expect((await get(server.base, '/api/target?database=x&schema=t_failed')).status).toBe(404);
   });
 
+  it('shows several databases of a config file in one fleet', async () => {
+    const other = await freshDatabase();
+    cleanups.push(() => other.drop());
+    const dir = await dirWith(FILES);
+    for (const url of [db.url, other.url]) expect((await cli(['migrate', '--url', url, '--dir', dir, '--schema', 't_a', '--phase', 'pre'])).code).toBe(0);
+    const { dashboardSource } = await import('../../src/serve/dashboard/index.js');
+    const source = dashboardSource({ targets: [{ url: db.url, pattern: 't_*' }, { url: other.url, schemas: ['t_a', 't_new'] }], dir });
+    const { overview, rows } = await source.model();
+    expect(overview.total).toBe(3);
+    expect(new Set(rows.map((r) => r.database)).size).toBe(2);
+    expect(rows.map((r) => r.database).join(' ')).not.toContain(new URL(db.url).password || 'never-there');
+    expect(overview.counts).toMatchObject({ 'pending-post': 2, 'no-ledger': 1 });
+  });
+
   it('is read-only, sends a CSP, never shows the password, and asks for the token when one is set', async () => {
     const dir = await dirWith(FILES);
     await cli(['migrate', '--url', db.url, '--dir', dir, '--schema', 't_one']);

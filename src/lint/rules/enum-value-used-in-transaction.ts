@@ -7,9 +7,7 @@ export default {
   severity: 'error',
   check(context) {
     if (!context.script.transaction) return;
-    const index = context.statements.indexOf(context.statement);
-    const added = context.statements.slice(0, index).filter((s) => s.kind === 'AlterEnumStmt' && s.node.newVal).map((s) => String(s.node.newVal));
-    const used = added.filter((value) => context.statement.text.includes(`'${value.replace(/'/g, "''")}'`));
+    const used = context.before.enumValuesAdded.filter((value) => context.statement.text.includes(`'${value.replace(/'/g, "''")}'`));
     if (used.length === 0) return;
     context.report({
       message: `enum value ${used.map((v) => `'${v}'`).join(', ')} is added earlier in this transaction and used here: PostgreSQL refuses until the ADD VALUE commits`,

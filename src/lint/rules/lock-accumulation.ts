@@ -9,8 +9,7 @@ export default {
     if (!context.script.transaction) return;
     const mine = context.facts.locks.filter((l) => l.mode === 'AccessExclusive' && !context.isSmall(l.relation)).map((l) => l.relation);
     if (mine.length === 0) return;
-    const index = context.statements.indexOf(context.statement);
-    const earlier = new Set(context.allFacts.slice(0, index).flatMap((f) => f.locks.filter((l) => l.mode === 'AccessExclusive' && !context.isSmall(l.relation)).map((l) => l.relation)));
+    const earlier = new Set([...context.before.accessExclusive].filter((relation) => !context.isSmall(relation)));
     const inThis = new Set(mine);
     const fresh = [...inThis].filter((r) => !earlier.has(r));
     const all = new Set([...earlier, ...inThis]);

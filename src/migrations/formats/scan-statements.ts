@@ -131,3 +131,34 @@ class Statement implements ScannedStatement {
     return this.#code;
   }
 }
+
+/**
+ * Offsets just past a top-level `;`, about `every` characters apart: where a
+ * large text can be cut into pieces of whole statements (src/sql parses a
+ * large file a piece at a time). Comments, quotes and dollar quotes are
+ * skipped as {@link scanStatements} skips them; a cut it places wrongly (in
+ * a `BEGIN ATOMIC` body) only makes the parser join two pieces again.
+ *
+ * @example
+ * statementCuts('SELECT 1; SELECT 2; SELECT 3;', 10); // [19]
+ */
+export function statementCuts(text: string, every: number): number[] {
+  const cuts: number[] = [];
+  const special = /--|\/\*|[;'"$]/g;
+  let last = 0;
+  for (let i = 0; i < text.length;) {
+    special.lastIndex = i;
+    const match = special.exec(text);
+    if (!match) break;
+    const at = match.index;
+    if (match[0] === '--' || match[0] === '/*') i = commentEnd(text, at);
+    else if (match[0] === ';') {
+      i = at + 1;
+      if (i - last >= every && i < text.length) {
+        cuts.push(i);
+        last = i;
+      }
+    } else i = tokenEnd(text, at);
+  }
+  return cuts;
+}

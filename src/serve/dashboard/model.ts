@@ -161,13 +161,23 @@ function instanceGroups(registries: Registries, now: Date): InstanceGroup[] {
 }
 
 /**
- * The model of a fleet snapshot. `now` is the database's clock (instance TTLs).
+ * The model of a fleet snapshot. `now` is the database's clock (instance TTLs);
+ * `known`, statuses kept from the last model (drop the changed targets' keys).
  *
  * @example
  * const { overview, rows } = fleetModel(snapshot, registries, dbNow);
  */
-export function fleetModel(snapshot: FleetSnapshot, registries: Registries, now: Date): FleetModel {
-  const statuses = snapshot.targets.map((t) => targetStatus(t, snapshot.migrations, snapshot.ledgers.get(targetKey(t))));
+export function fleetModel(snapshot: FleetSnapshot, registries: Registries, now: Date, known?: Map<string, TargetStatus>): FleetModel {
+  // `known` keeps each target's status between models: a run's announcement re-plans one target, not ten thousand.
+  const statusOf = (target: FleetSnapshot['targets'][number]): TargetStatus => {
+    const key = targetKey(target);
+    const kept = known?.get(key);
+    if (kept) return kept;
+    const status = targetStatus(target, snapshot.migrations, snapshot.ledgers.get(key));
+    known?.set(key, status);
+    return status;
+  };
+  const statuses = snapshot.targets.map(statusOf);
   const matrix = fleetMatrix(statuses, snapshot.migrations);
   const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<TargetState, number>;
   const order = orderOf(snapshot.migrations);

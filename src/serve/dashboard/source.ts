@@ -19,6 +19,7 @@ import type { Session } from '../../db/session.js';
 import type { InstanceRecord } from '../../deploy/guard.js';
 import { findInvalidIndexes, type InvalidIndex } from '../../backup/invalid-indexes.js';
 import type { LedgerRow } from '../../plan/types.js';
+import type { TargetStatus } from '../../fleet/status.js';
 import { fleetModel, type FleetModel } from './model.js';
 
 /** The whole fleet is read again, in the background, when the last read is older than this. */
@@ -111,6 +112,8 @@ interface State {
   dbNow: Date;
   at: number;
   model: FleetModel;
+  /** Each target's status, kept across patches. */
+  statuses: Map<string, TargetStatus>;
 }
 
 /**
@@ -128,8 +131,8 @@ export function dashboardSource(options: FleetTargetOptions): DashboardSource {
   let state: Promise<State> | undefined;
   let reloading: Promise<void> | undefined;
   let dirty = new Map<string, Set<string>>();
-  const modelOf = (fleet: FleetSnapshot, registries: Map<string, InstanceRecord[]>, dbNow: Date, at: number): State => ({
-    fleet, registries, dbNow, at, model: fleetModel(fleet, registries, new Date(dbNow.getTime() + (Date.now() - at))),
+  const modelOf = (fleet: FleetSnapshot, registries: Map<string, InstanceRecord[]>, dbNow: Date, at: number, statuses = new Map<string, TargetStatus>()): State => ({
+    fleet, registries, dbNow, at, statuses, model: fleetModel(fleet, registries, new Date(dbNow.getTime() + (Date.now() - at)), statuses),
   });
   const loadAll = async (): Promise<State> => {
     // A fleet with no tenant yet is a fleet to show (they come later), not an error.
@@ -154,6 +157,7 @@ export function dashboardSource(options: FleetTargetOptions): DashboardSource {
   /** Read again only the schemas runs announced; one unknown to the snapshot (a new tenant) reads everything. */
   const patch = async (current: State, changed: Map<string, Set<string>>): Promise<State> => {
     const ledgers = new Map(current.fleet.ledgers);
+    const statuses = new Map(current.statuses);
     for (const [database, schemas] of changed) {
       const url = urls.get(database);
       const known = new Set(current.fleet.targets.filter((t) => t.database === database).map((t) => t.schema));
@@ -161,12 +165,15 @@ export function dashboardSource(options: FleetTargetOptions): DashboardSource {
       const connection = await pgConnector({ url, applicationName }).connect();
       try {
         const read = await readLedgers(connection, [...schemas], { kind: options.ledger, migrations: current.fleet.migrations, full: true });
-        for (const [schema, rows] of read) ledgers.set(targetKey({ database, schema }), rows);
+        for (const [schema, rows] of read) {
+          ledgers.set(targetKey({ database, schema }), rows);
+          statuses.delete(targetKey({ database, schema }));
+        }
       } finally {
         await connection.close();
       }
     }
-    return modelOf({ ...current.fleet, ledgers }, current.registries, current.dbNow, current.at);
+    return modelOf({ ...current.fleet, ledgers }, current.registries, current.dbNow, current.at, statuses);
   };
   const current = async (): Promise<State> => {
     state ??= loadAll();
