@@ -91,10 +91,6 @@ export function renderPlan(report: MigrateReport, verbose = false): string {
   });
   const left = leftover(report);
   if (left) lines.push(`  ${left.slice(2)}`);
-  for (const notice of report.notices ?? []) {
-    if (notice.kind === 'gap') lines.push(`  not run by cutover: ${notice.file}${notice.version ? ` (version ${notice.version})` : ''}: ${notice.reason}`);
-    else if (verbose) lines.push(`  skipped: ${notice.file}: ${notice.reason}`);
-  }
   lines.push(...renderLintFindings(report));
   return lines.join('\n');
 }

@@ -18,9 +18,7 @@ export function register(program: Command, runner: Runner): void {
     .addOption(phaseOption())
     .option('--to <version>', 'stop after this version')
     .action(runner.action<{ phase: PhaseOption; to?: string }>(async (context, flags) => {
-      // The plan lists skipped files and gaps itself (renderPlan), instead of the warnings other commands print.
-      const { onNotice: _, ...settings } = runSettings(context);
-      const report = await withDatabase(context, (url) => plan({ url, ...settings, lint: lintHook(lintSettings(context)), phase: flags.phase, ...(flags.to ? { to: flags.to } : {}) }));
+      const report = await withDatabase(context, (url) => plan({ url, ...runSettings(context), lint: lintHook(lintSettings(context)), phase: flags.phase, ...(flags.to ? { to: flags.to } : {}) }));
       context.result({ ok: true, ...report }, renderPlan(report, context.flags.verbose));
       return EXIT.ok;
     }));
