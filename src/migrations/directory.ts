@@ -43,6 +43,12 @@ function notAFile(dir: string, file: string, reason: Reason, cause?: unknown): C
   return new CutoverError('NOT_A_FILE', `${join(dir, file)}: named like a migration, but ${what}`, { hint: HINTS[reason], details: { file, reason }, cause });
 }
 
+/** Whether a directory holds a directory-per-migration layout's script (Prisma's migration.sql, diesel's up.sql). */
+async function holdsMigrationScript(path: string): Promise<boolean> {
+  const names = await readdir(path).catch(() => [] as string[]);
+  return names.includes('migration.sql') || names.includes('up.sql');
+}
+
 /**
  * What an entry is, links followed; undefined (and a problem) when it cannot be read
  * and is named like a migration, undefined alone when it is anything else.
@@ -63,7 +69,8 @@ async function kindOf(dir: string, file: string, entry: Dirent, top: boolean, pr
     }
   } else kind = entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : 'other';
   if (kind === 'other' && migrationLike) problems.push(notAFile(dir, file, 'not-a-regular-file'));
-  if (kind === 'directory' && /\.sql$/i.test(entry.name)) {
+  // A Prisma or diesel migration directory may be named `….sql` (langfuse has one): it holds its script.
+  if (kind === 'directory' && /\.sql$/i.test(entry.name) && !(await holdsMigrationScript(join(dir, file)))) {
     problems.push(notAFile(dir, file, 'directory'));
     return undefined;
   }

@@ -388,3 +388,23 @@ describe('bundles of directory layouts', () => {
     expect(renderBundle([{ file: '1_a.sql', sql: ok }])).not.toContain('export const format');
   });
 });
+
+describe('a migration directory named like a file', () => {
+  it('a Prisma directory named `….sql` holding migration.sql is a migration; an empty one is NOT_A_FILE', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { directorySource } = await import('../../src/migrations/directory.js');
+    const dir = await mkdtemp(join(tmpdir(), 'cutover-prisma-'));
+    try {
+      await mkdir(join(dir, '20250517173700_backfill.sql'));
+      await writeFile(join(dir, '20250517173700_backfill.sql', 'migration.sql'), ok);
+      await writeFile(join(dir, 'migration_lock.toml'), 'provider = "postgresql"\n');
+      expect((await loadMigrations(directorySource(dir), { format: 'prisma' })).map((m) => m.version)).toEqual(['20250517173700_backfill.sql']);
+      await mkdir(join(dir, '2_x.sql'));
+      await expect(directorySource(dir).list()).rejects.toMatchObject({ code: 'NOT_A_FILE' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -48,13 +48,13 @@ describe('sqlx names', () => {
     expect(parseSqlxName('9223372036854775807_max.sql')).toMatchObject({ version: '9223372036854775807' });
   });
 
-  it('versions sqlx refuses, and .sql names sqlx would skip, are problems; other files are ignored', () => {
+  it('versions sqlx refuses are problems; .sql names sqlx skips are skipped (and listed); other files are ignored', () => {
     expect(parseSqlxName('9223372036854775808_too_big.sql')).toEqual({ problem: expect.stringContaining('does not fit in an i64') });
     expect(parseSqlxName('v1_init.sql')).toEqual({ problem: expect.stringContaining('not an integer') });
     expect(parseSqlxName('_init.sql')).toEqual({ problem: expect.stringContaining('not an integer') });
     expect(parseSqlxName('-1_negative.sql')).toEqual({ problem: expect.stringContaining('negative') });
-    expect(parseSqlxName('schema.sql')).toEqual({ problem: expect.stringContaining('sqlx would skip it') });
-    expect(parseSqlxName('1_shout.SQL')).toEqual({ problem: expect.stringContaining('sqlx would skip it') });
+    expect(parseSqlxName('schema.sql')).toEqual({ skipped: expect.stringContaining('sqlx skips it') });
+    expect(parseSqlxName('1_shout.SQL')).toEqual({ skipped: expect.stringContaining('sqlx skips it') });
     expect(parseSqlxName('README.md')).toBe('ignored');
     expect(parseSqlxName('old/1_init.sql')).toBe('ignored');
   });
@@ -80,12 +80,11 @@ describe('sqlx layout', () => {
     expect(migrations.map((m) => [m.version, m.transaction, m.down?.transaction])).toEqual([['1', false, false], ['2', true, undefined]]);
   });
 
-  it('reports every bad file: a huge version, a stray down, a duplicate, a name sqlx would skip', async () => {
+  it('reports every bad file: a huge version, a stray down, a duplicate; skips a name sqlx skips', async () => {
     expect(await problems('sqlx', {
       '1_a.sql': ok, '99999999999999999999_big.sql': ok, '2_b.down.sql': ok, '0001_again.sql': ok, 'seed.sql': ok,
     })).toEqual(expect.arrayContaining([
       { code: 'BAD_FILENAME', file: '99999999999999999999_big.sql' },
-      { code: 'BAD_FILENAME', file: 'seed.sql' },
       { code: 'MISSING_UP', file: '2_b.down.sql' },
       { code: 'DUPLICATE_VERSION', file: '1_a.sql' },
     ]));
@@ -100,10 +99,10 @@ describe('golang-migrate names', () => {
     expect(parseGolangMigrateName('18446744073709551615_max.up.sql')).toMatchObject({ version: '18446744073709551615' });
   });
 
-  it('.sql names it would skip, and versions past uint64, are problems; other files are ignored', () => {
-    expect(parseGolangMigrateName('18446744073709551616_big.up.sql')).toEqual({ problem: expect.stringContaining('uint64') });
-    expect(parseGolangMigrateName('1_plain.sql')).toEqual({ problem: expect.stringContaining('golang-migrate would skip it') });
-    expect(parseGolangMigrateName('create.up.sql')).toEqual({ problem: expect.stringContaining('golang-migrate would skip it') });
+  it('.sql names it skips, and versions past uint64, are skipped (and listed); other files are ignored', () => {
+    expect(parseGolangMigrateName('18446744073709551616_big.up.sql')).toEqual({ skipped: expect.stringContaining('uint64') });
+    expect(parseGolangMigrateName('1_plain.sql')).toEqual({ skipped: expect.stringContaining('golang-migrate skips it') });
+    expect(parseGolangMigrateName('create.up.sql')).toEqual({ skipped: expect.stringContaining('golang-migrate skips it') });
     expect(parseGolangMigrateName('1_x.up.json')).toBe('ignored');
     expect(parseGolangMigrateName('sub/1_x.up.sql')).toBe('ignored');
   });
@@ -115,9 +114,10 @@ describe('golang-migrate layout', () => {
       '10_ten.up.sql': ok, '10_ten.down.sql': 'DROP TABLE t;\n', '9_nine.up.sql': ok,
     });
     expect(migrations.map((m) => [m.version, m.name, m.down?.file])).toEqual([['9', 'nine', undefined], ['10', 'ten', '10_ten.down.sql']]);
-    expect(await problems('golang-migrate', { '1_a.up.sql': ok, '2_b.down.sql': ok, '1_init.sql': ok })).toEqual(expect.arrayContaining([
-      { code: 'MISSING_UP', file: '2_b.down.sql' }, { code: 'BAD_FILENAME', file: '1_init.sql' },
-    ]));
+    expect(await problems('golang-migrate', { '1_a.up.sql': ok, '2_b.down.sql': ok, '1_init.sql': ok })).toEqual([{ code: 'MISSING_UP', file: '2_b.down.sql' }]);
+    const skipped: string[] = [];
+    await loadMigrations(source({ '1_a.up.sql': ok, '1_init.sql': ok }), { format: 'golang-migrate', onNotice: ({ file, kind }) => skipped.push(`${kind} ${file}`) });
+    expect(skipped).toEqual(['ignored 1_init.sql']);
   });
 
   it('a file wrapped in its own BEGIN; … COMMIT; runs its body in cutover\'s transaction, positions kept', async () => {
@@ -263,14 +263,13 @@ describe('dbmate layout', () => {
     expect(found.map((p) => [p.code, p.details.file, p.details.line])).toEqual([['SYNTAX_ERROR', '1_a.sql', 5]]);
   });
 
-  it('reports every bad file: sections, duplicate versions, names dbmate would skip', async () => {
+  it('reports every bad file: sections, duplicate versions; skips names dbmate skips', async () => {
     expect(await problems('dbmate', {
       '1_a.sql': migration('SELECT 1;'), '01_b.sql': migration('SELECT 1;'), '1_again.sql': migration('SELECT 1;'),
       '2_c.sql': 'SELECT 1;\n', 'schema.sql': 'SELECT 1;\n',
     })).toEqual(expect.arrayContaining([
       { code: 'DUPLICATE_VERSION', file: '1_again.sql' },
       { code: 'BAD_SECTIONS', file: '2_c.sql', line: 1, reason: 'missing-up' },
-      { code: 'BAD_FILENAME', file: 'schema.sql' },
     ]));
   });
 });

@@ -7,8 +7,8 @@
  * cutover refuses a file exactly where dbmate does (no up section, no down
  * section, the down section first, statements before the up section), with
  * the line, and also refuses a repeated section line, which dbmate versions
- * read differently. Where dbmate skips a `.sql` name silently, cutover
- * reports it; subdirectories are ignored, as dbmate ignores them.
+ * read differently. A `.sql` name dbmate skips cutover skips too, and lists
+ * it (`plan --verbose`); subdirectories are ignored, as dbmate ignores them.
  *
  * Each section becomes a script with the file's line numbers: the up script
  * keeps the lines above `-- migrate:up` (comments only; cutover's directives
@@ -24,7 +24,7 @@
 import { CutoverError } from '../../errors.js';
 import { textOrder } from './order.js';
 import { withoutOwnTransaction } from './own-transaction.js';
-import type { FoundMigration, FoundScript, MigrationFormat, ReadText } from './types.js';
+import type { Collected, FormatNotice, FoundMigration, FoundScript, MigrationFormat, ReadText } from './types.js';
 
 /** dbmate's `migrationFileRegexp`. */
 const NAME = /^(\d+).*\.sql$/;
@@ -84,17 +84,16 @@ export function splitSections(file: string, text: string): { up: FoundScript; do
   return { up: upScript, down: { file, text: blankLines(text.slice(0, down)) + text.slice(down), ...(downTransaction === false ? { transaction: false } : {}) } };
 }
 
-async function collect(paths: readonly string[], read: ReadText): Promise<{ found: FoundMigration[]; problems: CutoverError[] }> {
+async function collect(paths: readonly string[], read: ReadText): Promise<Collected> {
   const found: FoundMigration[] = [];
   const problems: CutoverError[] = [];
+  const notices: FormatNotice[] = [];
   const byVersion = new Map<string, string>();
   for (const file of [...paths].sort()) {
     if (file.includes('/') || !file.toLowerCase().endsWith('.sql')) continue;
     const match = NAME.exec(file);
     if (!match) {
-      problems.push(new CutoverError('BAD_FILENAME', `${file}: not a dbmate migration name (expected <version>_<name>.sql, starting with digits); dbmate would skip it without a word`, {
-        hint: 'Rename it to <version>_<name>.sql (e.g. 20260101120000_add_users.sql), or give it another extension if it is not a migration.', details: { file },
-      }));
+      notices.push({ kind: 'ignored', file, reason: 'not a dbmate migration name (<version>_<name>.sql, starting with digits): dbmate skips it' });
       continue;
     }
     const version = match[1]!;
@@ -114,7 +113,7 @@ async function collect(paths: readonly string[], read: ReadText): Promise<{ foun
       found.push({ version, name: file.slice(version.length, -'.sql'.length).replace(/^_/, ''), up: withoutOwnTransaction(up, 'in-transaction'), ...(down ? { down: withoutOwnTransaction(down, 'in-transaction') } : {}) });
     }
   }
-  return { found, problems };
+  return { found, problems, notices };
 }
 
 /** The dbmate layout. */

@@ -2,8 +2,8 @@
  * golang-migrate's layout (source/parse.go): `<uint>_<name>.up.<ext>` and
  * `.down.<ext>`, matched by `^([0-9]+)_(.*)\.(down|up)\.(.*)$`; versions are
  * uint64, compared as numbers; the down file is optional. cutover reads the
- * `.sql` ones; a `.sql` file the pattern rejects is an error where
- * golang-migrate would skip it silently, and a down file without its up file
+ * `.sql` ones; a `.sql` file the pattern rejects golang-migrate skips, and so
+ * does cutover (listed by `plan --verbose`); a down file without its up file
  * is an error where golang-migrate would record an empty step.
  *
  * golang-migrate sends each file to Postgres as one multi-statement query,
@@ -43,10 +43,10 @@ export function parseGolangMigrateName(file: string): FlatNameResult {
   if (file.includes('/') || !file.toLowerCase().endsWith('.sql')) return 'ignored';
   const match = PATTERN.exec(file);
   if (!match) {
-    return { problem: `${file}: not a golang-migrate migration name (expected <version>_<name>.up.sql or <version>_<name>.down.sql); golang-migrate would skip it without a word` };
+    return { skipped: 'not a golang-migrate migration name (<version>_<name>.up.sql or .down.sql): golang-migrate skips it' };
   }
   const version = BigInt(match[1]!);
-  if (version > UINT64_MAX) return { problem: `${file}: version ${match[1]} does not fit in a uint64 (golang-migrate would skip the file)` };
+  if (version > UINT64_MAX) return { skipped: `version ${match[1]} does not fit in a uint64: golang-migrate skips the file` };
   return { version: version.toString(), name: match[2]!, kind: match[3] as 'up' | 'down' };
 }
 
@@ -77,14 +77,14 @@ export const golangMigrateFormat: MigrationFormat = {
   order: numericOrder,
   emptyFiles: 'no-op',
   async collect(paths, read) {
-    const { found, problems } = await pairFiles(
+    const { found, problems, notices } = await pairFiles(
       paths, parseGolangMigrateName, read,
       'Rename it to <version>_<name>.up.sql (or .down.sql), e.g. 000042_add_users.up.sql, or give it another extension if it is not a migration.',
       { downOptional: true },
     );
     return {
       found: found.map((m) => ({ ...m, up: asGolangMigrateRuns(m.up), ...(m.down ? { down: asGolangMigrateRuns(m.down) } : {}) })),
-      problems,
+      problems, notices,
     };
   },
 };

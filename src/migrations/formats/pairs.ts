@@ -4,7 +4,7 @@
  * error per duplicate or unpaired file.
  */
 import { CutoverError } from '../../errors.js';
-import type { FoundMigration, ReadText } from './types.js';
+import type { Collected, FormatNotice, FoundMigration, ReadText } from './types.js';
 
 /** A file name taken apart by a flat layout. */
 export interface FlatName {
@@ -13,8 +13,13 @@ export interface FlatName {
   kind: 'plain' | 'up' | 'down';
 }
 
-/** What a flat layout says about one file name. */
-export type FlatNameResult = FlatName | 'ignored' | { problem: string };
+/**
+ * What a flat layout says about one file name: a migration, `ignored` (not
+ * its tool's business: another extension, a sub-folder), `skipped` (a
+ * `.sql` name its tool passes over without a word: listed by `plan
+ * --verbose`), or a problem its tool refuses too.
+ */
+export type FlatNameResult = FlatName | 'ignored' | { skipped: string } | { problem: string };
 
 /** Options of {@link pairFiles}. */
 export interface PairOptions {
@@ -34,12 +39,17 @@ export async function pairFiles(
   read: ReadText,
   renameHint: string,
   options: PairOptions = {},
-): Promise<{ found: FoundMigration[]; problems: CutoverError[] }> {
+): Promise<Collected> {
   const problems: CutoverError[] = [];
+  const notices: FormatNotice[] = [];
   const byVersion = new Map<string, { name: string; plain?: string; up?: string; down?: string }>();
   for (const file of [...paths].sort()) {
     const name = parse(file);
     if (name === 'ignored') continue;
+    if ('skipped' in name) {
+      notices.push({ kind: 'ignored', file, reason: name.skipped });
+      continue;
+    }
     if ('problem' in name) {
       problems.push(new CutoverError('BAD_FILENAME', name.problem, { hint: renameHint, details: { file } }));
       continue;
@@ -78,5 +88,5 @@ export async function pairFiles(
     if (up instanceof CutoverError || down instanceof CutoverError) continue;
     found.push({ version, name: entry.name, up: { file: upFile, text: up }, ...(entry.down && down !== undefined ? { down: { file: entry.down, text: down } } : {}) });
   }
-  return { found, problems };
+  return { found, problems, notices };
 }

@@ -6,9 +6,9 @@
  * optional, as in sqlx), anything else is a simple migration; the
  * description is the rest without its suffix, `_` turned into spaces; a file
  * whose text starts with `-- no-transaction` runs without a transaction.
- * Where sqlx skips a `.sql` name silently, cutover reports it (a typo must
- * never skip a migration); other files and subdirectories are ignored, as
- * sqlx ignores them.
+ * A `.sql` name sqlx skips (no `_`) cutover skips too, and lists it (`plan
+ * --verbose`); other files and subdirectories are ignored, as sqlx ignores
+ * them.
  *
  * sqlx sends a file as one multi-statement query inside its transaction, so
  * a file's own `BEGIN; … COMMIT;` runs (own-transaction.ts), and an empty or
@@ -42,7 +42,7 @@ export function parseSqlxName(file: string): FlatNameResult {
   const cut = file.indexOf('_');
   const rest = file.slice(cut + 1);
   if (cut === -1 || !rest.endsWith('.sql')) {
-    return { problem: `${file}: not a sqlx migration name (expected <version>_<description>.sql, .up.sql or .down.sql); sqlx would skip it without a word` };
+    return { skipped: 'not a sqlx migration name (<version>_<description>.sql): sqlx skips it' };
   }
   const text = file.slice(0, cut);
   // Rust's i64::from_str: an optional sign, then digits.
@@ -68,14 +68,14 @@ export const sqlxFormat: MigrationFormat = {
   order: numericOrder,
   emptyFiles: 'no-op',
   async collect(paths, read) {
-    const { found, problems } = await pairFiles(
+    const { found, problems, notices } = await pairFiles(
       paths, parseSqlxName, read,
       'Rename it to <version>_<description>.sql (an integer version, e.g. 20260101120000_add_users.sql), or give it another extension if it is not a migration.',
       { downOptional: true },
     );
     return {
       found: found.map((m) => ({ ...m, up: withSqlxTransaction(m.up), ...(m.down ? { down: withSqlxTransaction(m.down) } : {}) })),
-      problems,
+      problems, notices,
     };
   },
 };
