@@ -2,14 +2,16 @@
 /**
  * The import graph of src/: files, arrows, cycles (strongly connected components of
  * more than one file), arrows pointing up (a concept importing a front door: src/api.ts,
- * src/index.ts, src/cli/), and deep cross-folder imports (not through the folder's index.ts).
- * Static and dynamic imports both count. Usage: node scripts/import-graph.mjs [--list]
+ * src/index.ts, src/cli/, src/library/), and deep cross-folder imports (not through the folder's index.ts).
+ * Static and dynamic imports both count. Usage: node scripts/import-graph.mjs [--list] [--runtime]
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(process.argv.find((a) => a.startsWith('--root='))?.slice(7) ?? 'src');
 const list = process.argv.includes('--list');
+// --runtime: leave out `import type` / `export type` (erased at build: no cycle at run time).
+const runtime = process.argv.includes('--runtime');
 const files = [];
 (function walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -22,13 +24,14 @@ const rel = (f) => relative(root, f);
 const edges = new Map(files.map((f) => [rel(f), new Set()]));
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.[^'"]+)['"]/g)) {
-    const target = rel(resolve(dirname(file), m[1].replace(/\.js$/, '.ts')));
+  for (const m of text.matchAll(/(?:^|;|\n)\s*((?:import|export)\s+type\b)?[^;'"]*?(?:from\s+|import\s*\(\s*|import\s+)['"](\.[^'"]+)['"]/g)) {
+    if (runtime && m[1]) continue;
+    const target = rel(resolve(dirname(file), m[2].replace(/\.js$/, '.ts')));
     if (edges.has(target)) edges.get(rel(file)).add(target);
   }
 }
 const folder = (f) => (f.includes('/') ? f.split('/')[0] : '.');
-const front = (f) => f === 'api.ts' || f === 'index.ts' || f.startsWith('cli/');
+const front = (f) => f === 'api.ts' || f === 'index.ts' || f.startsWith('cli/') || f.startsWith('library/');
 let arrows = 0, up = [], deep = 0, viaIndex = 0;
 for (const [from, tos] of edges) {
   for (const to of tos) {

@@ -5,11 +5,13 @@
  * import { migrate } from 'cutover';
  * await migrate({ url: process.env.DATABASE_URL });
  */
-export { migrate, plan, status, resolve, rollback, readMigrations } from './api.js';
+export { migrate, plan, status, resolve, rollback } from './library/index.js';
+export { readMigrations } from './target/index.js';
 export { adopt, SOURCE_TOOLS } from './adopt/index.js';
 export type { AdoptOptions, AdoptReport, AdoptedEntry, SourceTool } from './adopt/index.js';
-export type { MigrateOptions, TargetOptions, StatusReport } from './api.js';
-export { schemaPool } from './db/pg.js';
+export type { MigrateOptions, StatusReport } from './library/index.js';
+export type { TargetOptions } from './target/index.js';
+export { schemaPool } from './target/pool.js';
 export { lockKey } from './db/advisory-lock.js';
 export { CutoverError, CutoverErrors, ERROR_CODES, EXIT, exitCodeFor, type ErrorCode } from './errors.js';
 export type { MigrateReport, PlannedStep, RunOptions } from './run/migrate.js';

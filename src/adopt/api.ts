@@ -3,7 +3,8 @@
  * (`{ url | pool, schema, dir | migrations, format }`) turned into the core's
  * ports. Nothing here decides anything.
  */
-import { connectorFor, whoAmI, type TargetOptions } from '../api.js';
+import { SETTINGS } from '../config/settings.js';
+import { targetSchema, connectorFor, whoAmI, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { bundleSource } from '../migrations/bundle.js';
 import { directorySource } from '../migrations/directory.js';
@@ -37,7 +38,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
       details: { ledger: options.ledger },
     });
   }
-  const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? 'migrations');
+  const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? SETTINGS.dir.default);
   const migrations = await loadMigrations(source, {
     ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
     ...(options.onNotice ? { onNotice: options.onNotice } : {}),
@@ -45,6 +46,6 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
   const connector = connectorFor(options, 'adopt');
   const { url: _url, pool: _pool, dir: _dir, migrations: _bundle, format: _format, onDetect: _onDetect, onNotice: _onNotice, applicationName: _name, ledger: _ledger, ...rest } = options;
   return adoptHistory(connector, { migrations, location: source.location, read: (file) => source.read(file) }, {
-    ...rest, schema: options.schema ?? 'public', by: options.by ?? whoAmI(),
+    ...rest, schema: targetSchema(options), by: options.by ?? whoAmI(),
   });
 }

@@ -2,7 +2,8 @@
  * The library's front door for backups: `backup`, `restore`, with a URL,
  * wired to the Node edge (node.ts). Nothing here decides anything.
  */
-import { connectorFor, readMigrations, rollback, type MigrateOptions, type MigrationsOptions } from '../api.js';
+import { targetSchema, connectorFor, readMigrations, type MigrationsOptions } from '../target/index.js';
+import { rollback, type MigrateOptions } from '../library/index.js';
 import type { BundledFile } from '../migrations/bundle.js';
 import type { RunOptions } from '../run/migrate.js';
 import { rehearse, type RehearseReport } from './rehearse.js';
@@ -68,7 +69,7 @@ export interface BackupApiOptions extends ToolOptions {
  * const { backups } = await backup({ url: process.env.DATABASE_URL, schema: 'tenant_42', keep: 7 });
  */
 export function backup(options: BackupApiOptions): Promise<BackupReport> {
-  const schema = options.schema ?? 'public';
+  const schema = targetSchema(options);
   return takeBackup(backupDeps(options.url, schema, 'backup', options), {
     schemas: options.schemas ?? [schema], out: options.out ?? DEFAULT_BACKUP_DIR, keep: options.keep, pgBin: options.pgBin, missingOk: options.missingOk === true,
   });
@@ -118,7 +119,7 @@ export async function listBackupsIn(dir: string = DEFAULT_BACKUP_DIR, files: Bac
  * const invalid = await invalidIndexes({ url, schema: 'public' });
  */
 export async function invalidIndexes(options: { url: string; schema?: string }): Promise<InvalidIndex[]> {
-  const schema = options.schema ?? 'public';
+  const schema = targetSchema(options);
   const connection = await connectorFor({ url: options.url, schema }, 'status').connect();
   try {
     return await findInvalidIndexes(connection, schema);
@@ -134,7 +135,7 @@ export async function invalidIndexes(options: { url: string; schema?: string }):
  * await rebuildIndexes({ url, schema: 'public' });
  */
 export function rebuildIndexes(options: { url: string; schema?: string; lockWaitMs?: number }): Promise<RebuildReport> {
-  const schema = options.schema ?? 'public';
+  const schema = targetSchema(options);
   return rebuildInvalidIndexes(connectorFor({ url: options.url, schema }, 'resolve'), { schema, lockWaitMs: options.lockWaitMs });
 }
 
@@ -168,7 +169,7 @@ export async function rollbackWithBackup(options: RollbackWithBackupOptions): Pr
     return { via: 'down', report: await rollback(options) };
   } catch (error) {
     if (!(error instanceof CutoverError) || error.code !== 'MISSING_DOWN_FILE' || options.dryRun) throw error;
-    const schema = options.schema ?? 'public';
+    const schema = targetSchema(options);
     const deps = backupDeps(options.url, schema, 'rollback', options);
     const { backup, restore } = await rollbackFromBackup(deps, {
       schema, to: options.to, dir: options.backupDir ?? DEFAULT_BACKUP_DIR, confirm: options.confirm ?? (async () => false),
@@ -200,7 +201,7 @@ export interface RehearseApiOptions extends ToolOptions, MigrationsOptions, Omit
  * const report = await rehearseMigrations({ url: process.env.DATABASE_URL, schemaOnly: true });
  */
 export function rehearseMigrations(options: RehearseApiOptions): Promise<RehearseReport> {
-  const { url, schema = 'public', scratchUrl, schemaOnly, keep, queries, pgBin, env, runner, files, clock, dir, migrations, format, onDetect, ...run } = options;
+  const { url, schema = targetSchema(options), scratchUrl, schemaOnly, keep, queries, pgBin, env, runner, files, clock, dir, migrations, format, onDetect, ...run } = options;
   return rehearse({
     url,
     connect: (target, pinned) => connectorFor({ url: target, ...(pinned === undefined ? {} : { schema: pinned }) }, 'rehearse'),

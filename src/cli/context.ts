@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { isAbsolute, join } from 'node:path';
 import { CutoverError } from '../errors.js';
-import type { TargetOptions } from '../api.js';
+import type { TargetOptions } from '../target/index.js';
 import { isInteractive, PG_TRIGGERS } from '../config/connection-sources.js';
 import { parseConfigFile, resolveSettings, type SettingKey, type Settings } from '../config/settings.js';
 import type { RunEvent } from '../run/events.js';
@@ -181,7 +181,7 @@ export async function withDatabase<T>(context: Context, work: (url: string) => P
   if (context.settings.url) return work(context.settings.url);
   if (!isInteractive(context.io.isTTY, context.io.env)) throw noDatabase(context);
   // Loaded here, not at start-up: commands that never touch a database (lint, new) do not load pg.
-  const { readMigrations } = await import('../api.js');
+  const { readMigrations } = await import('../target/index.js');
   await readMigrations(context.source); // bad input is reported before a server is started
   const { startEmbedded, devDataDir } = await import('../embedded/index.js');
   const dataDir = devDataDir(context.io.cwd);

@@ -6,7 +6,7 @@ import { CutoverError, CutoverErrors } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import { describeHolders } from '../db/advisory-lock.js';
 import { redact } from '../db/url.js';
-import type { StatusReport } from '../api.js';
+import type { StatusReport } from '../library/index.js';
 import type { Problem, StatusEntry } from '../plan/types.js';
 import { describeBlockers } from '../run/blockers.js';
 import type { RunEvent } from '../run/events.js';

@@ -12,7 +12,7 @@ import { LONG_NAME_HINT, longNameProblem } from '../db/sql.js';
 import { didYouMean } from '../suggest.js';
 import { pgConninfo } from './connection-sources.js';
 import type { TargetSpec } from '../fleet/types.js';
-import { targetsProblem, toTargetSpecs } from '../fleet/config.js';
+import { targetsProblem, toTargetSpecs } from './targets.js';
 import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
 import { LEDGER_KINDS, type LedgerKind } from '../db/ledger.js';
 

@@ -1,9 +1,9 @@
 /**
  * node-postgres at the edge: dedicated connections from a URL or a pool,
  * connection errors turned into CutoverErrors that name host:port and never
- * the password, and `schemaPool` for the app's own queries.
+ * the password, and the client settings of a connection string (src/target/pool.ts builds the app's pool).
  */
-import type { Client, ClientConfig, Pool, PoolClient, PoolConfig } from 'pg';
+import type { Client, ClientConfig, PoolClient } from 'pg';
 import pg from './pg-module.js';
 import { connectionLost, CutoverError } from '../errors.js';
 import { isConnectionLost } from './connection-lost.js';
@@ -203,22 +203,6 @@ async function connectClient(config: ClientConfig, describe: string, prefer: boo
 }
 
 /** The libpq `options` startup parameter that pins search_path (spaces and backslashes escaped). */
-function searchPathOption(schema: string): string {
+export function searchPathOption(schema: string): string {
   return `-c search_path=${ident(schema).replace(/\\/g, '\\\\').replace(/ /g, '\\ ')}`;
-}
-
-/**
- * A `pg.Pool` whose every connection has `search_path` pinned to `schema`
- * (set in the startup packet, so it holds before the first query).
- *
- * @example
- * const pool = schemaPool({ url: process.env.DATABASE_URL, schema: 'tenant_42' });
- * await pool.query('SELECT * FROM notes'); // tenant_42.notes
- */
-export function schemaPool(options: { url: string | undefined; schema?: string } & PoolConfig): Pool {
-  const { url, schema = 'public', ...rest } = options;
-  if (!url) {
-    throw new CutoverError('CONFIG', 'schemaPool needs a database URL', { hint: 'Pass url (for example process.env.DATABASE_URL).', details: { setting: 'url' } });
-  }
-  return new pg.Pool(clientConfig(url, { ...rest, options: searchPathOption(schema) }));
 }

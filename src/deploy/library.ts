@@ -5,7 +5,7 @@
  * turned into the core's ports here.
  */
 import { hostname } from 'node:os';
-import { connectorFor, readMigrations, whoAmI, type TargetOptions } from '../api.js';
+import { targetSchema, connectorFor, readMigrations, whoAmI, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import type { OnEvent } from '../run/events.js';
 import { isLive, type InstanceRecord } from './guard.js';
@@ -55,7 +55,7 @@ export interface RegisterInstanceOptions extends TargetOptions {
  * process.once('SIGTERM', () => instance.stop());
  */
 export async function registerInstance(options: RegisterInstanceOptions): Promise<Instance> {
-  const schema = options.schema ?? 'public';
+  const schema = targetSchema(options);
   const id = options.id ?? `${hostname()}-${process.pid}`;
   const applicationName = instanceApplicationName(id);
   let knownVersion = options.knownVersion;
@@ -120,7 +120,7 @@ export interface InstancesReport {
  * const { instances } = await listInstances({ url });
  */
 export async function listInstances(options: TargetOptions & { all?: boolean }): Promise<InstancesReport> {
-  const schema = options.schema ?? 'public';
+  const schema = targetSchema(options);
   const connection = await connectorFor(options, 'instances').connect();
   try {
     const { instances, now } = await readRegistry(connection, schema);
@@ -140,7 +140,7 @@ export async function listInstances(options: TargetOptions & { all?: boolean }):
 export async function forgetInstance(options: TargetOptions & { id: string }): Promise<void> {
   const connection = await connectorFor(options, 'instances').connect();
   try {
-    await removeInstance(connection, options.schema ?? 'public', options.id);
+    await removeInstance(connection, targetSchema(options), options.id);
   } finally {
     await connection.close();
   }
@@ -157,7 +157,7 @@ export async function forgetInstance(options: TargetOptions & { id: string }): P
  */
 export async function waitForSchema(options: TargetOptions & Omit<WaitForSchemaOptions, 'schema'> & { useMigrations?: boolean }): Promise<WaitForSchemaReport> {
   const migrations = options.useMigrations === false ? undefined : await readMigrations(options);
-  return waitForSchemaOn(connectorFor(options, 'wait'), migrations, { ...options, schema: options.schema ?? 'public' });
+  return waitForSchemaOn(connectorFor(options, 'wait'), migrations, { ...options, schema: targetSchema(options) });
 }
 
 export type { Instance };

@@ -5,7 +5,7 @@
  * picks a concurrency the server can take, and calls the core.
  */
 import { availableParallelism } from 'node:os';
-import { whoAmI, readMigrations, type MigrationsOptions } from '../api.js';
+import { whoAmI, readMigrations, type MigrationsOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { pgConnector } from '../db/pg.js';
 import { describeUrl } from '../db/url.js';

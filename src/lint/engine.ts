@@ -7,6 +7,7 @@
  * renderers in render/ turn into text, JSON, GitHub annotations or SARIF.
  */
 import { CutoverError, throwAll } from '../errors.js';
+import { SETTINGS } from '../config/settings.js';
 import type { MigrationScript } from '../migrations/types.js';
 import { splitStatements, type Statement } from '../sql/statements.js';
 import type { Parser } from '../sql/parse-host.js';
@@ -132,7 +133,7 @@ export function createLinter(options: LintOptions = {}): Linter {
   throwAll(problems);
   const model = new SchemaModel(options.catalog);
   const pgVersion = options.pgVersion ?? model.serverMajor;
-  const small = options.smallTableRows ?? 10_000;
+  const small = options.smallTableRows ?? SETTINGS.lintSmallTable.default;
   const report: LintReport = { files: [], findings: [], counts: { error: 0, warning: 0, info: 0 }, live: model.live, ...(pgVersion ? { pgVersion } : {}) };
   const file = (script: LintScript, statements: Statement[]) => {
     model.nextFile();

@@ -6,7 +6,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { throwAll, type CutoverError } from '../errors.js';
-import type { MigrationsOptions } from '../api.js';
+import type { MigrationsOptions } from '../target/index.js';
+import { targetSchema } from '../target/schema.js';
+import { SETTINGS } from '../config/settings.js';
 import { directorySource } from '../migrations/directory.js';
 import { loadMigrations, readScript } from '../migrations/load.js';
 import type { MigrationScript } from '../migrations/types.js';
@@ -27,7 +29,7 @@ async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> 
   const layout = { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) };
   // The directory reader itself, not the library's readMigrations: offline lint loads no database driver.
   const read = (dir: string) => loadMigrations(directorySource(dir, options.onLink ? { onLink: options.onLink } : {}), layout);
-  if (!options.paths?.length) return read(options.dir ?? 'migrations');
+  if (!options.paths?.length) return read(options.dir ?? SETTINGS.dir.default);
   const scripts: MigrationScript[] = [];
   const problems: CutoverError[] = [];
   for (const path of options.paths) {
@@ -59,7 +61,7 @@ export async function lintMigrations(options: LintFilesOptions): Promise<LintRep
     const [{ pgConnector }, { loadCatalog }] = await Promise.all([import('../db/pg.js'), import('./live-catalog.js')]);
     const connection = await pgConnector({ url: options.url, applicationName: 'cutover lint' }).connect();
     try {
-      const catalog = await loadCatalog(connection, options.schema ?? 'public');
+      const catalog = await loadCatalog(connection, targetSchema(options));
       return await lintScripts(scripts, { ...options, catalog, parser });
     } finally {
       await connection.close();

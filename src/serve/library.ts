@@ -6,7 +6,7 @@
 import pg from '../db/pg-module.js';
 import { clientConfig } from '../db/pg.js';
 import { CutoverError } from '../errors.js';
-import { readMigrations, type TargetOptions } from '../api.js';
+import { targetSchema, readMigrations, type TargetOptions } from '../target/index.js';
 import type { Session } from '../db/session.js';
 import { createHealthHandler, type HealthHandler } from './handler.js';
 
@@ -40,7 +40,7 @@ export function healthHandler(options: HealthHandlerOptions): HealthHandler & { 
   const migrations = options.dir !== undefined || options.migrations !== undefined ? readMigrations(options) : undefined;
   migrations?.catch(() => {});
   const handler = createHealthHandler({
-    session: options.pool ?? own!, schema: options.schema ?? 'public', appVersion: options.appVersion ?? null,
+    session: options.pool ?? own!, schema: targetSchema(options), appVersion: options.appVersion ?? null,
     ...(options.onError ? { onError: options.onError } : {}), ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.postPendingWarnMs === undefined ? {} : { postPendingWarnMs: options.postPendingWarnMs }), ...(options.ledger ? { ledger: options.ledger } : {}),
   }) as HealthHandler & { close(): Promise<void> };
   handler.close = async () => { await own?.end(); };

@@ -1,7 +1,7 @@
 /** The fleet's pure parts: globs, shards, default concurrency, config targets, the matrix, parse-once. */
 import { describe, expect, it } from 'vitest';
 import { defaultConcurrency } from '../../src/fleet/api.js';
-import { targetsProblem, toTargetSpecs } from '../../src/fleet/config.js';
+import { targetsProblem, toTargetSpecs } from '../../src/config/targets.js';
 import { globToRegExp, matchSchemas } from '../../src/fleet/glob.js';
 import { sharedPreparer } from '../../src/fleet/prepare-cache.js';
 import { inShard, parseShard } from '../../src/fleet/shard.js';

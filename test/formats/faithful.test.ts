@@ -112,3 +112,31 @@ describe('sqlx, golang-migrate, Flyway, diesel: what their tools run, cutover ru
     expect((await run('plan', '--verbose')).stderr).toContain('skipped schema.sql');
   });
 });
+
+describe('bad input about layouts', () => {
+  it('an unknown --format, or format in cutover.config.json, is exit 2 naming where it was set, with the layouts and a did-you-mean', async () => {
+    const dir = await migrationsDir({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    cleanup(() => rm(dir, { recursive: true, force: true }));
+    const flag = await cli(['plan', '--dir', dir, '--format', 'flyways', '--json']);
+    expect(flag.code).toBe(2);
+    expect(JSON.parse(flag.stdout).error).toMatchObject({ code: 'CONFIG', setting: 'format', where: '--format' });
+    expect(JSON.parse(flag.stdout).error.hint).toContain('flyway');
+    const { writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    await writeFile(join(dir, 'cutover.config.json'), '{ "format": "diesle" }\n');
+    const file = await cli(['plan', '--dir', '.', '--json'], { cwd: dir });
+    expect(file.code).toBe(2);
+    expect(JSON.parse(file.stdout).error.message).toContain('cutover.config.json');
+    expect(JSON.parse(file.stdout).error.hint).toContain('Did you mean "diesel"');
+  });
+
+  it('a directory mixing two tools\' layouts is exit 2 before anything runs, naming one file of each', async () => {
+    const dir = await migrationsDir({ 'V1__init.sql': 'CREATE TABLE a (id int);\n', '2_users.up.sql': 'CREATE TABLE u (id int);\n', '2_users.down.sql': 'DROP TABLE u;\n' });
+    cleanup(() => rm(dir, { recursive: true, force: true }));
+    const url = await database();
+    const result = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).error).toMatchObject({ code: 'MIXED_LAYOUT', file: 'V1__init.sql', other: '2_users.down.sql' });
+    expect(await query(url, `SELECT 1 FROM pg_namespace WHERE nspname = $1 AND EXISTS (SELECT FROM pg_class WHERE relnamespace = pg_namespace.oid)`, [schema])).toEqual([]);
+  });
+});

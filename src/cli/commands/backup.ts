@@ -1,7 +1,7 @@
 /** `cutover backup [--schemas a,b | --all] [--out dir] [--keep N] [--pg-bin dir] [--list]`. */
 import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
-import { plan } from '../../api.js';
+import { plan } from '../../library/index.js';
 import { backup, DEFAULT_BACKUP_DIR, listBackupsIn, type ToolOptions } from '../../backup/api.js';
 import { describeAge, ledgerVersion } from '../../backup/manifest.js';
 import { formatDuration } from '../../duration.js';

@@ -1,6 +1,6 @@
 /** `cutover dev [--reset]`: the embedded Postgres, migrated, until Ctrl-C. */
 import type { Command } from 'commander';
-import { migrate } from '../../api.js';
+import { migrate } from '../../library/index.js';
 import { EXIT } from '../../errors.js';
 import { runSettings } from '../context.js';
 import type { Runner } from '../program.js';

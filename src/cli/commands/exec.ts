@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { constants, hostname } from 'node:os';
 import type { Command } from 'commander';
-import { migrate } from '../../api.js';
+import { migrate } from '../../library/index.js';
 import { CutoverError } from '../../errors.js';
 import { registerInstance, waitForSchema } from '../../deploy/library.js';
 import { INSTANCE_DEFAULTS } from '../../deploy/instance.js';

@@ -1,6 +1,6 @@
 /** `cutover migrate [--phase] [--to] [--dry-run]`: apply pending migrations. */
 import { Option, type Command } from 'commander';
-import { migrate, plan } from '../../api.js';
+import { migrate, plan } from '../../library/index.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import { durationFlag } from '../duration-flag.js';
 import type { PhaseOption } from '../../plan/types.js';

@@ -9,7 +9,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { readMigrations } from '../../api.js';
+import { readMigrations } from '../../target/index.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import { lintScripts } from '../../lint/index.js';
 import type { Migration } from '../../migrations/types.js';

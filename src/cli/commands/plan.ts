@@ -1,6 +1,6 @@
 /** `cutover plan [--phase] [--to] [--verbose]`: what `migrate` would do, without doing it. */
 import type { Command } from 'commander';
-import { plan } from '../../api.js';
+import { plan } from '../../library/index.js';
 import { EXIT } from '../../errors.js';
 import type { PhaseOption } from '../../plan/types.js';
 import { runSettings, withDatabase } from '../context.js';

@@ -1,6 +1,6 @@
 /** `cutover resolve <version> --applied | --rolled-back | --checksum [--reason]`. */
 import type { Command } from 'commander';
-import { resolve } from '../../api.js';
+import { resolve } from '../../library/index.js';
 import { CutoverError, EXIT, type ExitCode } from '../../errors.js';
 import { rebuildIndexes } from '../../backup/api.js';
 import type { ResolveAction } from '../../run/resolve.js';

@@ -1,6 +1,6 @@
 /** `cutover status [--check]`: every migration's state; `--check` exits 3 when not up to date. */
 import type { Command } from 'commander';
-import { status } from '../../api.js';
+import { status } from '../../library/index.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import { withDatabase } from '../context.js';
 import type { Runner } from '../program.js';

@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { statfs } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { migrate, readMigrations, status } from '../../api.js';
+import { migrate, status } from '../../library/index.js';
+import { readMigrations } from '../../target/index.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import { listInstances } from '../../deploy/library.js';
 import { runUpgrade, upgradeError, type UpgradePorts } from '../../deploy/upgrade.js';

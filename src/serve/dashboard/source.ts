@@ -12,7 +12,7 @@ import { splitStatements } from '../../sql/statements.js';
 import { pgConnector } from '../../db/pg.js';
 import { describeUrl } from '../../db/url.js';
 import { CutoverError } from '../../errors.js';
-import { readMigrations } from '../../api.js';
+import { readMigrations } from '../../target/index.js';
 import { ident, literal } from '../../db/sql.js';
 import { ledgerTables, readLedger } from '../../db/ledger.js';
 import type { Session } from '../../db/session.js';

@@ -6,7 +6,7 @@
  */
 import { describeUrl } from '../db/url.js';
 import { didYouMean } from '../suggest.js';
-import type { TargetSpec } from './types.js';
+import type { TargetSpec } from '../fleet/types.js';
 
 /** One entry of `targets` as written in the file. */
 export interface TargetConfig {

@@ -1,0 +1,77 @@
+/**
+ * One function turns a library call's options into its resolved target: the connector,
+ * the schema, the ledger, the migration source, who applies. Every default comes from the
+ * settings table (src/config/settings.ts) and is applied here, nowhere else below the
+ * front doors. graphile-migrate's `parseSettings` is the shape.
+ */
+import { hostname, userInfo } from 'node:os';
+import { CutoverError } from '../errors.js';
+import { SETTINGS } from '../config/settings.js';
+import { pgConnector } from '../db/pg.js';
+import type { LedgerKind } from '../db/ledger.js';
+import type { Connector } from '../db/session.js';
+import { bundleSource } from '../migrations/bundle.js';
+import { directorySource } from '../migrations/directory.js';
+import { loadMigrations } from '../migrations/load.js';
+import type { Migration } from '../migrations/types.js';
+import type { MigrationsOptions, TargetOptions } from './options.js';
+import { targetSchema } from './schema.js';
+
+/** A library call's target, every default applied. */
+export interface Target {
+  connector: Connector;
+  /** The schema: the ledger lives there and search_path is pinned to it. */
+  schema: string;
+  ledger: LedgerKind;
+  /** Recorded as applied_by / by. */
+  by: string;
+}
+
+/**
+ * Resolve a library call's options (`command` names it in pg_stat_activity).
+ *
+ * @example
+ * const { connector, schema } = resolveTarget({ url: process.env.DATABASE_URL }, 'migrate');
+ */
+export function resolveTarget(options: TargetOptions & { by?: string | undefined }, command: string): Target {
+  const schema = targetSchema(options);
+  return { connector: connectorFor(options, command), schema, ledger: options.ledger ?? SETTINGS.ledger.default, by: options.by ?? whoAmI() };
+}
+
+/** The connector for a library call: a URL or a pool, search_path pinned to its schema. */
+export function connectorFor(options: TargetOptions, command: string): Connector {
+  if (!options.url && !options.pool) {
+    throw new CutoverError('CONFIG', 'no database given: pass `url` or `pool`', {
+      hint: 'For example migrate({ url: process.env.DATABASE_URL }). On the command line: --url, DATABASE_URL, PG* or .env (without them, at a terminal, the embedded dev database).',
+    });
+  }
+  return pgConnector({ url: options.url, pool: options.pool, schema: targetSchema(options), applicationName: options.applicationName ?? `cutover ${command}` });
+}
+
+/**
+ * Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`), with the checksums `ledger` keeps.
+ *
+ * @example
+ * const migrations = await readMigrations({ dir: 'db/migrations' });
+ */
+export function readMigrations(options: MigrationsOptions): Promise<Migration[]> {
+  const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? SETTINGS.dir.default, { onLink: options.onLink });
+  return loadMigrations(source, {
+    format: options.format ?? SETTINGS.format.default, onDetect: options.onDetect, onNotice: options.onNotice,
+    checksum: options.ledger === 'sqlx' ? 'sqlx' : 'cutover',
+  });
+}
+
+/**
+ * `user@host`, recorded as applied_by.
+ *
+ * @example
+ * whoAmI(); // 'deploy@web-1'
+ */
+export function whoAmI(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    return `cutover@${hostname()}`;
+  }
+}
