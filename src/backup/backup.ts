@@ -7,11 +7,13 @@
  * database and schema.
  */
 import { CutoverError } from '../errors.js';
-import { redact } from '../db/url.js';
 import type { Connector } from '../db/session.js';
 import { manifestLedger, schemaExists, serverInfo, tableCounts, userSchemas } from './catalog.js';
 import { backupId, MANIFEST_FORMAT, toPrune, type BackupManifest } from './manifest.js';
-import { findPgTools, toolConnection, type PgTools } from './pg-tools.js';
+import { installedExtensions } from './extensions.js';
+import { findPgTools, toolConnection, toolFailed, type PgTools } from './pg-tools.js';
+
+export { toolFailed } from './pg-tools.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 import { listBackups } from './store.js';
 
@@ -56,12 +58,6 @@ export interface BackupReport {
   /** Schemas skipped because they do not exist (with `missingOk`). */
   missing: string[];
   durationMs: number;
-}
-
-/** A client program failed: its stderr (passwords removed) in the message. */
-export function toolFailed(code: 'BACKUP_FAILED' | 'RESTORE_FAILED' | 'COPY_FAILED', what: string, result: { code: number | null; stderr: string }, hint: string): CutoverError {
-  const stderr = redact(result.stderr.trim()).split('\n').slice(-8).join('\n');
-  return new CutoverError(code, `${what} failed (exit ${result.code}): ${stderr}`, { hint, details: { exitCode: result.code, stderr } });
 }
 
 /** Run pg_dump for one schema into `path` (created 0600 first). */
@@ -125,11 +121,13 @@ export async function takeBackup(deps: BackupDeps, options: BackupOptions): Prom
         for (const path of [dumpPath, manifestPath]) if (await deps.files.exists(path)) throw refuseOverwrite(path, schema);
         const ledger = await manifestLedger(connection, schema);
         const tables = await tableCounts(connection, schema);
+        // Not in the dump (pg_dump --schema leaves them out): a restore creates those the database lacks then.
+        const extensions = (await installedExtensions(connection)).map(({ name, schema: where, version }) => ({ name, schema: where, version }));
         await dumpSchema(deps, tools, schema, dumpPath, [`--snapshot=${snapshot}`]);
         const manifest: BackupManifest = {
           format: MANIFEST_FORMAT, id, createdAt: at.toISOString(), cutoverVersion: deps.cutoverVersion,
           database: server.database, target: deps.connector.describe, schema, serverVersion: server.serverVersion, pgDumpVersion: tools.version,
-          file: `${id}.dump`, size: await deps.files.size(dumpPath), sha256: await deps.files.sha256(dumpPath), ledger, tables,
+          file: `${id}.dump`, size: await deps.files.size(dumpPath), sha256: await deps.files.sha256(dumpPath), ledger, tables, extensions,
         };
         await deps.files.writeText(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`).catch(async (error) => {
           await deps.files.remove(dumpPath); // this run's dump, without a manifest of its own

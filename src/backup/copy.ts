@@ -8,11 +8,12 @@
  * target is refused: nothing there is overwritten.
  */
 import { CutoverError } from '../errors.js';
-import type { Connector } from '../db/session.js';
+import type { Connector, Session } from '../db/session.js';
 import { ident } from '../db/sql.js';
-import { dumpSchema, toolFailed } from './backup.js';
+import { dumpSchema } from './backup.js';
+import { availableExtensions, createExtensionsSql, installedExtensions, splitDump } from './extensions.js';
 import { compareContents, manifestLedger, schemaExists, serverInfo, tableCounts, userSchemas } from './catalog.js';
-import { findPgTools, toolConnection } from './pg-tools.js';
+import { findPgTools, toolConnection, toolFailed } from './pg-tools.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 
 /** What a copy needs from outside. */
@@ -48,10 +49,43 @@ export interface CopyReport {
   from: { target: string; serverVersion: string };
   to: { target: string; serverVersion: string };
   schemas: CopiedSchema[];
-  /** Extensions the source uses that could not be created on the target. */
+  /** The source database's extensions, and what became of each on the target. */
+  extensions: TargetExtension[];
+  /** Extensions that are not where the source has them on the target, or not available there. */
   warnings: string[];
   ok: boolean;
   durationMs: number;
+}
+
+/** One of the source's extensions on the target: created there (before the schemas), already there, or not available there. */
+export interface TargetExtension {
+  name: string;
+  schema: string;
+  status: 'created' | 'present' | 'missing';
+}
+
+/**
+ * The source's extensions on the target, each in the schema it has on the
+ * source. Refuses (COPY_FAILED) when one installed in a copied schema is not
+ * available on the target: the schema's objects cannot load without it.
+ */
+async function planTargetExtensions(source: Session, target: Session, schemas: readonly string[], describe: string, warnings: string[]): Promise<TargetExtension[]> {
+  const [wanted, there, available] = [await installedExtensions(source), await installedExtensions(target), await availableExtensions(target)];
+  const plan: TargetExtension[] = wanted.map(({ name, schema }) => {
+    const present = there.find((e) => e.name === name);
+    if (present && present.schema !== schema) warnings.push(`extension ${name} is in schema "${present.schema}" on the target, "${schema}" on the source: objects that name it by schema will not load`);
+    return { name, schema, status: present ? 'present' : available.has(name) ? 'created' : 'missing' };
+  });
+  const missing = plan.filter((e) => e.status === 'missing');
+  const needed = missing.filter((e) => schemas.includes(e.schema));
+  if (needed.length > 0) {
+    throw new CutoverError('COPY_FAILED', `extension${needed.length === 1 ? '' : 's'} ${needed.map((e) => `"${e.name}" (in schema "${e.schema}")`).join(', ')} of the source ${needed.length === 1 ? 'is' : 'are'} not available on ${describe}`, {
+      hint: 'Install the extension\'s package on the target server (e.g. postgresql-contrib, or the same version of a third-party extension), then copy again. Nothing was copied.',
+      details: { extensions: needed.map((e) => e.name) },
+    });
+  }
+  for (const e of missing) warnings.push(`extension ${e.name} (schema "${e.schema}") is not available on the target: objects that use it will not load`);
+  return plan;
 }
 
 /**
@@ -81,10 +115,7 @@ export async function copySchemas(deps: CopyDeps, options: CopyOptions): Promise
       }
     }
     const warnings: string[] = [];
-    const { rows: extensions } = await source.query<{ name: string }>(`SELECT extname AS name FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1`);
-    for (const { name } of extensions) {
-      await target.query(`CREATE EXTENSION IF NOT EXISTS ${ident(name)}`).catch((error: Error) => warnings.push(`extension ${name}: ${error.message}`));
-    }
+    const extensions = await planTargetExtensions(source, target, schemas, toConnector.describe, warnings);
 
     // Counts and ledgers in the snapshot the dumps use: what the target must hold.
     await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
@@ -101,9 +132,18 @@ export async function copySchemas(deps: CopyDeps, options: CopyOptions): Promise
     }
     const into = toolConnection(options.to, 'cutover copy');
     for (const [i, schema] of schemas.entries()) {
-      const result = await deps.runner.run(tools.pgRestore, [
-        '--clean', '--if-exists', '--exit-on-error', '--single-transaction', '--no-password', ...(options.noOwner ? ['--no-owner', '--no-privileges'] : []),
-        `--dbname=${into.dbname}`, deps.files.join(temp.path, `${i}.dump`),
+      // One psql transaction per schema: the schema (unless the target has it, empty: `public`), the extensions, then its objects and rows.
+      const dir = deps.files.join(temp.path, String(i));
+      await deps.files.mkdir(dir);
+      const { schemaSql, restSql } = await splitDump(deps.runner, deps.files, tools, deps.files.join(temp.path, `${i}.dump`), dir, 'COPY_FAILED', options.noOwner ? ['--no-owner', '--no-privileges'] : []);
+      const placed = deps.files.join(dir, 'extensions.sql');
+      const created = extensions.filter((e) => e.status === 'created');
+      const elsewhere = i === 0 ? created.filter((e) => !schemas.includes(e.schema)) : [];
+      await deps.files.writeText(placed, createExtensionsSql([...elsewhere, ...created.filter((e) => e.schema === schema)]));
+      const exists = await schemaExists(target, schema);
+      const result = await deps.runner.run(tools.psql, [
+        '-X', '-q', '--no-password', '--set=ON_ERROR_STOP=1', '--single-transaction', `--dbname=${into.dbname}`,
+        ...(exists ? [] : ['-f', schemaSql]), '-f', placed, '-f', restSql,
       ], { env: into.env });
       if (result.code !== 0) {
         throw toolFailed('COPY_FAILED', `loading schema "${schema}" into ${toConnector.describe}`, result, 'The load of that schema was rolled back. A missing role: create the roles first (pg_dumpall --globals-only), or pass --no-owner.');
@@ -117,7 +157,7 @@ export async function copySchemas(deps: CopyDeps, options: CopyOptions): Promise
     }
     const report: CopyReport = {
       from: { target: fromConnector.describe, serverVersion: from.serverVersion }, to: { target: toConnector.describe, serverVersion: to.serverVersion },
-      schemas: copied, warnings, ok: copied.every((s) => s.differences.length === 0), durationMs: deps.now().getTime() - started,
+      schemas: copied, extensions, warnings, ok: copied.every((s) => s.differences.length === 0), durationMs: deps.now().getTime() - started,
     };
     if (!report.ok) {
       const bad = copied.filter((s) => s.differences.length > 0);

@@ -40,6 +40,8 @@ export interface BackupManifest {
   ledger: ManifestLedgerRow[];
   /** Rows per table in the dump's snapshot. */
   tables: { name: string; rows: number }[];
+  /** The database's extensions (not in the dump): a restore creates those missing, where they were. Absent in older manifests. */
+  extensions?: { name: string; schema: string; version: string }[];
 }
 
 /** The highest applied version in a manifest's ledger ('0' when none). */

@@ -8,6 +8,7 @@
  * error says exactly which was found and how to get a newer one.
  */
 import { CutoverError } from '../errors.js';
+import { redact } from '../db/url.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 
 /** The client programs of one PostgreSQL installation. */
@@ -113,4 +114,10 @@ export function toolConnection(url: string, applicationName: string): { dbname: 
   parsed.password = '';
   parsed.searchParams.set('application_name', applicationName);
   return { dbname: parsed.toString(), env: password === undefined ? {} : { PGPASSWORD: password } };
+}
+
+/** A client program failed: its stderr (passwords removed) in the message. */
+export function toolFailed(code: 'BACKUP_FAILED' | 'RESTORE_FAILED' | 'COPY_FAILED', what: string, result: { code: number | null; stderr: string }, hint: string): CutoverError {
+  const stderr = redact(result.stderr.trim()).split('\n').slice(-8).join('\n');
+  return new CutoverError(code, `${what} failed (exit ${result.code}): ${stderr}`, { hint, details: { exitCode: result.code, stderr } });
 }

@@ -14,19 +14,22 @@
  * 4. One short transaction swaps the names; the previous schema stays
  *    under `<schema>_cutover_old_<time>` until `dropOld`.
  *
+ * Extensions installed in the schema follow its name, and those the
+ * database lacks are created first (extensions.ts).
+ *
  * All of it under the schema's migration lock, so no `migrate` runs
  * meanwhile. Other schemas are never touched.
  */
 import { CutoverError } from '../errors.js';
-import type { Connector } from '../db/session.js';
+import type { Connector, Session } from '../db/session.js';
 import { ident } from '../db/sql.js';
 import { withMigrationLock } from '../run/migrate.js';
 import { compareContents, manifestLedger, schemaExists, serverInfo, tableCounts } from './catalog.js';
 import { ledgerVersion } from './manifest.js';
-import { findPgTools, parseToolVersion, toolConnection, type PgTools } from './pg-tools.js';
+import { findPgTools, parseToolVersion, toolConnection, toolFailed, type PgTools } from './pg-tools.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 import { verifyBackupFile, type StoredBackup } from './store.js';
-import { toolFailed } from './backup.js';
+import { availableExtensions, createExtensionsSql, installedExtensions, moveExtensionsSql, splitDump } from './extensions.js';
 
 /** What a restore needs from outside. */
 export interface RestoreDeps {
@@ -69,24 +72,36 @@ export function besideName(schema: string, kind: 'old' | 'hold' | 'restore' | 'c
   return `${schema.slice(0, 63 - suffix.length)}${suffix}`;
 }
 
+/** Extensions to place around the dump's SQL (extensions.ts). */
+interface ExtensionPlan {
+  /** Installed in the live schema: into the copy while its objects are created, back until the swap. */
+  move: string[];
+  /** Missing from the database: created where they were (in the copy, when that was the schema itself). */
+  create: { name: string; schema: string }[];
+}
+
 /**
  * Restore `dump` as schema `schema` beside the live one, under `staging`:
- * the SQL of the dump runs in one psql transaction between the renames.
+ * the SQL of the dump runs in one psql transaction between the renames,
+ * the extensions placed between the schema's creation and its objects.
  */
-async function restoreBeside(deps: RestoreDeps, tools: PgTools, dumpPath: string, schema: string, staging: string, hold: string | undefined): Promise<void> {
+async function restoreBeside(deps: RestoreDeps, tools: PgTools, dumpPath: string, names: { schema: string; staging: string; hold: string | undefined }, extensions: ExtensionPlan): Promise<void> {
+  const { schema, staging, hold } = names;
   const temp = await deps.files.tempDir();
   try {
-    const script = deps.files.join(temp.path, 'restore.sql');
-    await deps.files.createPrivate(script);
-    const plain = await deps.runner.run(tools.pgRestore, [`--file=${script}`, dumpPath]);
-    if (plain.code !== 0) throw toolFailed('RESTORE_FAILED', 'pg_restore (reading the dump)', plain, 'Is the dump from a newer pg_dump than this pg_restore? Point --pg-bin at newer client programs. Nothing was changed.');
-    const before = deps.files.join(temp.path, 'before.sql');
-    const after = deps.files.join(temp.path, 'after.sql');
-    await deps.files.writeText(before, hold ? `ALTER SCHEMA ${ident(schema)} RENAME TO ${ident(hold)};\n` : '');
-    await deps.files.writeText(after, `ALTER SCHEMA ${ident(schema)} RENAME TO ${ident(staging)};\n${hold ? `ALTER SCHEMA ${ident(hold)} RENAME TO ${ident(schema)};\n` : ''}`);
+    const { schemaSql, restSql } = await splitDump(deps.runner, deps.files, tools, dumpPath, temp.path, 'RESTORE_FAILED');
+    const script = async (name: string, text: string) => {
+      const path = deps.files.join(temp.path, name);
+      await deps.files.writeText(path, text);
+      return path;
+    };
+    const before = await script('before.sql', hold ? `ALTER SCHEMA ${ident(schema)} RENAME TO ${ident(hold)};\n` : '');
+    const placed = await script('extensions.sql', `${moveExtensionsSql(extensions.move, schema)}${createExtensionsSql(extensions.create)}`);
+    const after = await script('after.sql', `${hold ? moveExtensionsSql(extensions.move, hold) : ''}ALTER SCHEMA ${ident(schema)} RENAME TO ${ident(staging)};\n${hold ? `ALTER SCHEMA ${ident(hold)} RENAME TO ${ident(schema)};\n` : ''}`);
     const connection = toolConnection(deps.url, 'cutover restore');
     const result = await deps.runner.run(tools.psql, [
-      '-X', '-q', '--no-password', '--set=ON_ERROR_STOP=1', '--single-transaction', `--dbname=${connection.dbname}`, '-f', before, '-f', script, '-f', after,
+      '-X', '-q', '--no-password', '--set=ON_ERROR_STOP=1', '--single-transaction', `--dbname=${connection.dbname}`,
+      '-f', before, '-f', schemaSql, '-f', placed, '-f', restSql, '-f', after,
     ], { env: connection.env });
     if (result.code !== 0) {
       throw toolFailed('RESTORE_FAILED', `restoring schema "${schema}"`, result, `The restore was rolled back: schema "${schema}" is as it was. Fix the cause above (a missing role, a dependency in another schema) and run again.`);
@@ -94,6 +109,27 @@ async function restoreBeside(deps: RestoreDeps, tools: PgTools, dumpPath: string
   } finally {
     await temp.remove();
   }
+}
+
+/** What to do with extensions: those in the live schema move (they must be relocatable), those missing are created. */
+async function planExtensions(connection: Session, schema: string, manifest: StoredBackup['manifest'], describe: string): Promise<ExtensionPlan> {
+  const installed = await installedExtensions(connection);
+  const inSchema = installed.filter((e) => e.schema === schema);
+  const fixed = inSchema.filter((e) => !e.relocatable);
+  if (fixed.length > 0) {
+    throw new CutoverError('RESTORE_FAILED', `extension${fixed.length === 1 ? '' : 's'} ${fixed.map((e) => `"${e.name}"`).join(', ')} in schema "${schema}" cannot move (not relocatable): the restored schema could not take ${fixed.length === 1 ? 'it' : 'them'} over`, {
+      hint: `Restore into a database without schema "${schema}" (createdb, then restore there), or move the extension out of "${schema}" first.`, details: { schema, extensions: fixed.map((e) => e.name) },
+    });
+  }
+  const missing = (manifest.extensions ?? []).filter((e) => !installed.some((i) => i.name === e.name));
+  const available = missing.length ? await availableExtensions(connection) : new Set<string>();
+  const unavailable = missing.filter((e) => !available.has(e.name));
+  if (unavailable.length > 0) {
+    throw new CutoverError('RESTORE_FAILED', `the backup's schema uses extension${unavailable.length === 1 ? '' : 's'} ${unavailable.map((e) => `"${e.name}" ${e.version}`).join(', ')}, not installed in ${describe} and not available on its server`, {
+      hint: 'Install the extension\'s package on the database server (e.g. postgresql-contrib), then restore again. Nothing was changed.', details: { extensions: unavailable.map((e) => e.name) },
+    });
+  }
+  return { move: inSchema.map((e) => e.name), create: missing.map(({ name, schema: where }) => ({ name, schema: where })) };
 }
 
 /**
@@ -121,7 +157,8 @@ export async function restoreBackup(deps: RestoreDeps, backup: StoredBackup, opt
         throw new CutoverError('RESTORE_FAILED', `schema "${name}" already exists (a restore in the same second?)`, { hint: 'Run the restore again in a moment.', details: { schema: name } });
       }
     }
-    await restoreBeside(deps, tools, backup.dumpPath, schema, staging, live ? besideName(schema, 'hold', at) : undefined);
+    const extensions = await planExtensions(connection, schema, manifest, deps.connector.describe);
+    await restoreBeside(deps, tools, backup.dumpPath, { schema, staging, hold: live ? besideName(schema, 'hold', at) : undefined }, extensions);
 
     const restored = { tables: await tableCounts(connection, staging), ledger: await manifestLedger(connection, staging) };
     const problems = compareContents(manifest, restored);
@@ -131,7 +168,8 @@ export async function restoreBackup(deps: RestoreDeps, backup: StoredBackup, opt
         hint: `Schema "${schema}" was not touched; the copy was dropped. Use another backup.`, details: { schema, backup: manifest.id, problems },
       });
     }
-    await connection.query(`BEGIN; ${live ? `ALTER SCHEMA ${ident(schema)} RENAME TO ${ident(old)}; ` : ''}ALTER SCHEMA ${ident(staging)} RENAME TO ${ident(schema)}; COMMIT`);
+    // One transaction: the restored schema takes the name, and the extensions that were the live schema's.
+    await connection.query(`BEGIN; ${live ? `ALTER SCHEMA ${ident(schema)} RENAME TO ${ident(old)}; ` : ''}ALTER SCHEMA ${ident(staging)} RENAME TO ${ident(schema)}; ${live ? moveExtensionsSql(extensions.move, schema) : ''}COMMIT`);
     let previous: RestoreReport['previous'];
     if (live) {
       if (options.dropOld) await connection.query(`DROP SCHEMA ${ident(old)} CASCADE`);

@@ -23,6 +23,8 @@ export function renderCopy(report: CopyReport): string {
     const rows = s.tables.reduce((n, t) => n + t.rows, 0);
     lines.push(`  schema "${s.schema}": ${s.tables.length} tables, ${rows} rows, ledger at ${s.ledgerVersions.at(-1) ?? '0'}: ${s.differences.length ? `DIFFERS: ${s.differences.join('; ')}` : 'verified'}`);
   }
+  const created = report.extensions.filter((e) => e.status === 'created');
+  if (created.length) lines.push(`  extensions created on the target: ${created.map((e) => `${e.name} (schema "${e.schema}")`).join(', ')}`);
   for (const w of report.warnings) lines.push(`  warning: ${w}`);
   lines.push(`done in ${formatDuration(report.durationMs)}`);
   return lines.join('\n');
