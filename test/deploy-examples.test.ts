@@ -2,16 +2,19 @@
  * examples/deploy/ runs: every manifest is parsed, and each cutover command
  * in it is run in the order a deploy would run it, with the built single
  * executable as `cutover`, against real Postgres; the app is a fake one
- * (test/support/fake-app.cjs) that reports {"version": …}.
+ * (test/support/fake-app.cjs) that reports {"version": …}. The guides in
+ * docs/guides/ are run the same way: their sh blocks, line by line.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { ident } from '../src/db/sql.js';
 import { query, testSchema } from './support/db.js';
 import { database } from './support/fixtures.js';
-import { exeBin, freePort, isLongRunning, runArgv, startArgv, untilHealthy, type Ran } from './support/deploy-runner.js';
+import { codeBlocks } from './support/doc-snippets.js';
+import { exeBin, FAKE_APP, freePort, isLongRunning, runArgv, startArgv, untilHealthy, type Ran } from './support/deploy-runner.js';
 
 const root = resolve(import.meta.dirname, '..');
 const examples = join(root, 'examples/deploy');
@@ -153,5 +156,52 @@ describe('examples/deploy', () => {
     expect(ran).toEqual(['cutover lint --format github', 'cutover plan --phase all', 'cutover migrate --phase pre --lock-wait 10min', 'cutover migrate --phase post --wait 15min']);
     expect(skipped).toEqual(['npm install --global cutover@${CUTOVER_VERSION}', 'npm install --global cutover@${CUTOVER_VERSION}', './deploy.sh']);
     expect(await applied(url)).toEqual(ALL);
+  });
+});
+
+describe('docs/guides', () => {
+  const guides = ['sqlx-schema-per-instance.md', 'compose-wait-for-health.md', 'kubernetes-job-and-rolling-deploy.md', 'two-step-deploy.md'];
+
+  it('lists every guide in its README, and only those', async () => {
+    const files = (await readdir(join(root, 'docs/guides'))).filter((f) => f !== 'README.md').sort();
+    expect(files).toEqual([...guides].sort());
+    const index = await readFile(join(root, 'docs/guides/README.md'), 'utf8');
+    for (const guide of guides) expect(index).toContain(`(${guide})`);
+  });
+
+  it.each(guides)('%s: every cutover command and the app, in order, against Postgres', async (guide) => {
+    const url = await database();
+    const work = await mkdtemp(join(tmpdir(), 'cutover-guide-'));
+    await cp(migrations, join(work, 'migrations'), { recursive: true });
+    await symlink(FAKE_APP, join(work, 'server'));
+    const port = String(await freePort());
+    const env = { ...envFor(url), CUTOVER_DIR: 'migrations' };
+    const lines = codeBlocks(await readFile(join(root, 'docs/guides', guide), 'utf8'), 'sh').flatMap((block) => block.split('\n')).filter(Boolean);
+    const ran: string[] = [];
+    const running: ReturnType<typeof startArgv>[] = [];
+    try {
+      for (const written of lines) {
+        const line = written.replaceAll('3000', port);
+        if (!line.startsWith('cutover ') && !/(^|\s)\.\/server\b/.test(line)) continue; // kubectl …: the cluster's part
+        ran.push(written);
+        if (line.endsWith('&')) {
+          // `VAR=value command args &`: the assignments are its environment.
+          const words = line.slice(0, -1).trim().split(/\s+/);
+          const assignments = Object.fromEntries(words.filter((w, i) => /^\w+=/.test(w) && words.slice(0, i).every((p) => /^\w+=/.test(p))).map((w) => w.split('=') as [string, string]));
+          const argv = words.slice(Object.keys(assignments).length).map((w) => (w === './server' ? join(work, 'server') : w));
+          const started = startArgv(argv, { ...env, ...assignments }, work);
+          running.push(started);
+          expect(await untilHealthy(`http://127.0.0.1:${port}/health`)).toMatchObject({ version: '0.9.1' });
+          continue;
+        }
+        const result = await runArgv(['sh', '-c', line], env, work);
+        expect(result.code, `${line}\n${result.output}`).toBe(0);
+      }
+    } finally {
+      for (const started of running) expect((await started.stop()).code).toBe(0);
+    }
+    expect(ran.length).toBeGreaterThan(2);
+    const schemas = guide.startsWith('sqlx') ? ['bot_alpha', 'bot_beta'] : [schema];
+    for (const inSchema of schemas) expect(await applied(url, inSchema)).toEqual(ALL);
   });
 });

@@ -40,7 +40,14 @@ export interface RawStatement {
 }
 
 /** What parsing one text gave: its statements, or the parser's error. */
-export type ParseOutcome = { stmts: RawStatement[] } | { error: { message: string; cursorPosition: number } };
+export type ParseOutcome = { stmts: RawStatement[] } | { error: ParseError };
+
+/** The parser's error: a syntax error at `cursorPosition`, or (`limit`) the parser itself gave out (its memory), not the SQL. */
+export interface ParseError {
+  message: string;
+  cursorPosition: number;
+  limit?: true;
+}
 
 /** Options of {@link parseTexts}. */
 export interface ParseTextsOptions {
@@ -162,7 +169,8 @@ export async function parseHere(text: string, options: ParseTextsOptions): Promi
     return toOutcome(parse(text), options);
   } catch (error) {
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    return { error: { message: (error as Error).message, cursorPosition: details?.cursorPosition ?? 0 } };
+    // Only a syntax error carries sqlDetails; anything else (WASM out of memory: "Program terminated", "No parse tree generated") is the parser's limit.
+    return { error: { message: (error as Error).message, cursorPosition: details?.cursorPosition ?? 0, ...(details ? {} : { limit: true as const }) } };
   }
 }
 

@@ -38,7 +38,8 @@ function utf16Offset(text: string, codePoints: number): number {
 export async function parseInPieces(text: string, parse: ParseOne, pieceChars = PIECE_CHARS): Promise<ParseOutcome> {
   const parseOne = async (piece: string): Promise<ParseOutcome> => {
     const outcome = await parse(piece);
-    return 'error' in outcome ? { error: { ...outcome.error, cursorPosition: utf16Offset(piece, outcome.error.cursorPosition) } } : outcome;
+    if (!('error' in outcome)) return outcome;
+    return { error: { ...outcome.error, cursorPosition: outcome.error.limit ? 0 : utf16Offset(piece, outcome.error.cursorPosition) } };
   };
   if (text.length <= pieceChars) return parseOne(text);
   const bounds = [0, ...statementCuts(text, pieceChars), text.length];
@@ -49,7 +50,7 @@ export async function parseInPieces(text: string, parse: ParseOne, pieceChars = 
     let next = i + 1;
     let outcome = await parseOne(text.slice(from, bounds[next]));
     // An error at the very end of a piece may be a cut in the wrong place: join the next piece and try again.
-    while ('error' in outcome && next + 1 < bounds.length && outcome.error.cursorPosition >= bounds[next]! - from - 1) {
+    while ('error' in outcome && !outcome.error.limit && next + 1 < bounds.length && outcome.error.cursorPosition >= bounds[next]! - from - 1) {
       next++;
       outcome = await parseOne(text.slice(from, bounds[next]));
     }

@@ -81,6 +81,12 @@ export async function splitStatements(script: Pick<MigrationScript, 'file' | 'sq
   if ('error' in outcome) {
     const offset = Math.max(0, Math.min(outcome.error.cursorPosition, sql.length));
     const { line, column } = lineColumn(sql, offset);
+    if (outcome.error.limit) {
+      throw new CutoverError('PARSE_LIMIT', `${file}:${line}: the SQL parser gave out on this file (${outcome.error.message}): one statement here is too large for it`, {
+        hint: 'Split the statement (a multi-row INSERT into several, or load the data with COPY from a file); nothing was run. Files are parsed a piece of about 1M characters at a time, but a statement is never split.',
+        details: { file, line },
+      });
+    }
     throw new CutoverError('SYNTAX_ERROR', `${outcome.error.message}\n${codeFrame(file, sql, offset, { line, column })}`, {
       hint: 'Fix the SQL; nothing was run.',
       details: { file, line, column },

@@ -52,6 +52,17 @@ describe('parseInPieces', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(64 * 1024 + statement.length);
   });
 
+  it('a parser that gives out (its memory) is not mistaken for a syntax error to mend by joining pieces', async () => {
+    const text = 'SELECT 1;\n'.repeat(40);
+    const calls: string[] = [];
+    const outcome = await parseInPieces(text, async (piece) => {
+      calls.push(piece);
+      return calls.length === 2 ? { error: { message: 'Program terminated with exit(1)', cursorPosition: 0, limit: true } } : light(piece);
+    }, 100);
+    expect(outcome).toEqual({ error: { message: 'Program terminated with exit(1)', cursorPosition: text.indexOf(calls[1]!, calls[0]!.length), limit: true } });
+    expect(calls.length).toBe(2);
+  });
+
   it('cuts only after a top-level semicolon', () => {
     expect(statementCuts("SELECT ';'; SELECT $$;$$; -- ;\nSELECT 3;", 1)).toEqual([11, 25]);
   });
