@@ -474,7 +474,9 @@ lockBlock ??= existsSync(opt.out) ? /<!-- lock-safety:start -->[\s\S]*?<!-- lock
 // The fleet sections (bench/fleet.js, long runs of their own) are kept as they are.
 const fleetBlocks = existsSync(opt.out) ? [...readFileSync(opt.out, 'utf8').matchAll(/<!-- fleet:[^\n]*:begin -->[\s\S]*?<!-- fleet:[^\n]*:end -->/g)].map((m) => `\n${m[0]}\n`).join('') : '';
 lintBlock ??= existsSync(opt.out) ? /<!-- lint:start -->[\s\S]*?<!-- lint:end -->/.exec(readFileSync(opt.out, 'utf8'))?.[0] : undefined;
-const text = md.join('\n') + (lockBlock ? `\n${lockBlock}\n` : '') + (lintBlock ? `\n${lintBlock}\n` : '') + fleetBlocks;
+// The live-traffic check and the chaos table (bench/lock-safety.js --rate, scripts/chaos.js) are kept too.
+const keptBlocks = existsSync(opt.out) ? ['live-traffic', 'chaos'].map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(readFileSync(opt.out, 'utf8'))?.[0]).filter(Boolean).map((b) => `\n${b}\n`).join('') : '';
+const text = md.join('\n') + (lockBlock ? `\n${lockBlock}\n` : '') + (lintBlock ? `\n${lintBlock}\n` : '') + keptBlocks + fleetBlocks;
 if (!opt['no-write']) writeFileSync(opt.out, text);
 console.log(text);
 log(`bench: done in ${elapsed.toFixed(0)} s${opt['no-write'] ? '' : `; wrote ${relative(process.cwd(), opt.out) || opt.out}`}`);

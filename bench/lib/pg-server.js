@@ -73,5 +73,10 @@ export async function startServer({ log = () => {}, settings = {} } = {}) {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, dir, version, stop, ownServer: true };
+  // An immediate shutdown (no checkpoint: crash recovery on start, as after a power cut), then start again.
+  const restart = () => {
+    run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, dir, version, stop, restart, ownServer: true };
 }

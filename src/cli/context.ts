@@ -9,7 +9,8 @@ import { isAbsolute, join } from 'node:path';
 import { CutoverError } from '../errors.js';
 import type { TargetOptions } from '../target/index.js';
 import { isInteractive, PG_TRIGGERS } from '../config/connection-sources.js';
-import { parseConfigFile, resolveSettings, type SettingKey, type Settings } from '../config/settings.js';
+import { parseConfigFile, resolveSettings, type Settings } from '../config/settings.js';
+import { settingFlags } from './setting-options.js';
 import type { RunEvent } from '../run/events.js';
 import type { CliIo } from './io.js';
 import { renderEvent } from './render.js';
@@ -126,11 +127,8 @@ async function readEnvFile(io: CliIo, flag: string | boolean | undefined): Promi
 export async function createContext(io: CliIo, flags: GlobalFlags, command = ''): Promise<Context> {
   const format = splitFormat(flags.format ?? [], command);
   const file = await readConfig(io, flags.config);
-  const fromFlags: Partial<Record<SettingKey, unknown>> = {
-    url: flags.url, schema: flags.schema, dir: flags.dir, format: format.layout, ledger: flags.ledger, lockTimeout: flags.lockTimeout, statementTimeout: flags.statementTimeout,
-    lockRetries: flags.lockRetries, lockWait: flags.lockWait, strict: flags.strict, allowOutOfOrder: flags.allowOutOfOrder,
-    lintRules: flags.lintRules, pgVersion: flags.pgVersion, lintSmallTable: flags.lintSmallTable, postPendingWarn: flags.postPendingWarn,
-  };
+  const fromFlags = { ...settingFlags(flags as unknown as Record<string, unknown>), format: format.layout };
+
   const envFile = await readEnvFile(io, flags.envFile);
   const settings = resolveSettings({ flags: fromFlags, env: io.env, ...(file ? { file } : {}), ...(envFile.values ? { envFile: { path: envFile.path!, values: envFile.values } } : {}) });
   const say = (text: string) => {

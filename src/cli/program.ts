@@ -2,7 +2,8 @@
  * The commander program: global flags, and the wrapper every command's
  * action goes through (context, then the handler, then errors → exit code).
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { settingOptions } from './setting-options.js';
 import { asCutoverError, CutoverError, exitCodeFor, EXIT, type ExitCode } from '../errors.js';
 import { createContext, type Context, type GlobalFlags } from './context.js';
 import type { CliIo } from './io.js';
@@ -30,10 +31,7 @@ export function reportError(io: CliIo, caught: unknown, json: boolean): ExitCode
   return exitCodeFor(error);
 }
 
-/** Commander collector for a flag that may be given more than once (`--format`). */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+export { collect } from './setting-options.js';
 
 /** Make the runner for one `main` call. */
 export function createRunner(io: CliIo): Runner {
@@ -61,28 +59,19 @@ export function createProgram(io: CliIo, version: string): Command {
   const program = new Command('cutover')
     .description('Safe, boring PostgreSQL migrations: versioned SQL, expand/contract phases, lock-safe execution.')
     .version(version, '-V, --version')
-    .option('--url <url>', 'database URL (env DATABASE_URL); without it, the embedded dev database')
-    .option('--schema <name>', 'target schema (env DB_SCHEMA, default public)')
-    .option('--dir <path>', 'migrations directory (env CUTOVER_DIR, default ./migrations)')
-    .option('--format <layout>', 'layout of the migrations directory: auto (default), cutover, sqlx, diesel, golang-migrate, dbmate, flyway, prisma, goose, drizzle, node-pg-migrate, supabase', collect)
-    .option('--ledger <kind>', 'history table: cutover (default) or sqlx (share _sqlx_migrations with sqlx::migrate!; env CUTOVER_LEDGER)')
     .option('--config <file>', 'config file (default ./cutover.config.json when present)')
     .option('--env-file <path>', 'read DATABASE_URL, PG* and CUTOVER_* from this file, below the environment (default ./.env when present)')
     .option('--no-env-file', 'read no .env file')
     .option('--json', 'print one JSON document on stdout; human text goes to stderr')
     .option('--verbose', 'say more')
     .option('--quiet', 'say only errors')
-    .addOption(new Option('--lock-timeout <duration>', 'lock_timeout per migration transaction, after a ramp from 100ms (default 500ms)'))
-    .addOption(new Option('--statement-timeout <duration>', "statement_timeout for migrations (default: the server's)"))
-    .addOption(new Option('--lock-retries <n>', 'retries after a lock timeout, on a growing schedule (default 40)'))
-    .addOption(new Option('--lock-wait <duration>', "give up waiting for another run's migration lock after this long"))
-    .option('--strict', 'the database ahead of the directory is an error')
-    .option('--allow-out-of-order', 'allow pending migrations older than applied ones')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
+  // The settings' global flags, from the settings table.
+  for (const option of settingOptions('all')) program.addOption(option);
   return program;
 }

@@ -18,32 +18,130 @@ import { LEDGER_KINDS, type LedgerKind } from '../db/ledger.js';
 
 type Kind = 'string' | 'schema' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format' | 'ledger';
 
-interface Setting {
+/** One setting: everything flags, validation, the environment, `config --print`, `--help` and the docs know of it. */
+export interface Setting {
   kind: Kind;
-  flag: string;
+  /** The flag, absent for a file-only setting; its commander name is the setting's key. */
+  flag?: string;
+  /** The flag's value in `--help` (`<duration>`); absent for a boolean switch. */
+  value?: string;
   env?: string;
+  /** The default, in the unit of the resolved value (durations in ms). */
   default?: unknown;
+  /** The default in words, for the docs, where a value would not say it (`the server's`). */
+  defaultText?: string;
+  /** The commands whose flag it is: `all` (a global flag), or their names. The file and the environment reach every command. */
+  commands: 'all' | readonly string[];
+  /** One line, for `--help` and the JSON Schema. */
   summary: string;
+  /** The docs' "Value" column (docs/configuration.md is generated from it). */
+  doc: string;
 }
 
-/** The schema: every setting, its flag, environment variable and default. */
+/**
+ * The settings table: every setting once, with its flag, environment variable, default, the
+ * commands that take its flag, and its docs. Flags (src/cli), validation, `config --print`,
+ * docs/configuration.md and docs/config.schema.json are derived from it.
+ */
 export const SETTINGS = {
-  url: { kind: 'url', flag: '--url', env: 'DATABASE_URL', summary: 'database URL; without it, the embedded dev database' },
-  schema: { kind: 'schema', flag: '--schema', env: 'DB_SCHEMA', default: 'public', summary: 'target schema (ledger and search_path)' },
-  dir: { kind: 'string', flag: '--dir', env: 'CUTOVER_DIR', default: 'migrations', summary: 'migrations directory' },
-  format: { kind: 'format', flag: '--format', env: 'CUTOVER_FORMAT', default: 'auto', summary: `layout of the migrations directory: auto, ${FORMATS.join(', ')} (docs/formats.md)` },
-  ledger: { kind: 'ledger', flag: '--ledger', env: 'CUTOVER_LEDGER', default: 'cutover', summary: 'history table: cutover (cutover_migrations) or sqlx (_sqlx_migrations, shared with sqlx::migrate!; docs/sqlx-ledger.md)' },
-  lockTimeout: { kind: 'duration', flag: '--lock-timeout', env: 'CUTOVER_LOCK_TIMEOUT', default: 500, summary: 'lock_timeout of each migration transaction once the retry schedule has ramped up from 100ms (docs/locking.md)' },
-  statementTimeout: { kind: 'duration', flag: '--statement-timeout', env: 'CUTOVER_STATEMENT_TIMEOUT', summary: "statement_timeout of migrations (default: the server's)" },
-  lockRetries: { kind: 'integer', flag: '--lock-retries', env: 'CUTOVER_LOCK_RETRIES', default: 40, summary: 'retries of a migration after a lock timeout, on a growing schedule (docs/locking.md)' },
-  lockWait: { kind: 'duration', flag: '--lock-wait', env: 'CUTOVER_LOCK_WAIT', summary: "how long to wait for another run's migration lock (default: no limit)" },
-  strict: { kind: 'boolean', flag: '--strict', env: 'CUTOVER_STRICT', default: false, summary: 'the database ahead of the directory is an error' },
-  allowOutOfOrder: { kind: 'boolean', flag: '--allow-out-of-order', env: 'CUTOVER_ALLOW_OUT_OF_ORDER', default: false, summary: 'allow pending migrations older than applied ones' },
-  lintRules: { kind: 'rules', flag: '--lint-rules', env: 'CUTOVER_LINT_RULES', summary: 'lint rule severities: { "prefer-text": "off" } in the file, prefer-text=off,lock-accumulation=error as a flag' },
-  pgVersion: { kind: 'integer', flag: '--pg-version', env: 'CUTOVER_PG_VERSION', summary: "PostgreSQL major the linter targets (default: the connected server's, else the newest)" },
-  lintSmallTable: { kind: 'integer', flag: '--lint-small-table', env: 'CUTOVER_LINT_SMALL_TABLE', default: 10000, summary: 'with a live catalog, tables with fewer estimated rows get no lock warnings' },
-  postPendingWarn: { kind: 'duration', flag: '--post-pending-warn', env: 'CUTOVER_POST_PENDING_WARN', default: 86_400_000, summary: 'status, serve and upgrade warn about a post migration pending longer than this (suggesting rehearse)' },
-  targets: { kind: 'targets', flag: '(config file only)', summary: 'fleet: databases and their schemas, [{ url, schemas | schemasQuery | allSchemas }] (docs/fleet.md)' },
+  url: {
+    kind: 'url', flag: '--url', env: 'DATABASE_URL', summary: 'database URL or libpq keyword string (else DATABASE_URL, PG*, .env; the embedded dev database only at a terminal outside CI)',
+    value: '<url>',
+    defaultText: `none: at a terminal outside CI the [embedded dev database](embedded.md), else \`NO_DATABASE\``,
+    commands: 'all',
+    doc: `anything libpq takes: a \`postgres://\` or \`postgresql://\` URL (\`postgres://u:p@/db?host=/cloudsql/…\` for a socket), or a keyword string (\`host=db port=5432 dbname=app user=app password='a b'\`); \`sslmode\` as libpq means it (\`prefer\` falls back to no SSL). Without it: \`PG*\`, then \`.env\` ([the database](#the-database))`,
+  },
+  schema: {
+    kind: 'schema', flag: '--schema', env: 'DB_SCHEMA', default: 'public', summary: 'target schema (ledger and search_path)',
+    value: '<name>',
+    commands: 'all',
+    doc: `any name: it is always quoted, so \`tenant 7\` or \`a"b\` work; not empty, no control characters, not \`pg_…\``,
+  },
+  dir: {
+    kind: 'string', flag: '--dir', env: 'CUTOVER_DIR', default: 'migrations', summary: 'migrations directory',
+    value: '<path>',
+    commands: 'all',
+    doc: `path, relative to the working directory`,
+  },
+  format: {
+    kind: 'format', flag: '--format', env: 'CUTOVER_FORMAT', default: 'auto', summary: `layout of the migrations directory: auto, ${FORMATS.join(', ')} (docs/formats.md)`,
+    value: '<layout>',
+    commands: 'all',
+    doc: `the directory's layout: \`auto\` or a tool's ([formats](formats.md)); \`lint\` also takes its output format here (\`--format diesel --format github\`)`,
+  },
+  ledger: {
+    kind: 'ledger', flag: '--ledger', env: 'CUTOVER_LEDGER', default: 'cutover', summary: 'history table: cutover (cutover_migrations) or sqlx (_sqlx_migrations, shared with sqlx::migrate!; docs/sqlx-ledger.md)',
+    value: '<kind>',
+    commands: 'all',
+    doc: `the history table: \`cutover\` (\`cutover_migrations\`, [ledger.md](ledger.md)) or \`sqlx\` (\`_sqlx_migrations\`, read and written as sqlx does, shared with a service running \`sqlx::migrate!\`; only for the \`cutover\`, \`sqlx\` and \`golang-migrate\` layouts: [sqlx-ledger.md](sqlx-ledger.md))`,
+  },
+  lockTimeout: {
+    kind: 'duration', flag: '--lock-timeout', env: 'CUTOVER_LOCK_TIMEOUT', default: 500, summary: 'lock_timeout of each migration transaction once the retry schedule has ramped up from 100ms (docs/locking.md)',
+    value: '<duration>',
+    commands: 'all',
+    doc: `duration, the ceiling of the retry schedule (the first attempts wait 100–400 ms: [locking.md](locking.md)); \`0\` = no limit`,
+  },
+  statementTimeout: {
+    kind: 'duration', flag: '--statement-timeout', env: 'CUTOVER_STATEMENT_TIMEOUT', summary: "statement_timeout of migrations (default: the server's)",
+    value: '<duration>',
+    defaultText: `the server's`,
+    commands: 'all',
+    doc: `duration; \`0\` = no limit`,
+  },
+  lockRetries: {
+    kind: 'integer', flag: '--lock-retries', env: 'CUTOVER_LOCK_RETRIES', default: 40, summary: 'retries of a migration after a lock timeout, on a growing schedule (docs/locking.md)',
+    value: '<n>',
+    commands: 'all',
+    doc: `whole number ≥ 0 (about 6 minutes of retries)`,
+  },
+  lockWait: {
+    kind: 'duration', flag: '--lock-wait', env: 'CUTOVER_LOCK_WAIT', summary: "how long to wait for another run's migration lock (default: no limit)",
+    value: '<duration>',
+    defaultText: `no limit`,
+    commands: 'all',
+    doc: `duration`,
+  },
+  strict: {
+    kind: 'boolean', flag: '--strict', env: 'CUTOVER_STRICT', default: false, summary: 'the database ahead of the directory is an error',
+    commands: 'all',
+    doc: `boolean`,
+  },
+  allowOutOfOrder: {
+    kind: 'boolean', flag: '--allow-out-of-order', env: 'CUTOVER_ALLOW_OUT_OF_ORDER', default: false, summary: 'allow pending migrations older than applied ones',
+    commands: 'all',
+    doc: `boolean`,
+  },
+  lintRules: {
+    kind: 'rules', flag: '--lint-rules', env: 'CUTOVER_LINT_RULES', summary: 'lint rule severities: { "prefer-text": "off" } in the file, prefer-text=off,lock-accumulation=error as a flag',
+    value: '<list>',
+    defaultText: `every rule at its own severity`,
+    commands: ['lint'],
+    doc: `\`{ "prefer-text": "off", "lock-accumulation": "error" }\` in the file; \`prefer-text=off,lock-accumulation=error\` as flag or variable; unknown rule ids are \`UNKNOWN_RULE\` ([lint.md](lint.md))`,
+  },
+  pgVersion: {
+    kind: 'integer', flag: '--pg-version', env: 'CUTOVER_PG_VERSION', summary: "PostgreSQL major the linter targets (default: the connected server's, else the newest)",
+    value: '<major>',
+    defaultText: `the connected server's, else the newest`,
+    commands: ['lint'],
+    doc: `PostgreSQL major (12–18) the linter's facts are taken for`,
+  },
+  lintSmallTable: {
+    kind: 'integer', flag: '--lint-small-table', env: 'CUTOVER_LINT_SMALL_TABLE', default: 10000, summary: 'with a live catalog, tables with fewer estimated rows get no lock warnings',
+    value: '<rows>',
+    commands: ['lint'],
+    doc: `with \`lint --url\`, tables with fewer estimated rows get no lock warnings`,
+  },
+  postPendingWarn: {
+    kind: 'duration', flag: '--post-pending-warn', env: 'CUTOVER_POST_PENDING_WARN', default: 86_400_000, summary: 'status, serve and upgrade warn about a post migration pending longer than this (suggesting rehearse)',
+    value: '<duration>',
+    commands: ['status', 'serve', 'upgrade'],
+    doc: `duration; \`status\`, \`serve\` (the health body) and \`upgrade\` warn about a post migration pending longer than this, counted from the newest migration applied below it ([zero-downtime.md](zero-downtime.md#post-left-pending))`,
+  },
+  targets: {
+    kind: 'targets', summary: 'fleet: databases and their schemas, [{ url, schemas | schemasQuery | allSchemas }] (docs/fleet.md)',
+    commands: ['migrate', 'status'],
+    doc: `fleet: \`[{ "url": "postgres://…", "schemas": "tenant_*" \\| ["a", "b"], "schemasQuery": "SELECT …", "allSchemas": true }]\`; \`migrate\` and \`status\` then run over every target ([fleet.md](fleet.md))`,
+  },
 } as const satisfies Record<string, Setting>;
 
 /** A setting's name. */
@@ -201,7 +299,7 @@ export function resolveSettings(input: SettingsInput): Settings {
       return pg ? [own, [origin, pg.conninfo, `${prefix}${pg.used.join(', ')}`]] : [own];
     };
     const candidates: [Origin, unknown, string][] = [
-      ['flag', input.flags[key], setting.flag],
+      ['flag', input.flags[key], setting.flag ?? ''],
       ...fromEnv('env', input.env, ''),
       ...(input.envFile ? fromEnv('env-file', input.envFile.values, `${input.envFile.path} `) : []),
       ['file', input.file?.values[key], input.file?.path ?? ''],

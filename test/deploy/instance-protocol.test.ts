@@ -118,6 +118,7 @@ describe('the instance protocol from the docs', () => {
 
   it('the create statement is safe when many instances start together, and the table is the one the Node library uses', async () => {
     const sql = await snippet('ruby');
+    await cutover('migrate', '--phase', 'pre'); // the schema exists before its apps start
     const apps = await Promise.all(Array.from({ length: 6 }, appSession));
     try {
       await Promise.all(apps.map((app) => app.query(sql.create)));
@@ -126,7 +127,6 @@ describe('the instance protocol from the docs', () => {
       // A Node instance and a SQL-speaking one in the same registry, the Node one first to go.
       const node = await registerInstance({ url: db.url, schema, id: 'node-web', appVersion: '1.0.0', knownVersion: '1', heartbeatMs: 1000, ttlMs: 30000 });
       await apps[0]!.query(sql.heartbeat, ['ruby-web', 'node-d', '1.0.0', '1', 7, 30000]);
-      await cutover('migrate', '--phase', 'pre');
       expect((await cutover('migrate', '--phase', 'post')).json.error.instances.map((i: { id: string }) => i.id).sort()).toEqual(['node-web', 'ruby-web']);
       await node.stop();
       await apps[0]!.query(sql.deregister, ['ruby-web']);

@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import { EXIT } from '../../errors.js';
 import type { Context } from '../context.js';
 import { collect, type Runner } from '../program.js';
+import { settingOptions } from '../setting-options.js';
 
 interface LintFlags {
   pgVersion?: string;
@@ -28,14 +29,11 @@ export function lintSettings(context: Context) {
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
-  program
+  const command = program
     .command('lint')
     .description('check migrations for locks, rewrites and unsafe steps; exit 3 on errors (--url: use the live catalog)')
     .argument('[paths...]', 'migration files or directories (default: the migrations directory)')
     .option('--format <format>', 'output format: pretty (default), json, github, sarif; give --format twice to also name the layout', collect)
-    .option('--pg-version <major>', "target PostgreSQL major (default: the connected server's, else the newest)")
-    .option('--lint-rules <list>', 'rule severities: prefer-text=off,lock-accumulation=error')
-    .option('--lint-small-table <rows>', 'with --url: no lock warnings for tables with fewer estimated rows (default 10000)')
     .action(runner.action<LintFlags>(async (context, flags, args) => {
       // The parser starts first (in this process when it is the CLI's own, else in a child): it
       // gets ready while the linter's modules load and the files are read.
@@ -57,4 +55,5 @@ export function register(program: Command, runner: Runner): void {
         parser.close();
       }
     }));
+  for (const option of settingOptions('lint')) command.addOption(option);
 }

@@ -10,6 +10,7 @@ import { listenHealth } from '../../serve/server.js';
 import type { Runner } from '../program.js';
 import type { Context } from '../context.js';
 import { listenOptions } from './dashboard.js';
+import { settingOption } from '../setting-options.js';
 
 interface ServeFlags {
   port: string;
@@ -40,7 +41,7 @@ export function register(program: Command, runner: Runner): void {
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--app-version <version>', 'the app version to report (what deploy scripts wait for)')
     .option('--at-least <version>', 'needed: pre migrations up to this version (default: every pre migration in --dir)')
-    .option('--post-pending-warn <duration>', 'report a post migration pending longer than this in the health body (default 24h)')
+    .addOption(settingOption('postPendingWarn'))
     .option('--dashboard', 'also serve the dashboard of the schema on / (docs/dashboard.md); health stays on /health')
     .option('--token <token>', 'with --dashboard: required on its API requests (env CUTOVER_DASHBOARD_TOKEN); needed when --host is not loopback')
     .action(runner.action<ServeFlags>(async (context, flags) => {

@@ -8,6 +8,7 @@ import { renderStatus } from '../render.js';
 import { describeInvalidIndexes } from '../../backup/invalid-indexes.js';
 import { postLeftPending } from '../../deploy/post-pending.js';
 import { addFleetOptions, isFleet, type FleetFlags } from './fleet-flags.js';
+import { settingOption } from '../setting-options.js';
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
@@ -15,7 +16,7 @@ export function register(program: Command, runner: Runner): void {
     .command('status'), false)
     .description('show applied, pending, failed, edited and missing migrations')
     .option('--check', 'exit 3 when anything is pending, failed or edited (for CI and readiness checks)')
-    .option('--post-pending-warn <duration>', 'warn about a post migration pending longer than this (default 24h)')
+    .addOption(settingOption('postPendingWarn'))
     .action(runner.action<{ check?: boolean } & FleetFlags>(async (context, flags) => {
       if (isFleet(context, flags)) return (await import('./fleet-run.js')).runFleetStatus(context, flags); // loaded for fleet runs only
       const { settings } = context;

@@ -22,6 +22,7 @@ import { durationFlag } from '../duration-flag.js';
 import { runSettings, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { renderUpgrade } from '../render-deploy.js';
+import { settingOption } from '../setting-options.js';
 
 interface UpgradeFlags {
   deploy?: string;
@@ -134,7 +135,7 @@ export function register(program: Command, runner: Runner): void {
     .option('--app-version <version>', 'the new version: health URLs and every registered instance must show it')
     .option('--version-field <path>', 'where the health body holds the version, a JSON path (default: appVersion, then version, then app.version)')
     .option('--timeout <duration>', 'how long to wait for the new version', '60s')
-    .option('--post-pending-warn <duration>', 'the preflight warns about a post migration pending longer than this (default 24h)')
+    .addOption(settingOption('postPendingWarn'))
     .option('--post-wait <duration>', 'how long the post phase waits for old instances (default: --timeout)')
     .option('--backup', 'back up the schema first (`cutover backup`: pg_dump with a manifest); disk space is checked')
     .option('--backup-dir <dir>', 'where --backup writes (default .cutover/backups)')
