@@ -3,6 +3,7 @@
  * (src/target), the core called. Nothing here decides anything.
  */
 import type { Session } from '../db/session.js';
+import type { FormatNotice } from '../migrations/formats/types.js';
 import type { MigrateReport, RunOptions } from '../run/migrate.js';
 import { runMigrations } from '../run/migrate.js';
 import { guardedRun, type GuardOptions } from '../deploy/guarded-run.js';
@@ -95,7 +96,15 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
  */
 export async function plan(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'plan');
-  return runMigrations(connector, readMigrations(options, { sum: true }), { ...runOptions(options), dryRun: true });
+  // The report lists the files the layout's tool skips and the migrations cutover cannot run.
+  const notices: FormatNotice[] = [];
+  const onNotice: TargetOptions['onNotice'] = (notice) => {
+    const { location: _, ...inReport } = notice;
+    notices.push(inReport);
+    options.onNotice?.(notice);
+  };
+  const report = await runMigrations(connector, readMigrations({ ...options, onNotice }, { sum: true }), { ...runOptions(options), dryRun: true });
+  return notices.length > 0 ? { ...report, notices } : report;
 }
 
 /**

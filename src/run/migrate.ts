@@ -4,6 +4,7 @@
  * plan, releasing the lock in `finally`. `dryRun` stops after validation:
  * `plan` is this same path, lock included (the sqlx-cli lesson).
  */
+import type { FormatNotice } from '../migrations/formats/types.js';
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
 import { SETTINGS } from '../config/settings.js';
 import { acquireMigrationLocks, type Alongside } from '../db/advisory-lock.js';
@@ -121,6 +122,8 @@ export interface MigrateReport {
   unconfirmed?: StepResult[];
   /** Migrations an earlier run was cut off from recording whose index builds had finished: recorded applied now. */
   recognized?: MigrationRef[];
+  /** `plan` only: files the layout's tool skips, and migrations in another language cutover cannot run (docs/formats.md). */
+  notices?: FormatNotice[];
 }
 
 /** Thrown history problems: one error, every problem in its details. */

@@ -182,3 +182,20 @@ describe('batch parsing', () => {
     expect(error).toMatchObject({ code: 'SYNTAX_ERROR', details: { file: 'b.sql', line: 2, column: 14 } });
   });
 });
+
+describe('lock-table and require-concurrent-reindex', () => {
+  it('LOCK TABLE is reported only in the modes that block the application\'s reads or writes', async () => {
+    const modes = ['ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
+    const flagged: string[] = [];
+    for (const mode of modes) if ((await rulesOf(`LOCK TABLE users IN ${mode} MODE;`)).includes('lock-table')) flagged.push(mode);
+    expect(flagged).toEqual(['SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE']);
+  });
+
+  it('REINDEX: the fix inserts CONCURRENTLY after the options; none for SYSTEM or before PostgreSQL 12', async () => {
+    const [finding] = (await lint('REINDEX (VERBOSE) INDEX users_email;')).findings;
+    expect(finding).toMatchObject({ rule: 'require-concurrent-reindex', fix: 'REINDEX (VERBOSE) INDEX CONCURRENTLY users_email' });
+    expect((await lint('REINDEX TABLE users;', { pgVersion: 11 })).findings[0]).toMatchObject({ rule: 'require-concurrent-reindex', help: expect.stringContaining('no REINDEX CONCURRENTLY') });
+    expect((await lint('REINDEX TABLE users;', { pgVersion: 11 })).findings[0]!.fix).toBeUndefined();
+    expect(await rulesOf('CREATE TABLE t (id int);\nREINDEX TABLE t;')).toEqual([]);
+  });
+});
