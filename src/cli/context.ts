@@ -14,6 +14,7 @@ import { settingFlags } from './setting-options.js';
 import type { RunEvent } from '../run/events.js';
 import type { CliIo } from './io.js';
 import { renderEvent } from './render.js';
+import { liveRenderer } from './live.js';
 
 /** Global flags (DESIGN §1 "Command line"). */
 export interface GlobalFlags {
@@ -132,6 +133,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
 
   const envFile = await readEnvFile(io, flags.envFile);
   const settings = resolveSettings({ flags: fromFlags, env: io.env, ...(file ? { file } : {}), ...(envFile.values ? { envFile: { path: envFile.path!, values: envFile.values } } : {}) });
+  const live = io.isTTY && !flags.json && !flags.quiet ? liveRenderer(io, (event) => renderEvent(event, flags.verbose)) : undefined;
   const say = (text: string) => {
     if (!flags.quiet) io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   };
@@ -166,6 +168,8 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
       else if (!flags.quiet || human.startsWith('error')) io.stdout.write(`${human}\n`);
     },
     onEvent(event) {
+      // On a terminal (not --json, not --quiet) migrations show live; piped output is unchanged.
+      if (live?.(event)) return;
       const line = renderEvent(event, flags.verbose);
       if (line) say(line);
     },
