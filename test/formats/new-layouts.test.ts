@@ -61,7 +61,7 @@ describe('goose', () => {
 
     const back = await cli(['rollback', '--to', '20240101000000', '--url', db.url, '--schema', schema, '--dir', dir, '--format', 'goose', '--json', '--backup-dir', dir]);
     expect(back.code, back.stderr).toBe(1); // 20240104000000 has no Down section: refused, nothing touched
-    expect(JSON.parse(back.stdout).error).toMatchObject({ code: 'MISSING_DOWN_FILE', version: '20240104000000' });
+    expect(JSON.parse(back.stdout).error).toMatchObject({ code: 'NOT_REVERSIBLE', version: '20240104000000' });
     expect(await exists('more')).toBe(true);
   });
 
