@@ -5,6 +5,7 @@
  * codes from {@link exitCodeFor}, never from message text.
  */
 
+import type { MigrateReport } from './run/migrate.js';
 import { isConnectionLost } from './db/connection-lost.js';
 
 /** Exit codes (DESIGN §1 "Command line"). */
@@ -52,6 +53,12 @@ export const ERROR_CODES = {
   CONFIRMATION_REQUIRED: EXIT.input,
   HISTORY_NOT_FOUND: EXIT.input,
   COMBINED_UP_DOWN: EXIT.input,
+  // cutover.sum: the directory against its recorded hashes, before any database
+  SUM_CORRUPT: EXIT.input,
+  SUM_EDITED: EXIT.input,
+  SUM_OLDER_THAN_NEWEST: EXIT.input,
+  SUM_DELETED: EXIT.input,
+  SUM_UNRECORDED: EXIT.input,
   NO_COMMAND: EXIT.input,
   NOTES_UNKNOWN_REF: EXIT.input,
   NOTES_REVERSED_RANGE: EXIT.input,
@@ -63,9 +70,9 @@ export const ERROR_CODES = {
   CHECKSUM_MISMATCH: EXIT.runtime,
   MISSING_ON_DISK: EXIT.runtime,
   OUT_OF_ORDER: EXIT.runtime,
-  FAILED_MIGRATION: EXIT.runtime,
+  UNRESOLVED_FAILURE: EXIT.runtime,
   PHASE_ORDER: EXIT.runtime,
-  MISSING_DOWN_FILE: EXIT.runtime,
+  NOT_REVERSIBLE: EXIT.runtime,
   OTHER_LEDGER: EXIT.runtime,
   // adopt: the other tool's history does not allow taking it over as it is
   HISTORY_DIRTY: EXIT.runtime,
@@ -118,6 +125,8 @@ export interface CutoverErrorOptions {
 
 /**
  * The one error class. Tests assert `code` and `details`, not prose.
+ * `Report` is the type of the partial report a failed run carries: `migrate`,
+ * `plan` and `rollback`'s by default; the fleet, `upgrade`, `copy` … name theirs.
  *
  * @example
  * throw new CutoverError('EMPTY_FILE', '0001_init.sql is empty', {
@@ -125,13 +134,16 @@ export interface CutoverErrorOptions {
  *   details: { file: '0001_init.sql' },
  * });
  */
-export class CutoverError extends Error {
+export class CutoverError<Report = MigrateReport> extends Error {
   override readonly name = 'CutoverError';
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown>;
-  /** The partial report of the run that failed (migrate, rollback …), when there was one. */
-  report?: unknown;
+  /**
+   * The partial report of the run that failed, when there was one: what was applied before the
+   * failure, what was planned, the lint findings … (`error.report?.applied`).
+   */
+  report?: Report;
 
   constructor(code: ErrorCode, message: string, options: CutoverErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

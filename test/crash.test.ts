@@ -128,7 +128,7 @@ describe('a migrating process killed with SIGKILL', () => {
     // Further runs refuse, and touch nothing.
     const refused = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'FAILED_MIGRATION', version: '2', file: '0002_items_v.sql' } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'UNRESOLVED_FAILURE', version: '2', file: '0002_items_v.sql' } });
     expect(refused.stderr).toContain('cutover resolve 2');
     expect(await ledger(url, schema)).toEqual(rows);
     expect(await exists(url, `${ident(schema)}.after_index`)).toBe(false);
@@ -217,7 +217,7 @@ describe('a crash during CREATE INDEX CONCURRENTLY (issue 16, defect 5)', () => 
     expect(await indexValid(url, schema, 'items_v_idx')).toBe(false);
 
     const refused = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'FAILED_MIGRATION', version: '2' } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'UNRESOLVED_FAILURE', version: '2' } });
     expect(await cli(['resolve', '2', '--rolled-back', '--url', url, '--schema', schema, '--dir', dir])).toMatchObject({ code: 0 });
     const rerun = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir]);
     expect(rerun, rerun.stderr).toMatchObject({ code: 0 });
@@ -252,7 +252,7 @@ describe('a crash during CREATE INDEX CONCURRENTLY (issue 16, defect 5)', () => 
     await query(url, `INSERT INTO ${ident(schema)}.cutover_migrations (version, name, phase, checksum, state, applied_by, transactional, failed_statement, error)
       SELECT '2', 'items_v', 'pre', checksum, 'failed', 'test', false, 0, 'started and did not finish' FROM (SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS checksum) AS c`, [files['0002_items_v.sql']]);
     const refused = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'FAILED_MIGRATION', version: '2' } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: 'UNRESOLVED_FAILURE', version: '2' } });
   }, 60_000);
 });
 

@@ -2,7 +2,7 @@
  * `cutover dev` and the embedded fallback: without --url, DATABASE_URL, PG* or .env,
  * commands run at a terminal use a real Postgres in .cutover/dev and say so.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ describe('the embedded development database', () => {
     expect(report.dataDir).toBe(join(project, '.cutover', 'dev'));
     expect(report.applied.map((a) => a.migration.version)).toEqual(['1']);
     expect(dev.stderr).toContain('Ctrl-C');
+    // The 39 MB of local state is never committed by a `git add .`.
+    expect((await readFile(join(project, '.cutover', '.gitignore'), 'utf8')).split('\n')).toContain('*');
 
     // No URL anywhere: status uses the same persistent database, and says so.
     const status = await cli(['status', '--dir', dir, '--json'], { cwd: project, tty: true });

@@ -175,7 +175,7 @@ describe('a no-transaction migration failing half-way', () => {
     // Every later run refuses until a person has looked.
     const refused = await cutover(dir, 'migrate');
     expect(refused.code).toBe(1);
-    expect(refused.error).toMatchObject({ code: 'FAILED_MIGRATION', version: '1', file: '1_split.sql' });
+    expect(refused.error).toMatchObject({ code: 'UNRESOLVED_FAILURE', version: '1', file: '1_split.sql' });
     expect(refused.error.message).toContain('statement 2');
     expect(await tableExists('after_it')).toBe(false);
   }

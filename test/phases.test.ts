@@ -214,6 +214,7 @@ describe('plan and migrate --dry-run', () => {
       ok: true, schema, target: expect.any(String), phase: 'all', dryRun: true, lockWaitedMs: expect.any(Number),
       planned: expect.any(Array), applied: [], deferred: [], warnings: [], entries: expect.any(Array), durationMs: expect.any(Number),
       lint: expect.objectContaining({ findings: expect.any(Array), counts: expect.any(Object) }),
+      lintGate: { mode: 'error', letThrough: 0 },
     });
     expect(report.target).not.toMatch(/:[^/@]*@/); // never a password
     expect(report.entries).toEqual([
@@ -277,7 +278,7 @@ describe('rollback --to', () => {
 
     const refused = await cutover(dir, 'rollback', '--to', '1');
     expect(refused.code).toBe(1);
-    expect(refused.error).toMatchObject({ code: 'MISSING_DOWN_FILE', version: '2', file: '2_notes.sql' });
+    expect(refused.error).toMatchObject({ code: 'NOT_REVERSIBLE', version: '2', file: '2_notes.sql' });
     expect(refused.error.message).toContain('2_notes.sql');
     // 3 has a down file, but nothing ran: not even the newest.
     expect(await appliedVersions()).toEqual(['1', '2', '3']);

@@ -245,7 +245,7 @@ describe('a failed no-transaction migration', () => {
     expect(failed.error).toMatchObject({ code: 'MIGRATION_FAILED', file: '2_events.sql', statement: 2 });
     expect((await sqlxRows()).map((r) => [r.version, r.success])).toEqual([['1', true], ['2', false]]);
     expect(await sqlxVerdict(dir)).toBe('Dirty(2)');
-    expect((await cutover(dir, 'migrate')).error).toMatchObject({ code: 'FAILED_MIGRATION', version: '2' });
+    expect((await cutover(dir, 'migrate')).error).toMatchObject({ code: 'UNRESOLVED_FAILURE', version: '2' });
 
     // Finished by hand (the column was meant to exist), then settled.
     await query(db.url, `ALTER TABLE ${ident(schema)}.events ADD COLUMN kind text; CREATE INDEX events_kind_idx ON ${ident(schema)}.events (kind)`);

@@ -159,7 +159,7 @@ export type RollbackOutcome =
 /**
  * Roll back to `to` with down files when every one exists; otherwise with
  * the newest backup whose ledger stops at `to`, after `confirm`; otherwise
- * refuse (MISSING_DOWN_FILE) saying what is missing.
+ * refuse (NOT_REVERSIBLE) saying what is missing.
  *
  * @example
  * const outcome = await rollbackWithBackup({ url, to: '20260301120000', confirm: async () => true });
@@ -168,7 +168,7 @@ export async function rollbackWithBackup(options: RollbackWithBackupOptions): Pr
   try {
     return { via: 'down', report: await rollback(options) };
   } catch (error) {
-    if (!(error instanceof CutoverError) || error.code !== 'MISSING_DOWN_FILE' || options.dryRun) throw error;
+    if (!(error instanceof CutoverError) || error.code !== 'NOT_REVERSIBLE' || options.dryRun) throw error;
     const schema = targetSchema(options);
     const deps = backupDeps(options.url, schema, 'rollback', options);
     const { backup, restore } = await rollbackFromBackup(deps, {

@@ -161,7 +161,7 @@ export async function copySchemas(deps: CopyDeps, options: CopyOptions): Promise
     };
     if (!report.ok) {
       const bad = copied.filter((s) => s.differences.length > 0);
-      const error = new CutoverError('COPY_MISMATCH', `the copy differs from the source: ${bad.map((s) => `schema "${s.schema}": ${s.differences.join('; ')}`).join(' | ')}`, {
+      const error = new CutoverError<CopyReport>('COPY_MISMATCH', `the copy differs from the source: ${bad.map((s) => `schema "${s.schema}": ${s.differences.join('; ')}`).join(' | ')}`, {
         hint: 'Were the tables written to during the copy by something outside the dump? Compare, then copy again into an empty database.',
         details: { schemas: bad.map((s) => ({ schema: s.schema, differences: s.differences })) },
       });

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { ignoreLocalState } from '../embedded/gitignore.js';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ export function nodeProcessRunner(baseEnv: Record<string, string | undefined>): 
 export const nodeBackupFiles: BackupFiles = {
   async mkdir(dir) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    await ignoreLocalState(dir);
   },
   async createPrivate(path) {
     const handle = await open(path, 'wx', 0o600); // never over an existing file (issue 16.1)

@@ -271,7 +271,7 @@ export async function rehearse(deps: RehearseDeps, options: RehearseOptions): Pr
     };
     if (!ok) {
       const failed = results.find((r) => r.error);
-      const error = new CutoverError('REHEARSAL_FAILED', [
+      const error = new CutoverError<RehearseReport>('REHEARSAL_FAILED', [
         ...(failed ? [`${failed.file} failed on the copy: ${String(failed.error!.message).split('\n')[0]}`] : []),
         ...(oldCode.broken.length ? [`${oldCode.broken.length} quer${oldCode.broken.length === 1 ? 'y' : 'ies'} of the current app no longer plan${oldCode.broken.length === 1 ? 's' : ''} after the migrations: ${oldCode.broken.map((b) => b.error).join('; ')}`] : []),
       ].join('\n'), {

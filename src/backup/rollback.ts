@@ -27,7 +27,7 @@ export interface BackupRollbackOptions {
 
 /**
  * Restore the backup that matches `to`, or refuse naming what is missing.
- * `missing` is the MISSING_DOWN_FILE error of the down-file rollback.
+ * `missing` is the NOT_REVERSIBLE error of the down-file rollback.
  *
  * @example
  * await rollbackFromBackup(deps, { schema: 'public', to: '42', dir: '.cutover/backups', confirm: async () => true }, error);
@@ -45,7 +45,7 @@ export async function rollbackFromBackup(deps: RestoreDeps, options: BackupRollb
   const manifest = backupForVersion(backups.map((b) => b.manifest), { database, schema: options.schema, version: to });
   if (!manifest) {
     const ofSchema = backups.filter((b) => b.manifest.database === database && b.manifest.schema === options.schema).length;
-    throw new CutoverError('MISSING_DOWN_FILE', `${missing.message}\nand no backup of schema "${options.schema}" of ${database} in ${options.dir} stops at version ${to} (${ofSchema} backup${ofSchema === 1 ? '' : 's'} of it there, none at that version)`, {
+    throw new CutoverError('NOT_REVERSIBLE', `${missing.message}\nand no backup of schema "${options.schema}" of ${database} in ${options.dir} stops at version ${to} (${ofSchema} backup${ofSchema === 1 ? '' : 's'} of it there, none at that version)`, {
       hint: `Write the missing down files, or restore a backup taken at version ${to} (cutover backup --list; migrate --backup takes one before each upgrade).`,
       details: { ...missing.details, to, backupDir: options.dir, backupsOfSchema: ofSchema },
       cause: missing,

@@ -36,6 +36,7 @@ export interface GlobalFlags {
   lintRules?: string;
   pgVersion?: string;
   lintSmallTable?: string;
+  lintSince?: string;
   postPendingWarn?: string;
   /** `lint --output <format>`. */
   output?: LintOutput;
@@ -187,7 +188,7 @@ export async function withDatabase<T>(context: Context, work: (url: string) => P
   if (!isInteractive(context.io.isTTY, context.io.env)) throw noDatabase(context);
   // Loaded here, not at start-up: commands that never touch a database (lint, new) do not load pg.
   const { readMigrations } = await import('../target/index.js');
-  await readMigrations(context.source); // bad input is reported before a server is started
+  await readMigrations(context.source, { sum: true }); // bad input is reported before a server is started
   const { startEmbedded, devDataDir } = await import('../embedded/index.js');
   const dataDir = devDataDir(context.io.cwd);
   context.say(`no --url, DATABASE_URL, PG* or .env: using the embedded development database in ${dataDir}`);

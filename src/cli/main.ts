@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   resolve: () => import('./commands/resolve.js'),
   rollback: () => import('./commands/rollback.js'),
   lint: () => import('./commands/lint.js'),
+  sum: () => import('./commands/sum.js'),
   dev: () => import('./commands/dev.js'),
   bundle: () => import('./commands/bundle.js'),
   config: () => import('./commands/config.js'),

@@ -103,11 +103,14 @@ function describeLocks(locks: { relation: string; mode: string }[]): string {
 /** The lint findings of a plan or migrate report, short (the full form is `cutover lint`). */
 export function renderLintFindings(report: MigrateReport): string[] {
   if (!report.lint) return [];
-  const { counts, findings } = report.lint;
-  if (findings.length === 0) return ['lint: no findings'];
+  const { counts, findings, suppressed = [] } = report.lint;
+  const ignored = suppressed.map((f) => `  ignored[${f.rule}] ${f.file}:${f.line}:${f.column}: lint-ignore: ${f.reason}`);
+  const letThrough = report.lintGate?.letThrough ? [`  --lint warn let ${report.lintGate.letThrough} error finding(s) through`] : [];
+  if (findings.length === 0) return ['lint: no findings', ...ignored];
   return [
     `lint: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info (details: cutover lint)`,
     ...findings.map((f) => `  ${f.severity}[${f.rule}] ${f.file}:${f.line}:${f.column}: ${f.message}\n    help: ${f.help}`),
+    ...ignored, ...letThrough,
   ];
 }
 

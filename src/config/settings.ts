@@ -115,21 +115,28 @@ export const SETTINGS = {
     kind: 'rules', flag: '--lint-rules', env: 'CUTOVER_LINT_RULES', summary: 'lint rule severities: { "prefer-text": "off" } in the file, prefer-text=off,lock-accumulation=error as a flag',
     value: '<list>',
     defaultText: `every rule at its own severity`,
-    commands: ['lint'],
+    commands: ['lint', 'migrate', 'plan'],
     doc: `\`{ "prefer-text": "off", "lock-accumulation": "error" }\` in the file; \`prefer-text=off,lock-accumulation=error\` as flag or variable; unknown rule ids are \`UNKNOWN_RULE\` ([lint.md](lint.md))`,
   },
   pgVersion: {
     kind: 'integer', flag: '--pg-version', env: 'CUTOVER_PG_VERSION', summary: "PostgreSQL major the linter targets (default: the connected server's, else the newest)",
     value: '<major>',
     defaultText: `the connected server's, else the newest`,
-    commands: ['lint'],
+    commands: ['lint', 'migrate', 'plan'],
     doc: `PostgreSQL major (12–18) the linter's facts are taken for`,
   },
   lintSmallTable: {
     kind: 'integer', flag: '--lint-small-table', env: 'CUTOVER_LINT_SMALL_TABLE', default: 10000, summary: 'with a live catalog, tables with fewer estimated rows get no lock warnings',
     value: '<rows>',
-    commands: ['lint'],
-    doc: `with \`lint --url\`, tables with fewer estimated rows get no lock warnings`,
+    commands: ['lint', 'migrate', 'plan'],
+    doc: `with \`lint --url\` and in the \`migrate\` gate, tables with fewer estimated rows get no lock findings ([lint.md](lint.md#the-gate))`,
+  },
+  lintSince: {
+    kind: 'string', flag: '--lint-since', env: 'CUTOVER_LINT_SINCE', summary: 'lint baseline: files of this version or older are not judged (strong_migrations\' start_after)',
+    value: '<version>',
+    defaultText: `none: every file is judged`,
+    commands: ['lint', 'migrate', 'plan'],
+    doc: `a migration version: files of this version or older are read (the tables they create are known) but not judged by \`lint\` and the \`migrate\` gate ([lint.md](lint.md#adopting-lint-in-an-existing-repository))`,
   },
   postPendingWarn: {
     kind: 'duration', flag: '--post-pending-warn', env: 'CUTOVER_POST_PENDING_WARN', default: 86_400_000, summary: 'status, serve and upgrade warn about a post migration pending longer than this (suggesting rehearse)',
@@ -168,6 +175,8 @@ export interface Settings {
   /** Lint rule severities (`off` disables). */
   lintRules?: Record<string, 'error' | 'warning' | 'info' | 'off'>;
   pgVersion?: number;
+  /** Lint baseline: files of this version or older are not judged. */
+  lintSince?: string;
   lintSmallTable: number;
   /** Warn about a post migration left pending longer than this. */
   postPendingWarnMs: number;
@@ -268,7 +277,7 @@ function show(key: SettingKey, value: unknown): string | undefined {
 const FIELD: Record<SettingKey, keyof Settings> = {
   url: 'url', schema: 'schema', dir: 'dir', format: 'format', ledger: 'ledger', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
   lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', targets: 'targets',
-  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSmallTable: 'lintSmallTable', postPendingWarn: 'postPendingWarnMs',
+  lintRules: 'lintRules', pgVersion: 'pgVersion', lintSince: 'lintSince', lintSmallTable: 'lintSmallTable', postPendingWarn: 'postPendingWarnMs',
 };
 
 /**

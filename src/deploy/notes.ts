@@ -77,17 +77,17 @@ export function releaseNotes(from: string, to: string, before: readonly Migratio
 }
 
 /** MIGRATION_EDITED_IN_RANGE / MIGRATION_REMOVED_IN_RANGE for a report with either, else undefined. */
-export function notesError(report: NotesReport): CutoverError | undefined {
+export function notesError(report: NotesReport): CutoverError<NotesReport> | undefined {
   const [edited] = report.edited;
   const [removed] = report.removed;
   if (!edited && !removed) return undefined;
   const names = (list: { file: string }[]) => list.map((x) => x.file).join(', ');
   const error = edited
-    ? new CutoverError('MIGRATION_EDITED_IN_RANGE', `${report.from}..${report.to} edits ${report.edited.length === 1 ? 'a migration' : `${report.edited.length} migrations`} that ${report.from} already had: ${names(report.edited)}`, {
+    ? new CutoverError<NotesReport>('MIGRATION_EDITED_IN_RANGE', `${report.from}..${report.to} edits ${report.edited.length === 1 ? 'a migration' : `${report.edited.length} migrations`} that ${report.from} already had: ${names(report.edited)}`, {
       hint: 'A database that applied the old file refuses the new release (CHECKSUM_MISMATCH). Restore the file as it was in the older ref and put the change in a new migration.',
       details: { edited: report.edited, removed: report.removed },
     })
-    : new CutoverError('MIGRATION_REMOVED_IN_RANGE', `${report.from}..${report.to} removes ${report.removed.length === 1 ? 'a migration' : `${report.removed.length} migrations`}: ${names(report.removed)}`, {
+    : new CutoverError<NotesReport>('MIGRATION_REMOVED_IN_RANGE', `${report.from}..${report.to} removes ${report.removed.length === 1 ? 'a migration' : `${report.removed.length} migrations`}: ${names(report.removed)}`, {
       hint: 'Databases that applied it still list it (MISSING_ON_DISK). Restore the file; undo its effect with a new migration instead.',
       details: { removed: report.removed },
     });

@@ -188,10 +188,10 @@ export async function runUpgrade(options: UpgradeOptions, ports: UpgradePorts): 
 }
 
 /** UPGRADE_FAILED for a report that stopped. */
-export function upgradeError(report: UpgradeReport): CutoverError {
+export function upgradeError(report: UpgradeReport): CutoverError<UpgradeReport> {
   const failed = report.steps.find((s) => s.state === 'failed')!;
   const done = report.steps.filter((s) => s.state === 'done').map((s) => s.name);
-  const error = new CutoverError('UPGRADE_FAILED', `upgrade stopped at step "${failed.name}": ${failed.summary}${done.length ? ` (done: ${done.join(', ')})` : ' (nothing done)'}`, {
+  const error = new CutoverError<UpgradeReport>('UPGRADE_FAILED', `upgrade stopped at step "${failed.name}": ${failed.summary}${done.length ? ` (done: ${done.join(', ')})` : ' (nothing done)'}`, {
     hint: report.next,
     details: { step: failed.name, steps: report.steps, ...(report.rollback ? { rollback: report.rollback } : {}) },
   });

@@ -10,6 +10,7 @@
  * started again, and a stale `postmaster.pid` is removed.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
+import { ignoreLocalState } from './gitignore.js';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CutoverError } from '../errors.js';
@@ -91,6 +92,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   const paths = layout(dataDir);
   const log = new ServerLog(options.onLog ?? (() => undefined));
   await mkdir(dataDir, { recursive: true });
+  await ignoreLocalState(dataDir);
   if (isRoot()) await ensureReachableByPostgres(dataDir);
 
   const release = await acquireStartLock(paths.lock, START_TIMEOUT_MS).catch((cause: unknown) => {

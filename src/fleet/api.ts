@@ -150,7 +150,7 @@ async function resolveTargets(options: FleetTargetOptions, applicationName: stri
  * Every target's ledger, a few queries per database, no locks. A database that
  * cannot be read this way is left out: its targets are read by their own runs.
  */
-async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind | undefined; migrations: readonly Migration[]; full?: boolean; onLedgers?: (database: string, ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) => void }): Promise<Map<string, LedgerRow[] | undefined>> {
+async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind | undefined; migrations: readonly Migration[]; onLedgers?: (database: string, ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) => void }): Promise<Map<string, LedgerRow[] | undefined>> {
   const ledgers = new Map<string, LedgerRow[] | undefined>();
   const byDatabase = new Map<string, string[]>();
   for (const t of resolved.targets) {
@@ -231,7 +231,7 @@ function progressAnnouncer(databases: ReadonlyMap<string, DatabaseConnector>): {
  * });
  */
 export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetReport> {
-  const loading = readMigrations(options);
+  const loading = readMigrations(options, { sum: true });
   loading.catch(() => {});
   const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, notify = true, ...run } = options;
   const resolved = await resolveTargets(options, applicationName ?? 'cutover fleet');
@@ -277,9 +277,12 @@ export interface FleetSnapshot {
   ledgers: Map<string, LedgerRow[] | undefined>;
 }
 
+/** Connections a dashboard's full read uses per database: the UNION ALL batches are the server's CPU, and it has more than one. */
+const READ_CONNECTIONS = 4;
+
 /**
  * Read a fleet as the dashboard shows it: the targets, and each ledger in a
- * few queries per database. Reads only, takes no lock.
+ * few queries per database, over a few connections. Reads only, takes no lock.
  *
  * @example
  * const { targets, ledgers } = await readFleet({ targets: [{ url, pattern: 'tenant_*' }], dir: 'migrations' });
@@ -287,6 +290,21 @@ export interface FleetSnapshot {
 export async function readFleet(options: FleetTargetOptions): Promise<FleetSnapshot> {
   const migrations = await readMigrations(options);
   const resolved = await resolveTargets({ concurrency: 1, ...options }, options.applicationName ?? 'cutover dashboard');
-  const ledgers = await readAllLedgers(resolved, { kind: options.ledger, migrations, full: true });
+  await closeSpare(resolved);
+  const ledgers = new Map<string, LedgerRow[] | undefined>();
+  const byDatabase = new Map<string, string[]>();
+  for (const t of resolved.targets) byDatabase.set(t.database, [...(byDatabase.get(t.database) ?? []), t.schema]);
+  await Promise.all([...byDatabase].flatMap(([database, schemas]) => {
+    const share = Math.ceil(schemas.length / READ_CONNECTIONS);
+    return Array.from({ length: Math.ceil(schemas.length / share) }, async (_, i) => {
+      const connection = await resolved.databases.get(database)!.connect();
+      try {
+        const part = await readLedgers(connection, schemas.slice(i * share, (i + 1) * share), { kind: options.ledger, migrations, full: true });
+        for (const [schema, rows] of part) ledgers.set(targetKey({ database, schema }), rows);
+      } finally {
+        await connection.close();
+      }
+    });
+  }));
   return { migrations, targets: resolved.targets, ledgers };
 }

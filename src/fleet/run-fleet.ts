@@ -66,16 +66,16 @@ function ref(target: Target): TargetRef {
 }
 
 /** The error a failed fleet throws, carrying the report. */
-function fleetError(report: FleetReport): CutoverError {
+function fleetError(report: FleetReport): CutoverError<FleetReport> {
   const first = report.failures[0]!;
   const where = `schema "${first.schema}" on ${first.database}`;
   const firstLine = first.error?.message.split('\n')[0] ?? 'failed';
   const error = report.stopped === 'canary'
-    ? new CutoverError('CANARY_FAILED', `canary target ${where} failed: ${firstLine}; the other ${report.counts.skipped} targets were not touched`, {
+    ? new CutoverError<FleetReport>('CANARY_FAILED', `canary target ${where} failed: ${firstLine}; the other ${report.counts.skipped} targets were not touched`, {
       hint: 'Fix the migration (or the tenant), then run again: the canaries that succeeded are no-ops next time.',
       details: { failed: report.counts.failed, skipped: report.counts.skipped, schema: first.schema, database: first.database, firstCode: first.error?.code },
     })
-    : new CutoverError('FLEET_FAILED', `${report.counts.failed} of ${report.total} targets failed (first: ${where}: ${firstLine})${report.counts.skipped ? `; ${report.counts.skipped} not started` : ''}`, {
+    : new CutoverError<FleetReport>('FLEET_FAILED', `${report.counts.failed} of ${report.total} targets failed (first: ${where}: ${firstLine})${report.counts.skipped ? `; ${report.counts.skipped} not started` : ''}`, {
       hint: report.stopped === 'failure'
         ? 'Fix the failing target and run again (finished targets are no-ops); --continue-on-error migrates the others past a failure.'
         : 'Fix the failing targets and run again: finished targets are no-ops.',
@@ -107,7 +107,7 @@ export async function runFleet(
   const slots = Array.from({ length: Math.max(1, Math.min(concurrency, targets.length)) }, () => new ConnectionSlot());
   const canaryCount = Math.min(canary, targets.length);
   let stopped: StopReason | undefined;
-  let badInput: CutoverError | undefined;
+  let badInput: CutoverError<unknown> | undefined;
 
   onEvent?.({ type: 'fleet-started', total: targets.length, concurrency: slots.length, canary: canaryCount, at: started });
 

@@ -3,15 +3,38 @@
  * (src/target), the core called. Nothing here decides anything.
  */
 import type { Session } from '../db/session.js';
+import type { FormatNotice } from '../migrations/formats/types.js';
 import type { MigrateReport, RunOptions } from '../run/migrate.js';
 import { runMigrations } from '../run/migrate.js';
 import { guardedRun, type GuardOptions } from '../deploy/guarded-run.js';
 import { runAutoContract, type AutoContractReport } from '../deploy/auto-contract.js';
 import { findInvalidIndexes } from '../backup/invalid-indexes.js';
 import { connectorFor, readMigrations, targetSchema, whoAmI, type TargetOptions } from '../target/index.js';
+import { CutoverError } from '../errors.js';
+import { lintHook, type LintGate, type LintHook } from '../lint/hook.js';
+import type { Severity } from '../lint/types.js';
+
+/** The lint gate's options (docs/lint.md "The gate"). */
+export interface LintGateOptions {
+  /**
+   * `error` (default): an error finding in a pending file stops the run before anything runs
+   * (LINT_FAILED, exit 3); `warn`: findings go in the report and the run goes on; `off`: no lint.
+   * Judged with the live catalog: tables created earlier in the run, absent, or smaller than
+   * `lintSmallTable` rows draw no lock finding.
+   */
+  lint?: LintGate | LintHook;
+  /** Rule severities, `off` to disable one (the config's `lintRules`). */
+  lintRules?: Record<string, Severity | 'off'>;
+  /** Tables with fewer estimated rows are small: no lock findings (default: the settings table's). */
+  lintSmallTable?: number;
+  /** Baseline: files of this version or older are not judged (strong_migrations' start_after). */
+  lintSince?: string;
+  /** PostgreSQL major the linter targets (default: the server's). */
+  pgVersion?: number;
+}
 
 /** Options of {@link migrate}. */
-export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun' | 'beforeRun' | 'afterRun' | 'ledgerAbsent'> & GuardOptions & {
+export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun' | 'beforeRun' | 'afterRun' | 'ledgerAbsent' | 'lint'> & GuardOptions & LintGateOptions & {
   /** Pre phase, then the post phase if every live instance knows it (docs/zero-downtime.md); the report says what happened in `contract`. */
   autoContract?: boolean;
   /**
@@ -21,11 +44,23 @@ export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun
   invalidIndexes?: boolean;
 };
 
-/** The run options of a library call: its schema, and the invalid-index check when asked for. */
-function runOptions<T extends MigrateOptions>(options: T): T & Pick<RunOptions, 'schema' | 'afterRun'> {
+/** The gate's hook from the library's options (`error` unless told otherwise). */
+function gateHook(options: LintGateOptions): LintHook | undefined {
+  const { lint = 'error' } = options;
+  if (typeof lint === 'object') return lint;
+  if (lint === 'off') return undefined;
+  if (lint !== 'error' && lint !== 'warn') {
+    throw new CutoverError('CONFIG', `lint "${String(lint)}" is not one of error, warn, off`, { hint: 'error stops on error findings (the default), warn reports them, off does not lint.', details: { setting: 'lint' } });
+  }
+  return lintHook({ rules: options.lintRules, smallTableRows: options.lintSmallTable, since: options.lintSince, pgVersion: options.pgVersion }, lint === 'error');
+}
+
+/** The run options of a library call: its schema, the lint gate, and the invalid-index check when asked for. */
+function runOptions<T extends MigrateOptions>(options: T): Omit<T, 'lint'> & Pick<RunOptions, 'schema' | 'afterRun' | 'lint'> {
   const schema = targetSchema(options);
+  const { lint: _given, ...rest } = options;
   return {
-    ...options, schema,
+    ...rest, schema, lint: gateHook(options),
     ...(options.invalidIndexes ? { afterRun: async (connection: Session, report: MigrateReport) => {
       // A lost connection was reported already: no indexes said is better than a second error.
       report.invalidIndexes = await findInvalidIndexes(connection, schema).catch(() => []);
@@ -48,7 +83,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'migrate');
   const run = { appliedBy: whoAmI(), ...runOptions(options) };
   // Post migrations go through the post-deploy guard (src/deploy): refused while an older instance is live.
-  return options.autoContract ? runAutoContract(connector, readMigrations(options), run) : guardedRun(connector, readMigrations(options), run);
+  const migrations = readMigrations(options, { sum: true });
+  return options.autoContract ? runAutoContract(connector, migrations, run) : guardedRun(connector, migrations, run);
 }
 
 /**
@@ -60,7 +96,15 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
  */
 export async function plan(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'plan');
-  return runMigrations(connector, readMigrations(options), { ...runOptions(options), dryRun: true });
+  // The report lists the files the layout's tool skips and the migrations cutover cannot run.
+  const notices: FormatNotice[] = [];
+  const onNotice: TargetOptions['onNotice'] = (notice) => {
+    const { location: _, ...inReport } = notice;
+    notices.push(inReport);
+    options.onNotice?.(notice);
+  };
+  const report = await runMigrations(connector, readMigrations({ ...options, onNotice }, { sum: true }), { ...runOptions(options), dryRun: true });
+  return notices.length > 0 ? { ...report, notices } : report;
 }
 
 /**
@@ -73,7 +117,7 @@ export async function plan(options: MigrateOptions): Promise<MigrateReport> {
  */
 export async function rollback(options: MigrateOptions & { to: string; dryRun?: boolean }): Promise<MigrateReport> {
   const connector = connectorFor(options, 'rollback');
-  const { to, ...rest } = options;
-  return runMigrations(connector, readMigrations(options), { appliedBy: whoAmI(), ...rest, schema: targetSchema(options), rollbackTo: to });
+  const { to, lint: _gate, ...rest } = options;
+  return runMigrations(connector, readMigrations(options, { sum: true }), { appliedBy: whoAmI(), ...rest, schema: targetSchema(options), rollbackTo: to });
 }
 

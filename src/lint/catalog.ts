@@ -158,6 +158,14 @@ export class SchemaModel implements Catalog {
     return stub;
   }
 
+  /**
+   * Whether an unqualified relation is missing from the live catalog (it does not exist yet:
+   * a statement on it runs on a table this run creates, or fails). False offline.
+   */
+  isAbsent(name: string): boolean {
+    return this.live && !name.replace(/^public\./, '').includes('.') && this.base?.relation(name.replace(/^public\./, '')) === undefined;
+  }
+
   /** Forget a relation (DROP). */
   drop(name: string): void {
     this.relations.set(name.replace(/^public\./, ''), null);

@@ -14,7 +14,8 @@ import type { Parser } from '../sql/parse-host.js';
 import { splitChunks } from '../sql/split-many.js';
 import { SchemaModel, type Catalog } from './catalog.js';
 import { sqlName, statementFacts, track, type RelationLock, type StatementFacts } from './facts/index.js';
-import { checkRuleId, RULES, type RuleId } from './registry.js';
+import { checkRuleId, ruleDocsUrl, RULES, type RuleId } from './registry.js';
+import { tokenAt } from './token.js';
 import type { Finding, Report, RuleContext, Severity } from './types.js';
 
 /** Options of a lint run. */
@@ -29,6 +30,17 @@ export interface LintOptions {
   smallTableRows?: number;
   /** An open parser ({@link openParser}) to use, e.g. one started before the files were read. */
   parser?: Parser;
+  /**
+   * The scripts are the pending migrations of one run, in order, onto the live catalog (the
+   * `migrate` gate, `plan`): a relation created by an earlier script of the run, or absent from
+   * the catalog, is new and empty when its statement runs, so it draws no lock finding.
+   */
+  pending?: boolean;
+  /**
+   * Which files get findings (`lint.since`, `lint --changed`); the others only teach the
+   * model the tables they create. Default: every file.
+   */
+  lintFile?: (file: string) => boolean;
 }
 
 /** One statement as lint saw it. */
@@ -41,10 +53,17 @@ export interface LintedStatement {
   scans: string[];
 }
 
+/** A finding a `-- cutover:lint-ignore` line let through, with its reason. */
+export interface SuppressedFinding extends Pick<Finding, 'rule' | 'severity' | 'file' | 'line' | 'column' | 'message'> {
+  reason: string;
+}
+
 /** The result of linting some files. */
 export interface LintReport {
   files: { file: string; phase: string; transaction: boolean; statements: LintedStatement[] }[];
   findings: Finding[];
+  /** Findings that `-- cutover:lint-ignore` suppressed: recorded, not counted. */
+  suppressed: SuppressedFinding[];
   counts: Record<Severity, number>;
   /** The major the facts were taken for, and whether a live catalog was used. */
   pgVersion?: number;
@@ -71,14 +90,14 @@ function estimate(catalog: Catalog, relations: string[]): string {
 
 const IGNORE = /^\s*--\s*cutover:lint-ignore(?:\s+(\S+))?(?:\s+(\S.*))?$/;
 
-/** Statement-level ignores: `-- cutover:lint-ignore` lines between the previous statement and this one. */
-function statementIgnores(script: LintScript, statements: readonly Pick<Statement, 'start' | 'end'>[], index: number, problems: CutoverError[]): string[] {
+/** Statement-level ignores (rule id → reason): `-- cutover:lint-ignore` lines between the previous statement and this one. */
+function statementIgnores(script: LintScript, statements: readonly Pick<Statement, 'start' | 'end'>[], index: number, problems: CutoverError[]): Map<string, string> {
+  const rules = new Map<string, string>();
   const from = index === 0 ? 0 : statements[index - 1]!.end;
   const gap = script.sql.slice(from, statements[index]!.start);
-  if (!gap.includes('cutover:lint-ignore')) return []; // the usual case: nothing to read
+  if (!gap.includes('cutover:lint-ignore')) return rules; // the usual case: nothing to read
   const lines = gap.split('\n');
   const firstLine = script.sql.slice(0, from).split('\n').length;
-  const rules: string[] = [];
   lines.forEach((text, i) => {
     const match = IGNORE.exec(text);
     if (!match || index === 0) return; // the header's ignores are file-wide (parsed as directives)
@@ -92,10 +111,17 @@ function statementIgnores(script: LintScript, statements: readonly Pick<Statemen
     for (const id of match[1].split(',')) {
       const unknown = checkRuleId(id, `${script.file}:${line}`);
       if (unknown) problems.push(unknown);
-      rules.push(id);
+      rules.set(id, match[2]);
     }
   });
   return rules;
+}
+
+/** Whether a statement touches relations, and only new or small ones (created earlier in the run, absent, few rows). */
+function touchesOnlyNew(facts: StatementFacts, isSmall: (relation: string) => boolean): boolean {
+  const relations = [...facts.locks.map((l) => l.relation), ...facts.actions.flatMap((a) => [a.relation, ...(a.others ?? []).map((o) => o.relation)])]
+    .filter((r): r is string => r !== undefined && r !== '?');
+  return relations.length > 0 && relations.every(isSmall);
 }
 
 /** A lint run fed one parsed file at a time, in version order (`migrate` lints while it parses). */
@@ -134,11 +160,20 @@ export function createLinter(options: LintOptions = {}): Linter {
   const model = new SchemaModel(options.catalog);
   const pgVersion = options.pgVersion ?? model.serverMajor;
   const small = options.smallTableRows ?? SETTINGS.lintSmallTable.default;
-  const report: LintReport = { files: [], findings: [], counts: { error: 0, warning: 0, info: 0 }, live: model.live, ...(pgVersion ? { pgVersion } : {}) };
+  const report: LintReport = { files: [], findings: [], suppressed: [], counts: { error: 0, warning: 0, info: 0 }, live: model.live, ...(pgVersion ? { pgVersion } : {}) };
+  const isSmall = (relation: string) => {
+    const info = model.relation(relation);
+    if (info?.created) return true;
+    // The gate: a relation the live catalog lacks does not exist yet (it is made by this run, or the statement fails).
+    if (options.pending && model.isAbsent(relation)) return true;
+    return model.live && info !== undefined && info.rows !== undefined && info.rows >= 0 && info.rows < small;
+  };
   const file = (script: LintScript, statements: Statement[]) => {
-    model.nextFile();
-    const fileIgnores = new Set(script.lintIgnore.flatMap((i) => i.rules));
+    // In a run, a relation created by an earlier pending file is still new; otherwise it exists now.
+    if (!options.pending) model.nextFile();
+    const fileIgnores = new Map(script.lintIgnore.flatMap((i) => i.rules.map((rule) => [rule, i.reason] as const)));
     fileIgnoreProblems(script, problems);
+    const judged = options.lintFile?.(script.file) ?? true;
     const allFacts: StatementFacts[] = [];
     const before = { accessExclusive: new Set<string>(), enumValuesAdded: [] as string[] };
     let lines: string[] | undefined;
@@ -147,35 +182,39 @@ export function createLinter(options: LintOptions = {}): Linter {
       const facts = statementFacts(statement.kind, statement.node, model, pgVersion);
       allFacts.push(facts);
       linted.push({ line: statement.line, column: statement.column, kind: statement.kind, locks: facts.locks, rewrites: facts.rewrites, scans: facts.scans.map((s) => s.relation) });
-      const local = index === 0 ? [] : statementIgnores(script, statements, index, problems);
-      const ignored = local.length ? new Set([...fileIgnores, ...local]) : fileIgnores;
-      const isSmall = (relation: string) => {
-        const info = model.relation(relation);
-        if (info?.created) return true;
-        return model.live && info !== undefined && info.rows !== undefined && info.rows >= 0 && info.rows < small;
-      };
+      const local = index === 0 ? undefined : statementIgnores(script, statements, index, problems);
+      const ignored = local?.size ? new Map([...fileIgnores, ...local]) : fileIgnores;
       // One context per statement; `report` attributes findings to the rule being run.
       let rule: (typeof RULES)[number] = RULES[0];
       let configured: Severity | 'off' | undefined;
+      let onlyNew: boolean | undefined;
       const context: RuleContext = {
         statement, facts, statements, allFacts, before, script, catalog: model, isSmall,
         ...(pgVersion ? { pgVersion } : {}),
         report: (found: Report) => {
           const severity = (configured as Severity | undefined) ?? found.severity ?? rule.severity;
-          const heavy = facts.locks[0];
+          // The gate stops only what would hurt the database as it is now: not a statement on new or small tables alone.
+          if (options.pending && severity === 'error' && (onlyNew ??= touchesOnlyNew(facts, isSmall))) return;
           lines ??= script.sql.split('\n');
+          const at = tokenAt(statement, found.message, facts.actions);
+          const reason = ignored.get(rule.id);
+          if (reason !== undefined) {
+            report.suppressed.push({ rule: rule.id, severity, file: script.file, ...at, message: found.message, reason });
+            return;
+          }
+          const heavy = facts.locks[0];
           report.findings.push({
-            rule: rule.id as RuleId, severity, file: script.file, line: statement.line, column: statement.column,
+            rule: rule.id as RuleId, severity, file: script.file, ...at,
             message: found.message + (model.live ? estimate(model, [...facts.rewrites, ...facts.scans.map((x) => x.relation)]) : ''), help: found.help, ...(found.fix ? { fix: found.fix } : {}),
             ...(heavy ? { lock: `${sqlName(heavy.mode)} on "${heavy.relation}"` } : {}),
-            statement: statement.text.split('\n')[0]!, source: lines[statement.line - 1] ?? '', docs: `docs/rules/${rule.id}.md`,
+            statement: statement.text.split('\n')[0]!, source: lines[at.line - 1] ?? '', docs: ruleDocsUrl(rule.id),
           });
           report.counts[severity]++;
         },
       };
-      for (const current of RULES) {
+      for (const current of judged ? RULES : []) {
         configured = options.rules?.[current.id];
-        if (configured === 'off' || ignored.has(current.id)) continue;
+        if (configured === 'off') continue;
         rule = current;
         current.check(context);
       }

@@ -10,10 +10,10 @@
 import type { LintOptions, LintReport, LintScript } from './engine.js';
 import type { LintFilesOptions } from './lint-files.js';
 
-export type { LintOptions, LintReport, LintScript, LintedStatement } from './engine.js';
+export type { LintOptions, LintReport, LintScript, LintedStatement, SuppressedFinding } from './engine.js';
 export type { LintFilesOptions } from './lint-files.js';
 export type { Finding, Rule, RuleContext, Severity } from './types.js';
-export { lintHook, type LintHook } from './hook.js';
+export { lintHook, type LintHook, type LintGate, type LintHookOptions } from './hook.js';
 export { loadCatalog } from './live-catalog.js';
 
 /**

@@ -11,7 +11,8 @@ import { targetSchema } from '../target/schema.js';
 import { SETTINGS } from '../config/settings.js';
 import { directorySource } from '../migrations/directory.js';
 import { loadMigrations, readScript } from '../migrations/load.js';
-import type { MigrationScript } from '../migrations/types.js';
+import type { Migration, MigrationScript } from '../migrations/types.js';
+import { versionOrder } from '../migrations/formats/index.js';
 import { openParser } from '../sql/parse-host.js';
 import { lintScripts, type LintOptions, type LintReport } from './engine.js';
 
@@ -22,13 +23,27 @@ export interface LintFilesOptions extends Omit<LintOptions, 'catalog'>, Pick<Mig
   /** Use the live catalog of this database (sizes, constraints, column types, version). */
   url?: string;
   schema?: string;
+  /** Baseline (`lint.since`): files of this version or older are read (the tables they create are known) but not judged. */
+  since?: string;
+  /** Judge only the files this accepts (`lint --changed`); the others are read but not judged. */
+  only?: (file: string) => boolean;
+}
+
+/** Which files get findings: newer than `since`, and accepted by `only`. */
+function judged(scripts: readonly MigrationScript[], options: LintFilesOptions): ((file: string) => boolean) | undefined {
+  if (options.since === undefined && !options.only) return undefined;
+  const migrations = scripts as readonly Partial<Migration>[];
+  const order = versionOrder(migrations[0]?.format);
+  const since = options.since === undefined ? undefined : order.canonical(options.since);
+  const old = new Set(since === undefined ? [] : migrations.filter((m) => m.version !== undefined && order.compare(m.version, since) <= 0).map((m) => m.file));
+  return (file) => !old.has(file) && (options.only?.(file) ?? true);
 }
 
 async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> {
   const { format, onDetect } = options;
   const layout = { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) };
   // The directory reader itself, not the library's readMigrations: offline lint loads no database driver.
-  const read = (dir: string) => loadMigrations(directorySource(dir, options.onLink ? { onLink: options.onLink } : {}), layout);
+  const read = (dir: string) => loadMigrations(directorySource(dir, options.onLink ? { onLink: options.onLink } : {}), { ...layout, sum: 'strict' });
   if (!options.paths?.length) return read(options.dir ?? SETTINGS.dir.default);
   const scripts: MigrationScript[] = [];
   const problems: CutoverError[] = [];
@@ -57,12 +72,14 @@ export async function lintMigrations(options: LintFilesOptions): Promise<LintRep
   const parser = options.parser ?? openParser();
   try {
     const scripts = await scriptsOf(options);
-    if (!options.url) return await lintScripts(scripts, { ...options, parser });
+    const lintFile = judged(scripts, options);
+    const engine = { ...options, parser, ...(lintFile ? { lintFile } : {}) };
+    if (!options.url) return await lintScripts(scripts, engine);
     const [{ pgConnector }, { loadCatalog }] = await Promise.all([import('../db/pg.js'), import('./live-catalog.js')]);
     const connection = await pgConnector({ url: options.url, applicationName: 'cutover lint' }).connect();
     try {
       const catalog = await loadCatalog(connection, targetSchema(options));
-      return await lintScripts(scripts, { ...options, catalog, parser });
+      return await lintScripts(scripts, { ...engine, catalog });
     } finally {
       await connection.close();
     }

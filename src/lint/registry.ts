@@ -76,6 +76,19 @@ export const RULES = [
   vacuumFullCluster,
 ] as const;
 
+/** Where the docs are published (package.json `homepage`): rule links are full URLs. */
+export const DOCS_URL = 'https://github.com/cutover-dev/cutover/blob/main/docs/';
+
+/**
+ * The rule's documentation page.
+ *
+ * @example
+ * ruleDocsUrl('prefer-text'); // 'https://github.com/cutover-dev/cutover/blob/main/docs/rules/prefer-text.md'
+ */
+export function ruleDocsUrl(id: string): string {
+  return `${DOCS_URL}rules/${id}.md`;
+}
+
 /** A rule's id. */
 export type RuleId = (typeof RULES)[number]['id'];
 
@@ -91,6 +104,6 @@ export const RULE_IDS: readonly RuleId[] = RULES.map((r) => r.id);
 export function checkRuleId(id: string, where: string): CutoverError | undefined {
   if ((RULE_IDS as readonly string[]).includes(id)) return undefined;
   return new CutoverError('UNKNOWN_RULE', `${where}: unknown lint rule "${id}".${didYouMean(id, RULE_IDS)}`, {
-    hint: 'See docs/rules/ for the rule ids, or `cutover lint --list-rules`.', details: { rule: id, where },
+    hint: `See ${DOCS_URL}rules/ for the rule ids, or \`cutover lint --list-rules\`.`, details: { rule: id, where },
   });
 }

@@ -3,6 +3,6 @@ export type { Migration, MigrationScript, MigrationSource, Directives, Phase } f
 export { loadMigrations, readScript } from './load.js';
 export { directorySource } from './directory.js';
 export { bundleSource, renderBundle, type BundledFile } from './bundle.js';
-export { checksum, normalizeText } from './checksum.js';
+export { checksum, checksumMatches, normalizeText, scriptChecksums } from './checksum.js';
 export { parseFileName, timestampVersion } from './file-name.js';
 export { parseDirectives, DIRECTIVES } from './directives.js';

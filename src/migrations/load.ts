@@ -6,9 +6,10 @@
  * happens only for pending migrations.
  */
 import { CutoverError, throwAll } from '../errors.js';
-import { checksum, normalizeText } from './checksum.js';
+import { normalizeText, scriptChecksums } from './checksum.js';
 import { controlCharacterProblem } from './control-characters.js';
 import { parseDirectives } from './directives.js';
+import { checkSum, SUM_FILE } from './sum.js';
 import { sqlxChecksum, sqlxFormatProblem, sqlxTransactionProblem } from './sqlx-rules.js';
 import { detectFormat, type Detection } from './formats/detect.js';
 import { MIGRATION_FORMATS, versionOrder } from './formats/index.js';
@@ -51,7 +52,7 @@ export function readScript(file: string, contents: Uint8Array | string, transact
   // The layout's own "no transaction" (diesel's metadata.toml, dbmate's transaction:false) and the directive both count.
   if (transaction === false) directives.transaction = false;
   // A layout that rewrote the text (golang-migrate's own BEGIN/COMMIT) keeps the file's checksum.
-  return { file, sql, checksum: checksum(original ?? sql), ...directives, ...(emptyFiles === 'no-op' ? { emptyIsNoOp: true } : {}) };
+  return { file, sql, ...scriptChecksums(original ?? sql), ...directives, ...(emptyFiles === 'no-op' ? { emptyIsNoOp: true } : {}) };
 }
 
 /** Options of {@link loadMigrations}. */
@@ -72,6 +73,11 @@ export interface LoadOptions {
    * docs/sqlx-ledger.md).
    */
   checksum?: 'cutover' | 'sqlx';
+  /**
+   * Check the directory against its `cutover.sum`, when it has one (SUM_* errors, exit 2);
+   * `strict` (lint, the CI check) also refuses files whose content is not recorded yet.
+   */
+  sum?: boolean | 'strict';
 }
 
 function unknownFormat(format: string, location: string): CutoverError {
@@ -140,6 +146,7 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
       const problem = sqlxTransactionProblem(entry.up.file, typeof raw === 'string' ? raw : rawText.decode(raw), up.transaction);
       if (problem) problems.push(problem);
       up.checksum = sqlxChecksum(raw);
+      delete up.fileChecksum; // sqlx's own rule: the raw file, lint-ignore lines included
     }
     migrations.push({
       ...up, version: entry.version, name: entry.name, format: formatId,
@@ -149,5 +156,10 @@ export async function loadMigrations(source: MigrationSource, options: LoadOptio
   throwAll(problems);
   for (const notice of notices) options.onNotice?.({ ...notice, location: source.location });
   const order = versionOrder(formatId);
-  return migrations.sort((a, b) => order.compare(a.version, b.version));
+  migrations.sort((a, b) => order.compare(a.version, b.version));
+  if (options.sum && paths.includes(SUM_FILE)) {
+    const text = decode(await readRaw(SUM_FILE), SUM_FILE);
+    throwAll(text instanceof CutoverError ? [text] : checkSum(migrations, text, source.location, { strict: options.sum === 'strict' }));
+  }
+  return migrations;
 }

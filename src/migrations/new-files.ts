@@ -29,9 +29,17 @@ export interface NewFile {
 const DOWN = '-- undo what the up script does\n';
 const SEQUENCE_LIMIT = 10n ** 9n; // below this, versions are a sequence (1, 2, 3 …), not timestamps
 
+/**
+ * The header: a comment naming the migration and when it was written (a new file is never
+ * empty, and says what it is for), then the directives.
+ */
 function header(options: NewMigration, noTransaction = '-- cutover:no-transaction'): string {
-  const lines = [...(options.post ? ['-- cutover:phase post'] : []), ...(options.transaction ? [] : [noTransaction])];
-  return lines.length ? `${lines.join('\n')}\n\n` : '';
+  const written = options.now.toISOString().replace('T', ' ').slice(0, 19);
+  const lines = [
+    `-- ${options.name.replace(/[_-]+/g, ' ')}: written by \`cutover new\` on ${written} UTC; the statements go below.`,
+    ...(options.post ? ['-- cutover:phase post'] : []), ...(options.transaction ? [] : [noTransaction]),
+  ];
+  return `${lines.join('\n')}\n\n`;
 }
 
 /**

@@ -40,8 +40,10 @@ export interface MigrationScript extends Directives {
   file: string;
   /** Text with the BOM stripped and CRLF turned into LF. */
   sql: string;
-  /** SHA-256 (hex) of `sql` as UTF-8. */
+  /** SHA-256 (hex) of `sql` as UTF-8, without its `-- cutover:lint-ignore` lines. */
   checksum: string;
+  /** SHA-256 of the whole `sql`, when it has lint-ignore lines: ledgers written before they were left out recorded this one. */
+  fileChecksum?: string;
   /** The layout's tool runs a file without statements (empty, or comments only) as a no-op: so does cutover. */
   emptyIsNoOp?: boolean;
 }

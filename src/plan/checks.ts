@@ -4,6 +4,7 @@
  */
 import type { VersionOrder } from '../migrations/formats/order.js';
 import type { Migration } from '../migrations/types.js';
+import { checksumMatches } from '../migrations/checksum.js';
 import type { LedgerRow, Problem } from './types.js';
 
 /** An applied migration whose file changed since it ran. */
@@ -12,7 +13,7 @@ export function checkEdited(migrations: readonly Migration[], ledger: readonly L
   return ledger.flatMap((row): Problem[] => {
     const migration = byVersion.get(row.version);
     // A repeatable with a new checksum is not edited: it is pending, to run again.
-    if (row.state !== 'applied' || !migration || migration.repeatable || migration.checksum === row.checksum) return [];
+    if (row.state !== 'applied' || !migration || migration.repeatable || checksumMatches(migration, row.checksum)) return [];
     return [{
       code: 'CHECKSUM_MISMATCH', severity: 'error', version: row.version, file: migration.file,
       message: `${migration.file} was edited after it was applied (checksum ${row.checksum.slice(0, 12)}… in the ledger, ${migration.checksum.slice(0, 12)}… on disk)`,
@@ -42,7 +43,7 @@ export function checkFailed(migrations: readonly Migration[], ledger: readonly L
     const file = byVersion.get(row.version)?.file;
     const where = row.failedStatement ? ` at statement ${row.failedStatement}` : '';
     return {
-      code: 'FAILED_MIGRATION' as const, severity: 'error' as const, version: row.version, ...(file ? { file } : {}),
+      code: 'UNRESOLVED_FAILURE' as const, severity: 'error' as const, version: row.version, ...(file ? { file } : {}),
       message: `${file ?? `version ${row.version}`} failed${where} and may be partly applied${row.error ? `: ${row.error}` : ''}`,
       hint: `Check the database by hand, then: cutover resolve ${row.version} --applied (finish it yourself first) or --rolled-back (undo what it did; it runs again, and an INVALID index its CREATE INDEX CONCURRENTLY left is dropped and built again).`,
     };

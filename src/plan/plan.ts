@@ -5,6 +5,7 @@
  */
 import { versionOrder } from '../migrations/formats/index.js';
 import type { Migration } from '../migrations/types.js';
+import { checksumMatches } from '../migrations/checksum.js';
 import { checkEdited, checkFailed, checkMissing, checkOutOfOrder, checkPhaseOrder } from './checks.js';
 import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from './types.js';
 
@@ -21,7 +22,7 @@ export function statusEntries(migrations: readonly Migration[], ledger: readonly
   const rows = new Map(ledger.map((row) => [row.version, row]));
   const entries: StatusEntry[] = migrations.map((m) => {
     const row = rows.get(m.version);
-    const state = !row ? 'pending' : row.state === 'failed' ? 'failed' : row.checksum !== m.checksum ? (m.repeatable ? 'pending' : 'edited') : 'applied';
+    const state = !row ? 'pending' : row.state === 'failed' ? 'failed' : !checksumMatches(m, row.checksum) ? (m.repeatable ? 'pending' : 'edited') : 'applied';
     return { version: m.version, name: m.name, phase: m.phase, state, file: m.file, ...(row ? { appliedAt: row.appliedAt, durationMs: row.durationMs } : {}) };
   });
   const known = new Set(migrations.map((m) => m.version));
@@ -46,7 +47,7 @@ export function plan(migrations: readonly Migration[], ledger: readonly LedgerRo
   const recorded = new Map(ledger.map((row) => [row.version, row]));
   const pending = migrations.filter((m) => {
     const row = recorded.get(m.version);
-    return !row || (m.repeatable === true && row.state === 'applied' && row.checksum !== m.checksum);
+    return !row || (m.repeatable === true && row.state === 'applied' && !checksumMatches(m, row.checksum));
   });
   const toVersion = options.to === undefined ? undefined : order.canonical(options.to);
   const to = toVersion === undefined ? undefined : migrations.find((m) => m.version === toVersion);
@@ -112,7 +113,7 @@ export function planRollback(migrations: readonly Migration[], ledger: readonly 
       continue;
     }
     problems.push({
-      code: 'MISSING_DOWN_FILE', severity: 'error', version: row.version, ...(migration ? { file: migration.file } : {}),
+      code: 'NOT_REVERSIBLE', severity: 'error', version: row.version, ...(migration ? { file: migration.file } : {}),
       message: migration
         ? `${migration.file} has no down script (${downScript(migration)})`
         : `version ${row.version} (${row.name}) is applied but its files are not in this directory`,

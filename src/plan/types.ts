@@ -35,7 +35,7 @@ export interface PlanOptions {
 }
 
 /** Codes of history problems; each has its own check function in checks.ts. */
-export type ProblemCode = 'CHECKSUM_MISMATCH' | 'MISSING_ON_DISK' | 'OUT_OF_ORDER' | 'FAILED_MIGRATION' | 'PHASE_ORDER' | 'UNKNOWN_VERSION' | 'MISSING_DOWN_FILE';
+export type ProblemCode = 'CHECKSUM_MISMATCH' | 'MISSING_ON_DISK' | 'OUT_OF_ORDER' | 'UNRESOLVED_FAILURE' | 'PHASE_ORDER' | 'UNKNOWN_VERSION' | 'NOT_REVERSIBLE';
 
 /** A history problem: an error stops the run, a warning is reported. */
 export interface Problem {

@@ -4,10 +4,11 @@
  * plan, releasing the lock in `finally`. `dryRun` stops after validation:
  * `plan` is this same path, lock included (the sqlx-cli lesson).
  */
+import type { FormatNotice } from '../migrations/formats/types.js';
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
 import { SETTINGS } from '../config/settings.js';
 import { acquireMigrationLocks, type Alongside } from '../db/advisory-lock.js';
-import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
+import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type Ledger, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
@@ -104,8 +105,13 @@ export interface MigrateReport {
   /** Every migration's state after the run. */
   entries: StatusEntry[];
   durationMs: number;
-  /** With a lint hook: the findings on the pending files. */
+  /** With a lint hook: the findings on the pending files (and those a `lint-ignore` line suppressed). */
   lint?: LintReport;
+  /**
+   * The lint gate: `error` stops on an error finding (the run then throws LINT_FAILED);
+   * `warn` lets them through, counted in `letThrough`.
+   */
+  lintGate?: { mode: 'error' | 'warn'; letThrough: number };
   /** With `invalidIndexes: true` (the CLI's `migrate`): the schema's invalid indexes after the run. */
   invalidIndexes?: InvalidIndex[];
   /**
@@ -116,6 +122,8 @@ export interface MigrateReport {
   unconfirmed?: StepResult[];
   /** Migrations an earlier run was cut off from recording whose index builds had finished: recorded applied now. */
   recognized?: MigrationRef[];
+  /** `plan` only: files the layout's tool skips, and migrations in another language cutover cannot run (docs/formats.md). */
+  notices?: FormatNotice[];
 }
 
 /** Thrown history problems: one error, every problem in its details. */
@@ -172,13 +180,25 @@ function addLint(report: MigrateReport, lint: LintReport): void {
 async function lintPending(report: MigrateReport, steps: Step[], connection: Connection, schema: string, hook: LintHook, linter?: Linter): Promise<void> {
   const lint = linter ? linter.finish() : await hook.run(steps, connection, schema);
   addLint(report, lint);
+  report.lintGate = { mode: hook.refuseOnError ? 'error' : 'warn', letThrough: hook.refuseOnError ? 0 : lint.counts.error };
   if (hook.refuseOnError && !report.dryRun && lint.counts.error > 0) {
     const errors = lint.findings.filter((f) => f.severity === 'error');
     throw new CutoverError('LINT_FAILED', `${errors.length} lint error(s) in pending migrations; nothing was run:\n${errors.map((f) => `${f.file}:${f.line}:${f.column}: [${f.rule}] ${f.message}`).join('\n')}`, {
-      hint: 'Fix them as `cutover lint` explains, or suppress one with `-- cutover:lint-ignore <rule> <reason>`; --lint=warn only reports.',
-      details: { findings: errors.map(({ rule, file, line, column }) => ({ rule, file, line, column })) },
+      hint: 'Fix them as `cutover lint` explains; or, where it is safe, suppress one with `-- cutover:lint-ignore <rule> <reason>` (not an edit: the checksum leaves it out), or let them through with --lint warn (recorded in the report).',
+      details: { findings: errors.map(({ rule, file, line, column, message }) => ({ rule, file, line, column, message })) },
     });
   }
+}
+
+/**
+ * Applied rows recorded with a file's whole checksum before lint-ignore lines were left out
+ * get its checksum of what runs, so removing such a line later is no edit either. Rare: a
+ * no-op run with nothing to update sends nothing.
+ */
+async function recordNewChecksums(connection: Connection, ledger: Ledger, migrations: readonly Migration[], rows: readonly LedgerRow[]): Promise<void> {
+  const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  const stale = rows.filter((row) => row.state === 'applied' && row.checksum === byVersion.get(row.version)?.fileChecksum);
+  if (stale.length > 0) await connection.query(stale.map((row) => `${ledger.acceptSql(row.version, byVersion.get(row.version)!.checksum)};`).join('\n'));
 }
 
 function refOf(migration: Migration): MigrationRef {
@@ -304,6 +324,7 @@ export async function runMigrations(
     report.deferred = thePlan.deferred.map(refOf);
     for (const problem of thePlan.warnings) options.onEvent?.({ type: 'warning', schema: options.schema, problem });
     if (thePlan.errors.length > 0) throw historyError(thePlan.errors);
+    if (!report.dryRun && ledger && theLedger.kind === 'cutover') await recordNewChecksums(connection, theLedger, migrations, ledger);
     if (thePlan.steps.length === 0) return report;
 
     // Every pending file is parsed and validated before anything runs — even the ledger's creation.
@@ -312,7 +333,7 @@ export async function runMigrations(
     // files — the second parse and the rules compete with the server for the same CPUs.)
     const parser = options.prepare ? undefined : openParser({ texts: thePlan.steps.length });
     try {
-      const linter = options.lint?.start && parser ? options.lint.start(connection, options.schema) : undefined;
+      const linter = options.lint?.start && parser ? options.lint.start(connection, options.schema, thePlan.steps) : undefined;
       const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, linter, parser);
       parser?.close(); // the child's memory goes before the migrations run
       report.planned = thePlan.steps.map((step, i) => ({

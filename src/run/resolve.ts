@@ -9,6 +9,7 @@ import { CutoverError } from '../errors.js';
 import { auditSql, ensureAuditTable, ledgerFor, readLedger } from '../db/ledger.js';
 import type { Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
+import { checksumMatches } from '../migrations/checksum.js';
 import { withMigrationLock, type RunOptions } from './migrate.js';
 
 /** What `resolve` does. */
@@ -52,7 +53,7 @@ export async function resolveVersion(
     if (action === 'checksum') {
       if (row.state !== 'applied') throw refuse(`it is ${row.state}, not applied; --checksum accepts an edit of an applied file`, 'Resolve the failure first with --applied or --rolled-back.');
       if (!migration) throw refuse('its file is not in this directory', 'Run from the directory that has the edited file.');
-      if (migration.checksum === row.checksum) throw refuse('the file is unchanged: its checksum matches the ledger', 'Nothing to accept.');
+      if (checksumMatches(migration, row.checksum)) throw refuse('the file is unchanged: its checksum matches the ledger', 'Nothing to accept.');
       change = ledger.acceptSql(version, migration.checksum);
       after = { state: 'applied', checksum: migration.checksum };
     } else {

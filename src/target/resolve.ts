@@ -49,16 +49,18 @@ export function connectorFor(options: TargetOptions, command: string): Connector
 }
 
 /**
- * Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`), with the checksums `ledger` keeps.
+ * Read the migration set from `migrations` or `dir`, in the layout `format` (default `auto`), with
+ * the checksums `ledger` keeps. `sum: true` (what `migrate`, `plan` and `rollback` ask) also checks
+ * a directory against its `cutover.sum`, when it has one.
  *
  * @example
  * const migrations = await readMigrations({ dir: 'db/migrations' });
  */
-export function readMigrations(options: MigrationsOptions): Promise<Migration[]> {
+export function readMigrations(options: MigrationsOptions, check: { sum?: boolean } = {}): Promise<Migration[]> {
   const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? SETTINGS.dir.default, { onLink: options.onLink });
   return loadMigrations(source, {
     format: options.format ?? SETTINGS.format.default, onDetect: options.onDetect, onNotice: options.onNotice,
-    checksum: options.ledger === 'sqlx' ? 'sqlx' : 'cutover',
+    checksum: options.ledger === 'sqlx' ? 'sqlx' : 'cutover', sum: check.sum === true && !options.migrations,
   });
 }
 

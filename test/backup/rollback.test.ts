@@ -65,7 +65,7 @@ it('refuses, saying what is missing, when neither down files nor a matching back
   expect((await cutover(dir, 'backup')).code).toBe(0); // at version 2: no use for --to 1
   const { code, error } = await cutover(dir, 'rollback', '--to', '1', '--yes');
   expect(code).toBe(1);
-  expect(error).toMatchObject({ code: 'MISSING_DOWN_FILE', to: '1', backupsOfSchema: 1 });
+  expect(error).toMatchObject({ code: 'NOT_REVERSIBLE', to: '1', backupsOfSchema: 1 });
   expect(error.message).toContain('0002_more.sql has no down script');
   expect(error.message).toContain('stops at version 1');
   expect(await ledger()).toEqual(['1', '2']);

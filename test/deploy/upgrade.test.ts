@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -142,5 +142,17 @@ describe('cutover upgrade', () => {
     expect(post.summary).toContain('3_drop_fullname.sql');
     expect(states(result.json.error.steps)).toMatchObject({ wait: 'done', post: 'failed', verify: 'not-run' });
     expect(await applied()).toEqual(['1', '2']);
+  });
+
+  it('honours lintRules from the config, as `lint` does: a rule turned off there does not stop the preflight', async () => {
+    dir = await migrationsDir({ ...files, '2_display_name.sql': 'ALTER TABLE users ADD COLUMN display_name text;\nCREATE INDEX users_display_name ON users (display_name);\n' });
+    const stopped = await upgrade('--lint', '--deploy', 'exit 3', '--health-url', healthUrl, '--app-version', '2.0.0');
+    expect(stopped.json.error).toMatchObject({ code: 'UPGRADE_FAILED', step: 'preflight' });
+    expect(stopped.json.error.message).toContain('lint: 1 error(s)');
+
+    await writeFile(join(work, 'cutover.config.json'), JSON.stringify({ lintRules: { 'require-concurrent-index-creation': 'off' } }));
+    const passed = await upgrade('--lint', '--deploy', 'exit 3', '--health-url', healthUrl, '--app-version', '2.0.0');
+    expect(passed.json.error).toMatchObject({ code: 'UPGRADE_FAILED', step: 'deploy' });
+    expect(states(passed.json.error.steps)).toMatchObject({ preflight: 'done', pre: 'done', deploy: 'failed' });
   });
 });

@@ -246,7 +246,7 @@ describe('migrateFleet', () => {
 
     const stopped = await failure(migrateFleet({ targets, dir, concurrency: 1 }));
     expect(stopped.code).toBe('FLEET_FAILED');
-    const first = stopped.report as FleetReport;
+    const first = stopped.report as unknown as FleetReport;
     expect(first.stopped).toBe('failure');
     expect(first.failures.map((f) => [f.schema, f.error?.code])).toEqual([['tenant_005', 'MIGRATION_FAILED']]);
     expect(first.counts).toEqual({ applied: 4, 'up-to-date': 0, failed: 1, skipped: 7 });
@@ -256,7 +256,7 @@ describe('migrateFleet', () => {
     for (const name of names.slice(0, 4)) expect(counts.get(name)).toEqual([1, 2, 3]);
 
     const goOn = await failure(migrateFleet({ targets, dir, concurrency: 3, continueOnError: true }));
-    const second = goOn.report as FleetReport;
+    const second = goOn.report as unknown as FleetReport;
     expect(second.counts).toEqual({ applied: 7, 'up-to-date': 4, failed: 1, skipped: 0 });
     counts = await appliedCounts(db.url);
     for (const name of names) expect(counts.get(name)).toEqual(name === 'tenant_005' ? undefined : [1, 2, 3]);
@@ -276,7 +276,7 @@ describe('migrateFleet', () => {
     const error = await failure(migrateFleet({ targets: [{ url: db.url, pattern: 'tenant_*' }], dir, concurrency: 3, continueOnError: true }));
     expect(error.code).toBe('SYNTAX_ERROR');
     expect(error.exitCode).toBe(2);
-    expect((error.report as FleetReport).stopped).toBe('bad-input');
+    expect((error.report as unknown as FleetReport).stopped).toBe('bad-input');
     expect(await appliedCounts(db.url)).toEqual(new Map());
   });
 
@@ -287,7 +287,7 @@ describe('migrateFleet', () => {
     const dir = await migrationsDir(files);
     const error = await failure(migrateFleet({ targets: [{ url: db.url, pattern: 'tenant_*' }], dir, canary: 3, concurrency: 4, continueOnError: true }));
     expect(error.code).toBe('CANARY_FAILED');
-    const report = error.report as FleetReport;
+    const report = error.report as unknown as FleetReport;
     expect(report.stopped).toBe('canary');
     expect(report.counts).toMatchObject({ failed: 1, skipped: 7 });
     expect(report.targets.filter((t) => t.outcome !== 'skipped').every((t) => t.canary)).toBe(true);
@@ -412,7 +412,7 @@ describe('the post-deploy guard in a fleet run', () => {
     cleanups.push(() => old.stop());
 
     const error = await failure(migrateFleet({ targets: [{ url: db.url, schemas: ['tenant_old', 'tenant_new'] }], dir, phase: 'post', continueOnError: true }));
-    const report = error.report as FleetReport;
+    const report = error.report as unknown as FleetReport;
     const outcome = new Map(report.targets.map((t) => [t.schema, [t.outcome, t.error?.code]]));
     expect(outcome.get('tenant_new')).toEqual(['applied', undefined]);
     expect(outcome.get('tenant_old')).toEqual(['failed', 'INSTANCES_BEHIND']);

@@ -225,7 +225,7 @@ describe('Flyway', () => {
 
     const refused = await cutover(dir, 'rollback', '--to', '1.2');
     expect(refused.code).toBe(1);
-    expect(refused.error).toMatchObject({ code: 'MISSING_DOWN_FILE', version: '3', file: 'V3__index_notes.sql' });
+    expect(refused.error).toMatchObject({ code: 'NOT_REVERSIBLE', version: '3', file: 'V3__index_notes.sql' });
     expect((await ledger()).map((r) => r.version)).toEqual(flywayOrder);
 
     await writeFile(join(dir, 'U3__index_notes.sql'), 'DROP INDEX CONCURRENTLY notes_user;\n');
@@ -287,7 +287,7 @@ describe('Prisma', () => {
     // init has no down.sql (Prisma writes none): a rollback past it is refused, naming it.
     const refused = await cutover(dir, 'rollback', '--to', '0', ...format);
     expect(refused.code).toBe(1);
-    expect(refused.error).toMatchObject({ code: 'MISSING_DOWN_FILE', version: '20240101000000_init' });
+    expect(refused.error).toMatchObject({ code: 'NOT_REVERSIBLE', version: '20240101000000_init' });
   });
 
   it('refuses a migration directory without migration.sql (exit 2), applying nothing', async () => {

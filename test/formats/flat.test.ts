@@ -98,7 +98,7 @@ describe('sqlx', () => {
     // 9 has no down file: refused, nothing touched.
     const refused = await rollback(dir, '1', '--format', 'sqlx');
     expect(refused.code).toBe(1);
-    expect(refused.error).toMatchObject({ code: 'MISSING_DOWN_FILE', version: '9', file: '9_tags.up.sql' });
+    expect(refused.error).toMatchObject({ code: 'NOT_REVERSIBLE', version: '9', file: '9_tags.up.sql' });
     expect(await exists('tags')).toBe(true);
     expect((await ledger()).map(([version]) => version)).toEqual(['1', '2', '9']);
   });
@@ -197,7 +197,7 @@ describe('dbmate', () => {
     // The seed's down section holds only a comment: no down script, so the rollback refuses.
     const refused = await rollback(dir, '20240101000000');
     expect(refused.code).toBe(1);
-    expect(refused.error).toMatchObject({ code: 'MISSING_DOWN_FILE', version: '20240104000000' });
+    expect(refused.error).toMatchObject({ code: 'NOT_REVERSIBLE', version: '20240104000000' });
     expect(await indexIsValid('users_email')).toBe(true);
   });
 

@@ -61,8 +61,15 @@ describe('goose', () => {
 
     const back = await cli(['rollback', '--to', '20240101000000', '--url', db.url, '--schema', schema, '--dir', dir, '--format', 'goose', '--json', '--backup-dir', dir]);
     expect(back.code, back.stderr).toBe(1); // 20240104000000 has no Down section: refused, nothing touched
-    expect(JSON.parse(back.stdout).error).toMatchObject({ code: 'MISSING_DOWN_FILE', version: '20240104000000' });
+    expect(JSON.parse(back.stdout).error).toMatchObject({ code: 'NOT_REVERSIBLE', version: '20240104000000' });
     expect(await exists('more')).toBe(true);
+  });
+
+  it('plan names the Go migration as a gap', async () => {
+    const dir = await migrationsDir(files);
+    const text = await cli(['plan', '--format', 'goose', '--url', db.url, '--schema', schema, '--dir', dir]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toContain('warning: 20240103000000_backfill.go (version 20240103000000) is not run by cutover');
   });
 
   it('an unbalanced StatementBegin: exit 2 naming the file and line, nothing run', async () => {
@@ -95,6 +102,20 @@ describe('drizzle-kit', () => {
     expect(await ledger()).toEqual([['0000_reflective_puck', true], ['0001_striped_tattoo', true]]);
     expect(await query(db.url, `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'user' ORDER BY ordinal_position`, [schema]))
       .toEqual([{ column_name: 'id' }, { column_name: 'role' }, { column_name: 'email' }]);
+  });
+
+  it('plan lists the skipped files: in --json always, said with --verbose', async () => {
+    const dir = await migrationsDir(files);
+    const planned = await cutover(dir, 'plan', '--format', 'drizzle');
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.json.notices).toEqual([
+      { kind: 'ignored', file: '0001_abandoned_dagger.sql', reason: 'not in meta/_journal.json: drizzle never runs it' },
+      { kind: 'ignored', file: 'meta/_journal.json.backup', reason: 'only meta/_journal.json is read' },
+    ]);
+    const text = await cli(['plan', '--format', 'drizzle', '--verbose', '--url', db.url, '--schema', schema, '--dir', dir]);
+    expect(text.stderr).toContain('skipped 0001_abandoned_dagger.sql: not in meta/_journal.json');
+    const quiet = await cli(['plan', '--format', 'drizzle', '--url', db.url, '--schema', schema, '--dir', dir]);
+    expect(quiet.stderr).not.toContain('abandoned_dagger');
   });
 
   it('a journal naming a missing file: exit 2 naming the journal line, nothing run', async () => {

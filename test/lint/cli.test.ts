@@ -26,7 +26,7 @@ describe('cutover lint', () => {
     const result = await cli(['lint', '--dir', dir]);
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('error[require-concurrent-index-creation]');
-    expect(result.stdout).toContain('--> 2_index.sql:1:1');
+    expect(result.stdout).toContain('--> 2_index.sql:1:14');
     expect(result.stderr).not.toContain('embedded');
   });
 
@@ -58,7 +58,7 @@ describe('cutover lint', () => {
     const json = await cli(['lint', '--dir', dir, '--json']);
     expect(JSON.parse(json.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual(['require-concurrent-index-creation']);
     const github = await cli(['lint', '--dir', dir, '--output', 'github']);
-    expect(github.stdout).toMatch(/^::error file=.*2_index\.sql,line=1,col=1,title=require-concurrent-index-creation::/m);
+    expect(github.stdout).toMatch(/^::error file=.*2_index\.sql,line=1,col=14,title=require-concurrent-index-creation::/m);
     const sarif = await cli(['lint', '--dir', dir, '--output', 'sarif']);
     expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(1);
   });
@@ -124,7 +124,7 @@ describe('plan and migrate lint pending files', () => {
       expect(plan.code).toBe(0);
       expect(plan.stdout).toContain('line 1: locks SHARE on "users"');
       expect(plan.stdout).toContain('line 1: locks ACCESS EXCLUSIVE on "users"; rewrites users');
-      expect(plan.stdout).toContain('error[require-concurrent-index-creation] 2_index.sql:1:1');
+      expect(plan.stdout).toContain('error[require-concurrent-index-creation] 2_index.sql:1:14');
 
       const refused = await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', dir, '--lint', 'error', '--json']);
       expect(refused.code).toBe(3);
@@ -134,9 +134,12 @@ describe('plan and migrate lint pending files', () => {
       const [row] = await query<{ n: number }>(fresh.url, `SELECT count(*)::int AS n FROM "${schema}".cutover_migrations`);
       expect(row!.n).toBe(1);
 
-      const warned = await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', dir]);
+      // The gate is on by default: the same refusal without --lint.
+      expect((await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', dir])).code).toBe(3);
+      const warned = await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', dir, '--lint', 'warn']);
       expect(warned.code).toBe(0);
       expect(warned.stderr).toContain('lint: 2 error(s)');
+      expect(warned.stderr).toContain('--lint warn let 2 error finding(s) through');
     } finally {
       await fresh.drop();
     }
@@ -156,11 +159,12 @@ describe('plan and migrate lint pending files', () => {
       // A table with rows (the live catalog says so) gets an index without CONCURRENTLY.
       expect((await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', await migrationsDir({ '1_users.sql': unsafe['1_users.sql'] })])).code).toBe(0);
       await query(fresh.url, `INSERT INTO "${schema}".users (email) SELECT 'u' || g FROM generate_series(1, 20000) g; ANALYZE "${schema}".users`);
-      const run = await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', await migrationsDir(unsafe), '--json']);
+      const run = await cli(['migrate', '--url', fresh.url, '--schema', schema, '--dir', await migrationsDir(unsafe), '--json', '--lint', 'warn']);
       expect(run.code).toBe(0);
       const report = JSON.parse(run.stdout);
       expect(report.applied.map((a: { migration: { version: string } }) => a.migration.version)).toEqual(['2']);
       expect(report.lint.findings.map((f: { rule: string }) => f.rule)).toEqual(['require-concurrent-index-creation']);
+      expect(report.lintGate).toEqual({ mode: 'warn', letThrough: 1 });
       expect(report.planned[0].statements[0].locks).toEqual([expect.objectContaining({ relation: 'users', mode: 'Share' })]);
     } finally {
       await fresh.drop();

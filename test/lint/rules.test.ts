@@ -121,19 +121,30 @@ describe('facts the rules use', () => {
   });
 });
 
+describe('finding positions', () => {
+  it('point at the column the finding is about, on its own line of a multi-line statement', async () => {
+    const report = await lint('CREATE TABLE t (id int, email text);\nSELECT 1;\nALTER TABLE users\n  ALTER COLUMN  "email" TYPE int;', { catalog: undefined });
+    const finding = report.findings.find((f) => f.rule === 'changing-column-type')!;
+    expect([finding.line, finding.column]).toEqual([4, 17]);
+  });
+});
+
 describe('renderers', () => {
   it('pretty, json, github and sarif', async () => {
     const report = await lint('SELECT 1;\nCREATE INDEX users_email_idx ON users (email);');
     const pretty = renderLint(report, 'pretty');
     expect(pretty).toContain('error[require-concurrent-index-creation]');
-    expect(pretty).toContain('--> 0001_test.sql:2:1');
-    expect(pretty).toContain('  2 | CREATE INDEX users_email_idx ON users (email);\n    | ^ takes SHARE on "users"');
+    // At the token (the index's name), not at 1:1 of the statement.
+    expect(pretty).toContain('--> 0001_test.sql:2:14');
+    expect(pretty).toContain('  2 | CREATE INDEX users_email_idx ON users (email);\n    |              ^ takes SHARE on "users"');
+    expect(pretty).toContain('docs: https://github.com/cutover-dev/cutover/blob/main/docs/rules/require-concurrent-index-creation.md');
     expect(pretty).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email)');
     expect(JSON.parse(renderLint(report, 'json')).counts).toEqual({ error: 1, warning: 0, info: 0 });
-    expect(renderLint(report, 'github', { base: 'migrations/' })).toMatch(/^::error file=migrations\/0001_test.sql,line=2,col=1,title=require-concurrent-index-creation::/);
+    expect(renderLint(report, 'github', { base: 'migrations/' })).toMatch(/^::error file=migrations\/0001_test.sql,line=2,col=14,title=require-concurrent-index-creation::/);
     const sarif = JSON.parse(renderLint(report, 'sarif'));
     expect(sarif.version).toBe('2.1.0');
-    expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'require-concurrent-index-creation', level: 'error', locations: [{ physicalLocation: { region: { startLine: 2, startColumn: 1 } } }] });
+    expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'require-concurrent-index-creation', level: 'error', locations: [{ physicalLocation: { region: { startLine: 2, startColumn: 14 } } }] });
+    expect(sarif.runs[0].tool.driver.rules[0].helpUri).toMatch(/^https:\/\/.*\/docs\/rules\/[a-z-]+\.md$/);
     expect(sarif.runs[0].tool.driver.rules.length).toBe(RULE_IDS.length);
   });
 });
@@ -169,5 +180,22 @@ describe('batch parsing', () => {
     const { splitMany } = await import('../../src/sql/split-many.js');
     const error = await splitMany([{ file: 'a.sql', sql: 'SELECT 1;' }, { file: 'b.sql', sql: 'SELECT 1;\nCREATE TABLE (x int);' }]).catch((e: CutoverError) => e);
     expect(error).toMatchObject({ code: 'SYNTAX_ERROR', details: { file: 'b.sql', line: 2, column: 14 } });
+  });
+});
+
+describe('lock-table and require-concurrent-reindex', () => {
+  it('LOCK TABLE is reported only in the modes that block the application\'s reads or writes', async () => {
+    const modes = ['ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
+    const flagged: string[] = [];
+    for (const mode of modes) if ((await rulesOf(`LOCK TABLE users IN ${mode} MODE;`)).includes('lock-table')) flagged.push(mode);
+    expect(flagged).toEqual(['SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE']);
+  });
+
+  it('REINDEX: the fix inserts CONCURRENTLY after the options; none for SYSTEM or before PostgreSQL 12', async () => {
+    const [finding] = (await lint('REINDEX (VERBOSE) INDEX users_email;')).findings;
+    expect(finding).toMatchObject({ rule: 'require-concurrent-reindex', fix: 'REINDEX (VERBOSE) INDEX CONCURRENTLY users_email' });
+    expect((await lint('REINDEX TABLE users;', { pgVersion: 11 })).findings[0]).toMatchObject({ rule: 'require-concurrent-reindex', help: expect.stringContaining('no REINDEX CONCURRENTLY') });
+    expect((await lint('REINDEX TABLE users;', { pgVersion: 11 })).findings[0]!.fix).toBeUndefined();
+    expect(await rulesOf('CREATE TABLE t (id int);\nREINDEX TABLE t;')).toEqual([]);
   });
 });

@@ -66,4 +66,11 @@ describe('every statement kind the parser knows is classified', () => {
     expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([['unknown-locks', 'info']]);
     expect(report.findings[0]!.message).toContain('CALL runs a procedure');
   });
+
+  it('statements the facts table knows are refused in a transaction block are reported in a transactional migration', async () => {
+    const report = await lintScripts([{ file: '1_x.sql', sql: 'REINDEX SCHEMA app;\nDISCARD ALL;\n', phase: 'pre', transaction: true, lintIgnore: [] }]);
+    expect(report.findings.map((f) => [f.rule, f.line])).toEqual([['concurrently-in-transaction', 1], ['require-concurrent-reindex', 1], ['concurrently-in-transaction', 2]]);
+    expect(report.findings[0]!.message).toBe('REINDEX SCHEMA cannot run inside a transaction block, and this migration runs in one');
+    expect(report.findings[1]!.fix).toBe('REINDEX SCHEMA CONCURRENTLY app');
+  });
 });

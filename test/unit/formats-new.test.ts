@@ -118,7 +118,7 @@ describe('goose', () => {
 
   it('cutover new writes a goose file', () => {
     const [file] = newMigrationFiles('goose', { name: 'add_users', versions: ['20240101000000'], now: new Date('2026-12-06T10:00:00Z'), transaction: false, reversible: true });
-    expect(file).toEqual({ path: '20261206100000_add_users.sql', text: '-- +goose NO TRANSACTION\n\n-- +goose Up\n\n\n-- +goose Down\n-- undo what the up script does\n' });
+    expect(file).toEqual({ path: '20261206100000_add_users.sql', text: '-- add users: written by `cutover new` on 2026-12-06 10:00:00 UTC; the statements go below.\n-- +goose NO TRANSACTION\n\n-- +goose Up\n\n\n-- +goose Down\n-- undo what the up script does\n' });
     expect(gooseSections(file!.text)).toMatchObject({ transaction: false });
   });
 });

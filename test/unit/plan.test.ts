@@ -82,7 +82,7 @@ describe('history checks', () => {
   it('checkFailed refuses while a no-transaction migration is failed', async () => {
     const ms = await migrations({ '1_a.sql': '-- cutover:no-transaction\nSELECT 1;' });
     const [problem] = checkFailed(ms, [row(ms[0]!, { state: 'failed', failedStatement: 2, error: 'boom' })]);
-    expect(problem).toMatchObject({ code: 'FAILED_MIGRATION', version: '1', file: '1_a.sql' });
+    expect(problem).toMatchObject({ code: 'UNRESOLVED_FAILURE', version: '1', file: '1_a.sql' });
     expect(problem!.message).toContain('statement 2');
   });
 
@@ -114,6 +114,6 @@ describe('planRollback', () => {
   it('refuses, naming each migration without a down file', async () => {
     const ms = await migrations({ '1_a.sql': 'SELECT 1;', '2_b.up.sql': 'SELECT 2;', '2_b.down.sql': 'SELECT -2;', '3_c.sql': 'SELECT 3;' });
     const result = planRollback(ms, ms.map((m) => row(m)), '0');
-    expect(result.errors.map((p) => [p.code, p.version])).toEqual([['MISSING_DOWN_FILE', '3'], ['MISSING_DOWN_FILE', '1']]);
+    expect(result.errors.map((p) => [p.code, p.version])).toEqual([['NOT_REVERSIBLE', '3'], ['NOT_REVERSIBLE', '1']]);
   });
 });

@@ -109,7 +109,7 @@ describe('a missing down script is named in its layout', () => {
       const m = { ...migration(format, '1', 'SELECT 1;'), file, down: undefined } as Migration;
       delete (m as Partial<Migration>).down;
       const [problem] = planRollback([m], [row(m)], '0').errors;
-      expect(problem?.code).toBe('MISSING_DOWN_FILE');
+      expect(problem?.code).toBe('NOT_REVERSIBLE');
       expect(problem?.message).toContain(expected);
     }
   });

@@ -5,6 +5,7 @@ import { EXIT } from '../../errors.js';
 import { runSettings } from '../context.js';
 import type { Runner } from '../program.js';
 import { renderMigrateReport } from '../render.js';
+import { gateSettings } from './lint.js';
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
@@ -17,7 +18,7 @@ export function register(program: Command, runner: Runner): void {
       const dataDir = devDataDir(context.io.cwd);
       const server = await startEmbedded({ dataDir, ...(flags.reset ? { reset: true } : {}) });
       try {
-        const report = await migrate({ url: server.url, ...runSettings(context) });
+        const report = await migrate({ url: server.url, ...runSettings(context), ...gateSettings(context) });
         context.say(renderMigrateReport(report));
         context.result({ ok: true, url: server.url, dataDir, ...report }, `DATABASE_URL=${server.url}`);
         context.say('the development database is up; Ctrl-C stops it');

@@ -137,7 +137,7 @@ export async function runFleetStatus(context: Context, flags: FleetFlags & { che
   if (flags.check && !upToDate) {
     if (!context.flags.json) context.result(undefined, renderFleetStatus(report));
     const c = report.counts;
-    const error = new CutoverError('CHECK_FAILED', `${report.total - c.upToDate} of ${report.total} targets are not up to date: ${c.pendingPre} with pending pre, ${c.pendingPost} with pending post, ${c.failed} failed, ${c.edited} edited`, {
+    const error = new CutoverError<typeof report>('CHECK_FAILED', `${report.total - c.upToDate} of ${report.total} targets are not up to date: ${c.pendingPre} with pending pre, ${c.pendingPost} with pending post, ${c.failed} failed, ${c.edited} edited`, {
       hint: 'Run `cutover migrate` with the same targets (and resolve failed or edited migrations).',
       details: { total: report.total, counts: c },
     });

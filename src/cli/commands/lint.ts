@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import { relative } from 'node:path';
-import { EXIT } from '../../errors.js';
+import { CutoverError, EXIT } from '../../errors.js';
 import { LINT_OUTPUTS, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { settingOptions } from '../setting-options.js';
@@ -15,16 +15,49 @@ interface LintFlags {
   pgVersion?: string;
   lintRules?: string;
   lintSmallTable?: string;
+  lintSince?: string;
+  changed?: string;
 }
 
-/** Lint options from the resolved settings (shared with plan and migrate). */
+/** Lint options from the resolved settings (`lint`, `upgrade`). */
 export function lintSettings(context: Context) {
   const s = context.settings;
   return {
     ...(s.lintRules ? { rules: s.lintRules } : {}),
     ...(s.pgVersion === undefined ? {} : { pgVersion: s.pgVersion }),
+    ...(s.lintSince === undefined ? {} : { since: s.lintSince }),
     smallTableRows: s.lintSmallTable,
   };
+}
+
+/** The gate's options for library calls from the resolved settings (`migrate`, `plan`). */
+export function gateSettings(context: Context) {
+  const s = context.settings;
+  return {
+    ...(s.lintRules ? { lintRules: s.lintRules } : {}),
+    ...(s.pgVersion === undefined ? {} : { pgVersion: s.pgVersion }),
+    ...(s.lintSince === undefined ? {} : { lintSince: s.lintSince }),
+    lintSmallTable: s.lintSmallTable,
+  };
+}
+
+/** The `.sql` files under `dir` that differ from git `ref` (added, changed, renamed, untracked): `lint --changed`. */
+async function changedFiles(context: Context, ref: string): Promise<string[]> {
+  const { execFile } = await import('node:child_process');
+  const git = (args: string[]) => new Promise<string>((resolve, reject) => {
+    execFile('git', args, { cwd: context.dir, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => (error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout)));
+  });
+  try {
+    const [diff, untracked] = await Promise.all([
+      git(['diff', '--name-only', '--relative', '--diff-filter=AMR', ref, '--', '.']),
+      git(['ls-files', '--others', '--exclude-standard', '--', '.']),
+    ]);
+    return [...diff.split('\n'), ...untracked.split('\n')].filter((f) => f.endsWith('.sql')).map((f) => f.split('/').pop()!);
+  } catch (error) {
+    throw new CutoverError('USAGE', `lint --changed ${ref}: git could not compare ${context.dir} with it: ${(error as Error).message}`, {
+      hint: 'Give a ref git knows (origin/main, HEAD~1, a tag), from inside the repository; in CI fetch it first (actions/checkout with fetch-depth: 0).', details: { flag: '--changed', ref },
+    });
+  }
 }
 
 /** Register the command. */
@@ -34,7 +67,9 @@ export function register(program: Command, runner: Runner): void {
     .description('check migrations for locks, rewrites and unsafe steps; exit 3 on errors (--url: use the live catalog)')
     .argument('[paths...]', 'migration files or directories (default: the migrations directory)')
     .addOption(new Option('--output <format>', 'output format (default pretty)').choices(LINT_OUTPUTS))
+    .option('--changed <git-ref>', 'judge only the files added or changed since this git ref (e.g. origin/main)')
     .action(runner.action<LintFlags>(async (context, flags, args) => {
+      const changed = flags.changed === undefined ? undefined : new Set(await changedFiles(context, flags.changed));
       // The parser starts first (in this process when it is the CLI's own, else in a child): it
       // gets ready while the linter's modules load and the files are read.
       const parser = (await import('../../sql/parse-host.js')).openParser({ here: true });
@@ -43,6 +78,7 @@ export function register(program: Command, runner: Runner): void {
         const paths = args.map((p) => (p.startsWith('/') ? p : `${context.io.cwd}/${p}`));
         const report = await lintMigrations({
           ...context.source, paths, schema: context.settings.schema, ...lintSettings(context), parser,
+          ...(changed ? { only: (file: string) => changed.has(file.split('/').pop()!) } : {}),
           ...(context.settings.url ? { url: context.settings.url } : {}),
         });
         const format = context.flags.json ? 'json' : context.output ?? 'pretty';

@@ -8,8 +8,8 @@ import { runSettings, withDatabase } from '../context.js';
 import type { Runner } from '../program.js';
 import type { CliIo } from '../io.js';
 import { renderLintFindings, renderMigrateReport, renderPlan } from '../render.js';
-import { lintSettings } from './lint.js';
-import { lintHook } from '../../lint/hook.js';
+import { gateSettings } from './lint.js';
+import { settingOptions } from '../setting-options.js';
 import { describeInvalidIndexes, type InvalidIndex } from '../../backup/invalid-indexes.js';
 import type { MigrateReport } from '../../run/migrate.js';
 import { addFleetOptions, isFleet, type FleetFlags } from './fleet-flags.js';
@@ -48,13 +48,13 @@ export function phaseOption(): Option {
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
-  addFleetOptions(program
+  const command = addFleetOptions(program
     .command('migrate'), true)
     .description('apply pending migrations, in version order, under the schema\'s migration lock')
     .addOption(phaseOption())
     .option('--to <version>', 'stop after this version')
     .option('--dry-run', 'show the plan instead (same as `cutover plan`)')
-    .addOption(new Option('--lint <level>', 'lint pending files: warn = show findings, error = refuse to run on error findings (exit 3)').choices(['off', 'warn', 'error']).default('warn'))
+    .addOption(new Option('--lint <level>', 'the lint gate on pending files, judged with the live catalog: error = refuse to run on error findings (exit 3), warn = run and report them, off').choices(['off', 'warn', 'error']).default('error'))
     .option('--wait <duration>', 'post migrations: wait this long for instances on older code to go (default: refuse at once)')
     .option('--force', 'post migrations: run them although older instances are live (needs --reason; recorded in cutover_audit)')
     .option('--reason <text>', 'why --force (recorded with who and when)')
@@ -74,7 +74,7 @@ export function register(program: Command, runner: Runner): void {
         ...runSettings(context), phase: flags.phase, ...(flags.to ? { to: flags.to } : {}),
         ...(waitMs === undefined ? {} : { waitForInstancesMs: waitMs }),
         ...(flags.force ? { force: { reason: flags.reason! } } : {}),
-        ...(flags.lint === 'off' ? {} : { lint: lintHook(lintSettings(context), flags.lint === 'error') }),
+        lint: flags.lint, ...gateSettings(context),
       };
       // Invalid indexes (a failed CREATE INDEX CONCURRENTLY) are looked for on the run's own connection, after a failure too.
       const warnInvalid = (found: InvalidIndex[] | undefined) => {
@@ -92,8 +92,9 @@ export function register(program: Command, runner: Runner): void {
         }
       });
       warnInvalid(report.invalidIndexes);
-      if (!flags.dryRun && report.lint?.findings.length) context.say(renderLintFindings(report).join('\n'));
+      if (!flags.dryRun && (report.lint?.findings.length || report.lint?.suppressed.length)) context.say(renderLintFindings(report).join('\n'));
       context.result({ ok: true, ...report, invalidIndexes: report.invalidIndexes ?? [] }, flags.dryRun ? renderPlan(report, context.flags.verbose) : renderMigrateReport(report));
       return EXIT.ok;
     }));
+  for (const option of settingOptions('migrate')) command.addOption(option);
 }

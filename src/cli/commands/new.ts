@@ -9,6 +9,7 @@ import type { FormatId } from '../../migrations/formats/types.js';
 import { loadMigrations } from '../../migrations/load.js';
 import { newMigrationFiles } from '../../migrations/new-files.js';
 import type { Context } from '../context.js';
+import { writeSumFile } from './sum.js';
 import type { Runner } from '../program.js';
 
 interface NewFlags {
@@ -25,7 +26,10 @@ async function existing(context: Context): Promise<{ format: FormatId; versions:
     : (await detectFormat(paths, async (path) => new TextDecoder().decode(await source.read(path) as Uint8Array))).format;
   // golang-migrate's versions drop the zero padding its files keep (000042): the names carry the width.
   if (format === 'golang-migrate') return { format, versions: paths.map((path) => /^(\d+)_/.exec(path)?.[1]).filter((v): v is string => v !== undefined) };
-  const versions = await loadMigrations(source, { format }).then((ms) => ms.map((m) => m.version), () => [] as string[]);
+  // A directory that does not load (a file still being written) still has versions in its names:
+  // the new one must come after them all, never at or below the newest.
+  const named = paths.map((path) => /^V?(\d+)[_.]/.exec(path.split('/')[0]!)?.[1]).filter((v): v is string => v !== undefined);
+  const versions = await loadMigrations(source, { format }).then((ms) => ms.map((m) => m.version), () => named);
   return { format, versions };
 }
 
@@ -53,7 +57,9 @@ export function register(program: Command, runner: Runner): void {
         await writeFile(path, file.text, { flag: 'wx' });
         written.push(relative(context.io.cwd, path) || path);
       }
-      context.result({ ok: true, format, files: written }, written.map((f) => `created ${f}`).join('\n'));
+      // cutover.sum records the new file (created on first use); a directory that does not load keeps its old sum.
+      const sum = await writeSumFile(context, files.map((f) => f.path)).then((s) => s.path, () => undefined);
+      context.result({ ok: true, format, files: written, ...(sum ? { sum } : {}) }, [...written.map((f) => `created ${f}`), ...(sum ? [`updated ${sum}`] : [])].join('\n'));
       return EXIT.ok;
     }));
 }

@@ -29,7 +29,7 @@ export function register(program: Command, runner: Runner): void {
       const notUpToDate = report.errors.length > 0 || invalid.length > 0 || report.entries.some((e) => e.state !== 'applied' && e.state !== 'missing');
       if (flags.check && notUpToDate) {
         if (!context.flags.json) context.result(undefined, renderStatus(report));
-        const error = new CutoverError('CHECK_FAILED', `schema "${report.schema}" is not up to date: ${counts('pending')} pending (${report.pending.pre} pre, ${report.pending.post} post), ${counts('failed')} failed, ${counts('edited')} edited${invalid.length ? `, ${invalid.length} invalid index${invalid.length === 1 ? '' : 'es'}` : ''}`, {
+        const error = new CutoverError<typeof report>('CHECK_FAILED', `schema "${report.schema}" is not up to date: ${counts('pending')} pending (${report.pending.pre} pre, ${report.pending.post} post), ${counts('failed')} failed, ${counts('edited')} edited${invalid.length ? `, ${invalid.length} invalid index${invalid.length === 1 ? '' : 'es'}` : ''}`, {
           hint: 'Run `cutover migrate` (and resolve failed or edited migrations as `cutover status` says).',
           details: { schema: report.schema, pending: report.pending, failed: counts('failed'), edited: counts('edited'), invalidIndexes: invalid.map((i) => i.index) },
         });

@@ -22,6 +22,7 @@ import { durationFlag } from '../duration-flag.js';
 import { runSettings, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { renderUpgrade } from '../render-deploy.js';
+import { gateSettings, lintSettings } from './lint.js';
 import { settingOption } from '../setting-options.js';
 
 interface UpgradeFlags {
@@ -72,7 +73,7 @@ function ports(context: Context, url: string, flags: UpgradeFlags): UpgradePorts
       lint: async () => {
         const [migrations, now] = await Promise.all([readMigrations(target), statusNow()]);
         const pending = new Set([...now.pendingPre, ...now.pendingPost]);
-        const report = await lintScripts(migrations.filter((m) => pending.has(m.version)));
+        const report = await lintScripts(migrations.filter((m) => pending.has(m.version)), lintSettings(context)); // lintRules and the rest, as `lint` honours them
         const locks = report.files.flatMap((f) => f.statements.flatMap((s) => s.locks.map((l) => `${l.mode.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()} on "${l.relation}"`)));
         return { errors: report.counts.error ?? 0, warnings: report.counts.warning ?? 0, locks };
       },
@@ -107,7 +108,7 @@ function ports(context: Context, url: string, flags: UpgradeFlags): UpgradePorts
       },
     } : {}),
     migrate: async (phase, options) => {
-      const report = await migrate({ url, ...runSettings(context), phase, waitForInstancesMs: options.waitForInstancesMs });
+      const report = await migrate({ url, ...runSettings(context), ...gateSettings(context), phase, waitForInstancesMs: options.waitForInstancesMs });
       return { applied: report.applied.map((s) => s.migration.version) };
     },
     run: (command) => shell(context, command),

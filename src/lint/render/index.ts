@@ -6,7 +6,7 @@
  */
 import { sqlName } from '../facts/lock-modes.js';
 import type { LintReport } from '../engine.js';
-import { RULES } from '../registry.js';
+import { RULES, ruleDocsUrl } from '../registry.js';
 import type { Finding } from '../types.js';
 
 /** The output formats of `cutover lint`. */
@@ -60,7 +60,7 @@ function sarif(report: LintReport, base: string): object {
     runs: [{
       tool: { driver: {
         name: 'cutover', informationUri: 'https://github.com/cutover/cutover',
-        rules: RULES.map((r) => ({ id: r.id, shortDescription: { text: r.summary }, helpUri: `docs/rules/${r.id}.md`, defaultConfiguration: { level: r.severity } })),
+        rules: RULES.map((r) => ({ id: r.id, shortDescription: { text: r.summary }, helpUri: ruleDocsUrl(r.id), defaultConfiguration: { level: r.severity } })),
       } },
       results: report.findings.map((f) => ({
         ruleId: f.rule,
