@@ -264,12 +264,17 @@ describe('SIGTERM and SIGINT (issue 16, defect 5)', () => {
     const watcher = await session(url, 'test monitor');
     const { child, done } = spawnCli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
     cleanup(() => child.kill('SIGKILL'));
-    await until(async () => (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'cutover migrate' AND query LIKE '%pg_sleep(30)%' AND state = 'active'")).rowCount);
+    await until(async () => (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cutover migrate' AND query LIKE '%pg_sleep(30)%' AND state = 'active'")).rowCount);
     child.kill(signal);
     const result = await done;
     // No session of the run is left, and with it no lock.
-    await until(async () => (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'cutover migrate'")).rowCount === 0);
-    const locks = await watcher.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`, [lockKey(schema)]);
+    // Other test files run in other databases of the same server: only this one's sessions and locks count.
+    await until(async () => (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cutover migrate'")).rowCount === 0);
+    const locks = await watcher.query(
+      `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND ((classid::bigint << 32) | objid::bigint) = $1::bigint
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [lockKey(schema)],
+    );
     expect(locks.rowCount).toBe(0);
     return { url, schema, result };
   }
