@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // W-LINT: 1,000 generated migration files (mixed safe and unsafe) linted by
-// cutover (`cutover lint --format json`, this checkout's bin/cutover.js) and by
+// cutover (`cutover lint --output json`, this checkout's bin/cutover.js) and by
 // squawk (`squawk-cli` from npm, bench/package.json), the same files,
 // interleaved runs (the order alternates). Wall time from spawn to exit, peak
 // RSS as in run.js (bench/lib/measure.js). Then, on the same corpus, where the
@@ -101,8 +101,8 @@ async function main() {
   const one = mkdtempSync(join(os.tmpdir(), 'bench-lint-one-'));
   writeFileSync(join(one, corpus[0].name), readFileSync(files[0]));
   const tools = {
-    'cutover-1-file': () => measure({ file: process.execPath, args: [join(REPO, 'bin', 'cutover.js'), 'lint', '--dir', one, '--format', 'json'], cwd: REPO }),
-    cutover: () => measure({ file: process.execPath, args: [join(REPO, 'bin', 'cutover.js'), 'lint', '--dir', dir, '--format', 'json'], cwd: REPO }),
+    'cutover-1-file': () => measure({ file: process.execPath, args: [join(REPO, 'bin', 'cutover.js'), 'lint', '--dir', one, '--output', 'json'], cwd: REPO }),
+    cutover: () => measure({ file: process.execPath, args: [join(REPO, 'bin', 'cutover.js'), 'lint', '--dir', dir, '--output', 'json'], cwd: REPO }),
     ...(squawk ? { squawk: () => measure({ file: squawk, args: ['--reporter', 'json', ...files], cwd: dir }) } : {}),
   };
   const results = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));

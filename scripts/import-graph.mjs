@@ -24,9 +24,15 @@ const rel = (f) => relative(root, f);
 const edges = new Map(files.map((f) => [rel(f), new Set()]));
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/(?:^|;|\n)\s*((?:import|export)\s+type\b)?[^;'"]*?(?:from\s+|import\s*\(\s*|import\s+)['"](\.[^'"]+)['"]/g)) {
-    if (runtime && m[1]) continue;
-    const target = rel(resolve(dirname(file), m[2].replace(/\.js$/, '.ts')));
+  const specs = [
+    // import … from / export … from (type-only ones marked), a side-effect import, a dynamic import()
+    ...[...text.matchAll(/(?:^|\n)[ \t]*(?:import|export)\s+(type\s)?[^;]*?\bfrom\s+['"](\.[^'"]+)['"]/g)].map((m) => [m[2], Boolean(m[1])]),
+    ...[...text.matchAll(/(?:^|\n)[ \t]*import\s+['"](\.[^'"]+)['"]/g)].map((m) => [m[1], false]),
+    ...[...text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)].map((m) => [m[1], false]),
+  ];
+  for (const [spec, typeOnly] of specs) {
+    if (runtime && typeOnly) continue;
+    const target = rel(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
     if (edges.has(target)) edges.get(rel(file)).add(target);
   }
 }

@@ -153,7 +153,7 @@ describe('examples/deploy', () => {
         }
       }
     }
-    expect(ran).toEqual(['cutover lint --format github', 'cutover plan --phase all', 'cutover migrate --phase pre --lock-wait 10min', 'cutover migrate --phase post --wait 15min']);
+    expect(ran).toEqual(['cutover lint --output github', 'cutover plan --phase all', 'cutover migrate --phase pre --lock-wait 10min', 'cutover migrate --phase post --wait 15min']);
     expect(skipped).toEqual(['npm install --global cutover@${CUTOVER_VERSION}', 'npm install --global cutover@${CUTOVER_VERSION}', './deploy.sh']);
     expect(await applied(url)).toEqual(ALL);
   });

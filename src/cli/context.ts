@@ -38,6 +38,8 @@ export interface GlobalFlags {
   lintSmallTable?: string;
   lintSince?: string;
   postPendingWarn?: string;
+  /** `lint --output <format>`. */
+  output?: LintOutput;
   /** `--env-file <path>`, or false for `--no-env-file`. */
   envFile?: string | false;
 }
@@ -49,7 +51,7 @@ export interface Context {
   settings: Settings;
   /** Absolute migrations directory. */
   dir: string;
-  /** `lint`'s output format, from `--format` (its values never clash with a layout's). */
+  /** `lint`'s output format, from `--output` (or, deprecated, `--format`: its values never clash with a layout's). */
   output?: LintOutput;
   /** Where migrations come from, for library calls: the directory, its layout, and who hears what `auto` chose. */
   source: Pick<TargetOptions, 'dir' | 'format' | 'onDetect' | 'onNotice' | 'onLink' | 'ledger'>;
@@ -127,6 +129,11 @@ async function readEnvFile(io: CliIo, flag: string | boolean | undefined): Promi
 /** Build the context for a command from its global flags. */
 export async function createContext(io: CliIo, flags: GlobalFlags, command = ''): Promise<Context> {
   const format = splitFormat(flags.format ?? [], command);
+  if (format.output && !flags.quiet) io.stderr.write(`warning: lint --format ${format.output} is deprecated for the output format: use --output ${format.output} (--format names the layout, as in every command)\n`);
+  const output = flags.output ?? format.output;
+  if (flags.output !== undefined && format.output !== undefined) {
+    throw new CutoverError('USAGE', '--output and an output format in --format both given', { hint: `Give the output format once: --output ${flags.output}.`, details: { flag: '--output' } });
+  }
   const file = await readConfig(io, flags.config);
   const fromFlags = { ...settingFlags(flags as unknown as Record<string, unknown>), format: format.layout };
 
@@ -140,7 +147,7 @@ export async function createContext(io: CliIo, flags: GlobalFlags, command = '')
   let told = false;
   const noticed = new Set<string>();
   return {
-    io, flags, settings, say, dir, envFileNote: envFile.note, ...(format.output ? { output: format.output } : {}),
+    io, flags, settings, say, dir, envFileNote: envFile.note, ...(output ? { output } : {}),
     source: {
       dir, format: settings.format, ledger: settings.ledger,
       // Say once which layout `auto` chose, unless it is cutover's own.

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { settingOptions } from './setting-options.js';
+import { applyRenames } from './renames.js';
 import { asCutoverError, CutoverError, exitCodeFor, EXIT, type ExitCode } from '../errors.js';
 import { createContext, type Context, type GlobalFlags } from './context.js';
 import type { CliIo } from './io.js';
@@ -44,7 +45,9 @@ export function createRunner(io: CliIo): Runner {
         const flags = command.optsWithGlobals() as GlobalFlags & O;
         try {
           const context = await createContext(io, flags, command.name());
-          runner.exitCode = await handler(context, command.opts() as O, command.args);
+          const own = command.opts();
+          applyRenames(command.name(), own, context.say);
+          runner.exitCode = await handler(context, own as O, command.args);
         } catch (error) {
           runner.exitCode = reportError(io, error, flags.json === true);
         }

@@ -67,7 +67,7 @@ export const SETTINGS = {
     kind: 'format', flag: '--format', env: 'CUTOVER_FORMAT', default: 'auto', summary: `layout of the migrations directory: auto, ${FORMATS.join(', ')} (docs/formats.md)`,
     value: '<layout>',
     commands: 'all',
-    doc: `the directory's layout: \`auto\` or a tool's ([formats](formats.md)); \`lint\` also takes its output format here (\`--format diesel --format github\`)`,
+    doc: `the directory's layout: \`auto\` or a tool's ([formats](formats.md))`,
   },
   ledger: {
     kind: 'ledger', flag: '--ledger', env: 'CUTOVER_LEDGER', default: 'cutover', summary: 'history table: cutover (cutover_migrations) or sqlx (_sqlx_migrations, shared with sqlx::migrate!; docs/sqlx-ledger.md)',

@@ -1,6 +1,6 @@
 /** The library's `resolve`: settle a failed no-transaction migration, or accept an edit. */
 import { resolveVersion, type ResolveAction, type ResolveReport } from '../run/resolve.js';
-import { connectorFor, readMigrations, targetSchema, whoAmI, type TargetOptions } from '../target/index.js';
+import { readMigrations, resolveTarget, type TargetOptions } from '../target/index.js';
 
 /**
  * Resolve a failed no-transaction migration (`applied` / `rolled-back`) or
@@ -10,8 +10,8 @@ import { connectorFor, readMigrations, targetSchema, whoAmI, type TargetOptions 
  * await resolve({ url, version: '20260101120000', action: 'rolled-back', reason: 'index dropped by hand' });
  */
 export async function resolve(options: TargetOptions & { version: string; action: ResolveAction; reason?: string; by?: string; lockWaitMs?: number }): Promise<ResolveReport> {
-  const connector = connectorFor(options, 'resolve');
+  const { connector, schema, by } = resolveTarget(options, 'resolve');
   const migrations = await readMigrations(options);
-  return resolveVersion(connector, migrations, { ...options, schema: targetSchema(options), by: options.by ?? whoAmI() });
+  return resolveVersion(connector, migrations, { ...options, schema, by });
 }
 

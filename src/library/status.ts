@@ -3,7 +3,7 @@ import { readLedger } from '../db/ledger.js';
 import { plan as planSteps } from '../plan/plan.js';
 import type { Problem, StatusEntry } from '../plan/types.js';
 import { findInvalidIndexes, type InvalidIndex } from '../backup/invalid-indexes.js';
-import { connectorFor, readMigrations, targetSchema, type TargetOptions } from '../target/index.js';
+import { readMigrations, resolveTarget, type TargetOptions } from '../target/index.js';
 
 /** What {@link status} reports. */
 export interface StatusReport {
@@ -25,12 +25,11 @@ export interface StatusReport {
  * const { pending } = await status({ url });
  */
 export async function status(options: TargetOptions & { strict?: boolean }): Promise<StatusReport> {
-  const connector = connectorFor(options, 'status');
-  const schema = targetSchema(options);
+  const { connector, schema, ledger: kind } = resolveTarget(options, 'status');
   const migrations = await readMigrations(options);
   const connection = await connector.connect();
   try {
-    const ledger = (await readLedger(connection, schema, { kind: options.ledger, migrations })) ?? [];
+    const ledger = (await readLedger(connection, schema, { kind, migrations })) ?? [];
     const result = planSteps(migrations, ledger, { phase: 'all', ...(options.strict ? { strict: true } : {}) });
     const pending = { pre: 0, post: 0 };
     for (const entry of result.entries) if (entry.state === 'pending') pending[entry.phase]++;

@@ -53,13 +53,13 @@ describe('cutover lint', () => {
     expect((await cli(['lint', `${dir}/1_users.sql`])).code).toBe(0);
   });
 
-  it('--json, --format github and sarif', async () => {
+  it('--json, --output github and sarif', async () => {
     const dir = await migrationsDir(unsafe);
     const json = await cli(['lint', '--dir', dir, '--json']);
     expect(JSON.parse(json.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual(['require-concurrent-index-creation']);
-    const github = await cli(['lint', '--dir', dir, '--format', 'github']);
+    const github = await cli(['lint', '--dir', dir, '--output', 'github']);
     expect(github.stdout).toMatch(/^::error file=.*2_index\.sql,line=1,col=14,title=require-concurrent-index-creation::/m);
-    const sarif = await cli(['lint', '--dir', dir, '--format', 'sarif']);
+    const sarif = await cli(['lint', '--dir', dir, '--output', 'sarif']);
     expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(1);
   });
 

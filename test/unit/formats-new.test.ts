@@ -212,3 +212,11 @@ describe('--format auto', () => {
     expect((await detectFormat(Object.keys(plain), read(plain))).format).toBe('cutover');
   });
 });
+
+describe('Supabase CLI directories', () => {
+  it('a <timestamp>_<name>/ directory with a .sql file is named as not run, never skipped silently', async () => {
+    const { migrations, notices } = await load('supabase', { '20240101000000_a.sql': 'SELECT 1;', '20240102000000_b/migration.sql': 'SELECT 2;' });
+    expect(migrations.map((m) => m.version)).toEqual(['20240101000000']);
+    expect(notices).toEqual([expect.objectContaining({ kind: 'gap', file: '20240102000000_b/', version: '20240102000000' })]);
+  });
+});

@@ -8,11 +8,12 @@ import { formatDuration } from '../../duration.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import { withDatabase, type Context } from '../context.js';
 import type { Runner } from '../program.js';
+import { addRenamed } from '../renames.js';
 
 interface BackupFlags {
   schemas?: string;
-  all?: boolean;
-  out?: string;
+  allSchemas?: boolean;
+  backupDir?: string;
   keep?: string;
   pgBin?: string;
   list?: boolean;
@@ -45,17 +46,17 @@ export function formatSize(bytes: number): string {
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
   const version = program.version() ?? '0.0.0';
-  program
+  addRenamed(program
     .command('backup')
-    .description('pg_dump the schema (or --schemas, or --all) with a manifest: ledger, row counts, SHA-256')
+    .description('pg_dump the schema (or --schemas, or --all-schemas) with a manifest: ledger, row counts, SHA-256')
     .option('--schemas <names>', 'comma-separated schemas to back up (default: --schema)')
-    .option('--all', 'every schema of the database (one dump each)')
-    .option('--out <dir>', `backup directory (default ${DEFAULT_BACKUP_DIR})`)
+    .option('--all-schemas', 'every schema of the database (one dump each)')
+    .option('--backup-dir <dir>', `backup directory (default ${DEFAULT_BACKUP_DIR})`)
     .option('--keep <n>', 'keep only the newest n backups of each schema')
     .option('--pg-bin <dir>', 'directory of pg_dump (env PG_BIN; default: PATH)')
     .option('--list', 'list the backups in the directory instead')
     .action(runner.action<BackupFlags>(async (context, flags) => {
-      const out = backupDir(context, flags.out);
+      const out = backupDir(context, flags.backupDir);
       if (flags.list) {
         const now = context.io.now().getTime();
         const backups = await listBackupsIn(out);
@@ -67,8 +68,8 @@ export function register(program: Command, runner: Runner): void {
       if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) {
         throw new CutoverError('USAGE', `--keep ${JSON.stringify(flags.keep)} is not a whole number of at least 1`, { hint: 'For example --keep 7 keeps the newest seven backups of each schema.' });
       }
-      if (flags.all && flags.schemas) throw new CutoverError('USAGE', '--all and --schemas exclude each other', { hint: 'Give one of them.' });
-      const schemas = flags.all ? 'all' as const : flags.schemas ? flags.schemas.split(',').map((s) => s.trim()).filter(Boolean) : [context.settings.schema];
+      if (flags.allSchemas && flags.schemas) throw new CutoverError('USAGE', '--all-schemas and --schemas exclude each other', { hint: 'Give one of them.' });
+      const schemas = flags.allSchemas ? 'all' as const : flags.schemas ? flags.schemas.split(',').map((s) => s.trim()).filter(Boolean) : [context.settings.schema];
       const report = await withDatabase(context, (url) => backup({
         url, schema: context.settings.schema, schemas, out, ...(keep === undefined ? {} : { keep }), cutoverVersion: version, ...toolOptions(context, flags.pgBin),
       }));
@@ -77,7 +78,7 @@ export function register(program: Command, runner: Runner): void {
       lines.push(`done in ${formatDuration(report.durationMs)}`);
       context.result({ ok: true, ...report }, lines.join('\n'));
       return EXIT.ok;
-    }));
+    })));
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
- * `cutover lint [paths…] [--format pretty|json|github|sarif] [--pg-version N]`:
+ * `cutover lint [paths…] [--output pretty|json|github|sarif] [--pg-version N]`:
  * lint migrations (the directory, or the given files); with --url, against
  * the live catalog. Exit 3 when an error-level finding remains. Never starts
  * the embedded database: without a URL it lints offline.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { relative } from 'node:path';
 import { CutoverError, EXIT } from '../../errors.js';
-import type { Context } from '../context.js';
-import { collect, type Runner } from '../program.js';
+import { LINT_OUTPUTS, type Context } from '../context.js';
+import type { Runner } from '../program.js';
 import { settingOptions } from '../setting-options.js';
 
 interface LintFlags {
@@ -66,7 +66,7 @@ export function register(program: Command, runner: Runner): void {
     .command('lint')
     .description('check migrations for locks, rewrites and unsafe steps; exit 3 on errors (--url: use the live catalog)')
     .argument('[paths...]', 'migration files or directories (default: the migrations directory)')
-    .option('--format <format>', 'output format: pretty (default), json, github, sarif; give --format twice to also name the layout', collect)
+    .addOption(new Option('--output <format>', 'output format (default pretty)').choices(LINT_OUTPUTS))
     .option('--changed <git-ref>', 'judge only the files added or changed since this git ref (e.g. origin/main)')
     .action(runner.action<LintFlags>(async (context, flags, args) => {
       const changed = flags.changed === undefined ? undefined : new Set(await changedFiles(context, flags.changed));

