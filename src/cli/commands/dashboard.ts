@@ -59,8 +59,9 @@ export function register(program: Command, runner: Runner): void {
           const server = await listenHealth(undefined, { port: listen.port, host: listen.host, dashboard: dashboardHandler({ source, live, token: listen.token }) });
           const address = listen.token ? `${server.base}/?token=…` : `${server.base}/`;
           context.say(`dashboard of ${first.overview.total} target${first.overview.total === 1 ? '' : 's'} on ${address} (Ctrl-C to stop)`);
+          const interrupted = context.io.waitForInterrupt(); // before the output a supervisor may signal on
           context.result({ ok: true, url: `${server.base}/`, targets: first.overview.total, live: live.listening() }, `${server.base}/`);
-          await context.io.waitForInterrupt();
+          await interrupted;
           await server.close();
         } finally {
           await live.close();

@@ -20,9 +20,11 @@ export function register(program: Command, runner: Runner): void {
       try {
         const report = await migrate({ url: server.url, ...runSettings(context), ...gateSettings(context) });
         context.say(renderMigrateReport(report));
+        // Listen for Ctrl-C before saying we are up: a signal sent on seeing the output must find the handler.
+        const interrupted = context.io.waitForInterrupt();
         context.result({ ok: true, url: server.url, dataDir, ...report }, `DATABASE_URL=${server.url}`);
         context.say('the development database is up; Ctrl-C stops it');
-        await context.io.waitForInterrupt();
+        await interrupted;
       } finally {
         await server.stop();
       }

@@ -63,8 +63,9 @@ export function register(program: Command, runner: Runner): void {
         if (dashboard) context.say(`dashboard on ${server.base}/${dashboard.token ? '?token=…' : ''}`);
         context.say(`serving health for schema "${context.settings.schema}" on ${server.url} (Ctrl-C to stop)`);
         const first = await handler.check();
+        const interrupted = context.io.waitForInterrupt(); // before the output a supervisor may signal on
         context.result({ ok: true, url: server.url, host: server.host, health: first.body }, `${server.url}: ${first.body.status}${first.body.reason ? ` (${first.body.reason})` : ''}`);
-        await context.io.waitForInterrupt();
+        await interrupted;
         await server.close();
       } finally {
         await Promise.all([handler.close(), dashboard?.live.close()]);
