@@ -8,7 +8,7 @@
 //      applied is INVALID;
 //   2. no advisory lock is left once the run's sessions are gone;
 //   3. reruns with only the documented recovery (`cutover resolve <v> --rolled-back` when the run
-//      refuses with FAILED_MIGRATION; a plain rerun after CONNECTION_LOST) finish with every
+//      refuses with UNRESOLVED_FAILURE; a plain rerun after CONNECTION_LOST) finish with every
 //      migration applied and every index valid.
 // It prints a table (cycles tried / held / needing manual steps, by fault) and, with --write,
 // puts it in bench/RESULTS.md between <!-- chaos:start/end --> markers. It uses its own throw-away server
@@ -135,7 +135,7 @@ async function recover(url, dir) {
     const { code, body } = await cutover(['migrate', '--dir', dir], url).done;
     if (code === 0) return { manual, finished: true };
     const error = body?.error;
-    if (error?.code === 'FAILED_MIGRATION') {
+    if (error?.code === 'UNRESOLVED_FAILURE') {
       manual++;
       const resolved = await cutover(['resolve', String(error.version), '--rolled-back', '--reason', 'chaos: documented recovery', '--dir', dir], url).done;
       if (resolved.code !== 0) return { manual, finished: false, why: `resolve: ${resolved.body?.error?.code}` };
