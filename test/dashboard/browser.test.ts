@@ -10,10 +10,11 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ident } from '../../src/db/sql.js';
 import { cli, spawnCli } from '../support/cli.js';
-import { freshDatabase, query } from '../support/db.js';
+import { query } from '../support/db.js';
+import { cleanup, database } from '../support/fixtures.js';
 import { dirWith, everyState, FILES, instances, startDashboard } from './support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,8 +22,7 @@ const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? join(tmpdir(), 'cutover-dashb
 
 let browser: Browser;
 let page: Page;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-const cleanups: (() => Promise<unknown>)[] = [];
+let url: string;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
@@ -34,14 +34,10 @@ beforeAll(async () => {
 });
 afterAll(async () => { await browser?.close(); });
 beforeEach(async () => {
-  db = await freshDatabase();
-  cleanups.push(() => db.drop());
+  url = await database();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   page.on('dialog', (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
-  cleanups.push(() => page.close());
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  cleanup(() => page.close());
 });
 
 /** Page updates wait on the server and the browser: a loaded two-core machine may take seconds. */
@@ -51,11 +47,11 @@ const schemasShown = () => page.locator('#targets tbody tr').evaluateAll((rows) 
 
 describe('the dashboard in Chromium', () => {
   it('shows the numbers of `status --json`, filters and searches, and opens a failed target', async () => {
-    const dir = await everyState(db.url);
-    cleanups.push(await instances(db.url, dir));
-    const { server, close } = await startDashboard(db.url, dir);
-    cleanups.push(close);
-    const status = JSON.parse((await cli(['status', '--url', db.url, '--dir', dir, '--schemas', 't_*', '--json'])).stdout);
+    const dir = await everyState(url);
+    cleanup(await instances(url, dir));
+    const { server, close } = await startDashboard(url, dir);
+    cleanup(close);
+    const status = JSON.parse((await cli(['status', '--url', url, '--dir', dir, '--schemas', 't_*', '--json'])).stdout);
     await page.goto(`${server.base}/`);
     await poll(() => card('total').textContent()).toBe(String(status.total));
     for (const [name, key] of [['up to date', 'upToDate'], ['pending pre', 'pendingPre'], ['pending post', 'pendingPost'], ['failed', 'failed'], ['edited', 'edited'], ['ahead', 'ahead'], ['no ledger', 'noLedger']] as const) {
@@ -90,14 +86,14 @@ describe('the dashboard in Chromium', () => {
     // Each tenant's second migration takes a while, so the run spans several page updates.
     const dir = await dirWith({ '1_a.sql': 'CREATE TABLE a (id int);\n', '2_slow.sql': 'SELECT pg_sleep(0.3);\nCREATE TABLE b (id int);\n' });
     const tenants = Array.from({ length: 16 }, (_, i) => `f_${String(i).padStart(2, '0')}`);
-    await query(db.url, tenants.map((t) => `CREATE SCHEMA ${ident(t)}`).join(';\n'));
-    const { server, close } = await startDashboard(db.url, dir, { pattern: 'f_*' });
-    cleanups.push(close);
+    await query(url, tenants.map((t) => `CREATE SCHEMA ${ident(t)}`).join(';\n'));
+    const { server, close } = await startDashboard(url, dir, { pattern: 'f_*' });
+    cleanup(close);
     await page.goto(`${server.base}/`);
     await poll(() => card('no ledger').textContent()).toBe('16');
     await poll(() => page.locator('#live').textContent()).toBe('live');
     const seen = new Set<string>();
-    const run = spawnCli(['migrate', '--url', db.url, '--dir', dir, '--schemas', 'f_*', '--concurrency', '2']);
+    const run = spawnCli(['migrate', '--url', url, '--dir', dir, '--schemas', 'f_*', '--concurrency', '2']);
     let loaded = 0;
     page.on('load', () => loaded++);
     while (run.child.exitCode === null) {
@@ -117,10 +113,10 @@ describe('the dashboard in Chromium', () => {
   it('shows hostile names as text and asks for the token', async () => {
     const hostile = ['t_<img src=x onerror=alert(1)>', 't_"quoted" \'single\'', 't_ünïcødé_<script>alert(2)</script>'];
     const dir = await dirWith(FILES);
-    await query(db.url, hostile.map((t) => `CREATE SCHEMA ${ident(t)}`).join(';\n'));
-    for (const schema of hostile) expect((await cli(['migrate', '--url', db.url, '--dir', dir, '--schema', schema, '--phase', 'pre'])).code).toBe(0);
-    const { server, close } = await startDashboard(db.url, dir, { token: 'tok-123' });
-    cleanups.push(close);
+    await query(url, hostile.map((t) => `CREATE SCHEMA ${ident(t)}`).join(';\n'));
+    for (const schema of hostile) expect((await cli(['migrate', '--url', url, '--dir', dir, '--schema', schema, '--phase', 'pre'])).code).toBe(0);
+    const { server, close } = await startDashboard(url, dir, { token: 'tok-123' });
+    cleanup(close);
     await page.goto(`${server.base}/?token=wrong`);
     await poll(() => page.locator('#error').textContent()).toContain('token');
     await page.goto(`${server.base}/?token=tok-123`);
@@ -138,9 +134,9 @@ describe('the dashboard in Chromium', () => {
     const dir = await dirWith({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
     const names = Array.from({ length: 1000 }, (_, i) => `k_${String(i).padStart(5, '0')}`);
     const ledger = (s: string) => `CREATE SCHEMA ${ident(s)}; CREATE TABLE ${ident(s)}.cutover_migrations (version text PRIMARY KEY, name text NOT NULL, phase text NOT NULL, checksum text NOT NULL, state text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms integer, applied_by text, transactional boolean NOT NULL DEFAULT true, failed_statement integer, error text)`;
-    for (let i = 0; i < names.length; i += 250) await query(db.url, names.slice(i, i + 250).map(ledger).join(';\n'));
-    const { server, close } = await startDashboard(db.url, dir, { pattern: 'k_*' });
-    cleanups.push(close);
+    for (let i = 0; i < names.length; i += 250) await query(url, names.slice(i, i + 250).map(ledger).join(';\n'));
+    const { server, close } = await startDashboard(url, dir, { pattern: 'k_*' });
+    cleanup(close);
     await page.goto(`${server.base}/`);
     await poll(() => card('total').textContent()).toBe('1000');
     expect(await card('pending pre').textContent()).toBe('1000');

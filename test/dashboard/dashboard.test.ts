@@ -4,21 +4,17 @@
  * filter and paging; a target's page with its recorded failure; read-only,
  * CSP, the token; a run in another process is announced to the page.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { migrateFleet } from '../../src/index.js';
 import { listen, PROGRESS_CHANNEL } from '../../src/db/notify.js';
 import { cli, spawnCli } from '../support/cli.js';
-import { freshDatabase } from '../support/db.js';
+import { query } from '../support/db.js';
+import { cleanup, database } from '../support/fixtures.js';
 import { everyState, FILES, dirWith, instances, startDashboard } from './support.js';
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-const cleanups: (() => Promise<unknown>)[] = [];
+let url: string;
 beforeEach(async () => {
-  db = await freshDatabase();
-  cleanups.push(() => db.drop());
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  url = await database();
 });
 
 async function get(base: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
@@ -29,11 +25,11 @@ async function get(base: string, path: string, init: RequestInit = {}): Promise<
 
 describe('cutover dashboard', () => {
   it('shows the counts `status --json` gives, every state, and the post step held back by an old instance', async () => {
-    const dir = await everyState(db.url);
-    cleanups.push(await instances(db.url, dir));
-    const { server, close } = await startDashboard(db.url, dir);
-    cleanups.push(close);
-    const status = await cli(['status', '--url', db.url, '--dir', dir, '--schemas', 't_*', '--json']);
+    const dir = await everyState(url);
+    cleanup(await instances(url, dir));
+    const { server, close } = await startDashboard(url, dir);
+    cleanup(close);
+    const status = await cli(['status', '--url', url, '--dir', dir, '--schemas', 't_*', '--json']);
     const expected = JSON.parse(status.stdout);
     const { body: overview } = await get(server.base, '/api/overview');
     expect(overview.total).toBe(expected.total);
@@ -54,9 +50,9 @@ describe('cutover dashboard', () => {
   });
 
   it('filters, searches, sorts and pages targets on the server', async () => {
-    const dir = await everyState(db.url);
-    const { server, close } = await startDashboard(db.url, dir);
-    cleanups.push(close);
+    const dir = await everyState(url);
+    const { server, close } = await startDashboard(url, dir);
+    cleanup(close);
     const failed = await get(server.base, '/api/targets?state=failed');
     expect(failed.body.rows.map((r: { schema: string }) => r.schema)).toEqual(['t_failed']);
     const search = await get(server.base, '/api/targets?q=EDIT');
@@ -67,9 +63,9 @@ describe('cutover dashboard', () => {
   });
 
   it("a target's page shows its failure at file:line with SQLSTATE, its ledger and its instances", async () => {
-    const dir = await everyState(db.url);
-    const { server, close } = await startDashboard(db.url, dir);
-    cleanups.push(close);
+    const dir = await everyState(url);
+    const { server, close } = await startDashboard(url, dir);
+    cleanup(close);
     const { body: row } = await get(server.base, '/api/targets?q=t_failed');
     const { status, body } = await get(server.base, `/api/target?${new URLSearchParams({ database: row.rows[0].database, schema: 't_failed' })}`);
     expect(status).toBe(200);
@@ -80,12 +76,11 @@ describe('cutover dashboard', () => {
   });
 
   it('shows several databases of a config file in one fleet', async () => {
-    const other = await freshDatabase();
-    cleanups.push(() => other.drop());
+    const other = { url: await database() };
     const dir = await dirWith(FILES);
-    for (const url of [db.url, other.url]) expect((await cli(['migrate', '--url', url, '--dir', dir, '--schema', 't_a', '--phase', 'pre'])).code).toBe(0);
+    for (const each of [url, other.url]) expect((await cli(['migrate', '--url', each, '--dir', dir, '--schema', 't_a', '--phase', 'pre'])).code).toBe(0);
     const { dashboardSource } = await import('../../src/serve/dashboard/index.js');
-    const source = dashboardSource({ targets: [{ url: db.url, pattern: 't_*' }, { url: other.url, schemas: ['t_a', 't_new'] }], dir });
+    const source = dashboardSource({ targets: [{ url, pattern: 't_*' }, { url: other.url, schemas: ['t_a', 't_new'] }], dir });
     const { overview, rows } = await source.model();
     expect(overview.total).toBe(3);
     expect(new Set(rows.map((r) => r.database)).size).toBe(2);
@@ -96,16 +91,16 @@ describe('cutover dashboard', () => {
 
   it('is read-only, sends a CSP, never shows the password, and asks for the token when one is set', async () => {
     const dir = await dirWith(FILES);
-    await cli(['migrate', '--url', db.url, '--dir', dir, '--schema', 't_one']);
-    const { server, close } = await startDashboard(db.url, dir, { token: 's3cret-token' });
-    cleanups.push(close);
+    await cli(['migrate', '--url', url, '--dir', dir, '--schema', 't_one']);
+    const { server, close } = await startDashboard(url, dir, { token: 's3cret-token' });
+    cleanup(close);
     expect((await get(server.base, '/api/overview')).status).toBe(401);
     expect((await get(server.base, '/api/overview?token=wrong')).status).toBe(401);
     const ok = await get(server.base, '/api/targets?token=s3cret-token');
     expect(ok.status).toBe(200);
     expect((await get(server.base, '/api/overview', { headers: { authorization: 'Bearer s3cret-token' } })).status).toBe(200);
     expect(ok.body.rows[0].database).toMatch(/^postgres:\/\/[^:@/]+@[^@]+$/);
-    expect(JSON.stringify(ok.body)).not.toContain(`:${new URL(db.url).password}@`);
+    expect(JSON.stringify(ok.body)).not.toContain(`:${new URL(url).password}@`);
     const page = await get(server.base, '/');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -113,18 +108,18 @@ describe('cutover dashboard', () => {
   });
 
   it('refuses to listen beyond loopback without a token', async () => {
-    const run = await cli(['dashboard', '--url', db.url, '--host', '0.0.0.0', '--port', '0']);
+    const run = await cli(['dashboard', '--url', url, '--host', '0.0.0.0', '--port', '0']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no token is set');
   });
 
   it('serve --dashboard serves the page beside /health, with the same token rule', async () => {
     const dir = await dirWith(FILES);
-    expect((await cli(['migrate', '--url', db.url, '--dir', dir, '--phase', 'pre'])).code).toBe(0);
-    const refused = await cli(['serve', '--dashboard', '--url', db.url, '--dir', dir, '--host', '0.0.0.0', '--port', '0']);
+    expect((await cli(['migrate', '--url', url, '--dir', dir, '--phase', 'pre'])).code).toBe(0);
+    const refused = await cli(['serve', '--dashboard', '--url', url, '--dir', dir, '--host', '0.0.0.0', '--port', '0']);
     expect(refused.code).toBe(2);
-    const { child, done } = spawnCli(['serve', '--dashboard', '--url', db.url, '--dir', dir, '--port', '0', '--json']);
-    cleanups.push(async () => { child.kill('SIGTERM'); await done; });
+    const { child, done } = spawnCli(['serve', '--dashboard', '--url', url, '--dir', dir, '--port', '0', '--json']);
+    cleanup(async () => { child.kill('SIGTERM'); await done; });
     let out = '';
     for await (const chunk of child.stdout!) {
       out += chunk;
@@ -139,10 +134,10 @@ describe('cutover dashboard', () => {
   it('a fleet run announces each applied migration with NOTIFY, and the open page hears it', async () => {
     const dir = await dirWith(FILES);
     const heard: string[] = [];
-    const listener = await listen(db.url, PROGRESS_CHANNEL, (payload) => heard.push(payload));
-    cleanups.push(() => listener.close());
-    const { server, close } = await startDashboard(db.url, dir, { pattern: 'f_*' });
-    cleanups.push(close);
+    const listener = await listen(url, PROGRESS_CHANNEL, (payload) => heard.push(payload));
+    cleanup(() => listener.close());
+    const { server, close } = await startDashboard(url, dir, { pattern: 'f_*' });
+    cleanup(close);
     const events: string[] = [];
     const stream = await fetch(`${server.base}/api/events`);
     const reader = stream.body!.getReader();
@@ -154,9 +149,8 @@ describe('cutover dashboard', () => {
         if (events.join('').includes('event: progress')) return;
       }
     })();
-    const { query } = await import('../support/db.js');
-    await query(db.url, 'CREATE SCHEMA f_1; CREATE SCHEMA f_2');
-    await migrateFleet({ targets: [{ url: db.url, pattern: 'f_*' }], dir, concurrency: 2, phase: 'pre' });
+    await query(url, 'CREATE SCHEMA f_1; CREATE SCHEMA f_2');
+    await migrateFleet({ targets: [{ url, pattern: 'f_*' }], dir, concurrency: 2, phase: 'pre' });
     await reading;
     await reader.cancel();
     await new Promise((r) => setTimeout(r, 300));

@@ -41,7 +41,7 @@ async function migrateOk(url: string, dir: string, schema: string, extra: string
  * Build the fleet in `url`; returns the directory to judge it with.
  *
  * @example
- * const dir = await everyState(db.url);
+ * const dir = await everyState(url);
  */
 export async function everyState(url: string, extraTenants: string[] = []): Promise<string> {
   const dir = await dirWith(FILES);
