@@ -17,6 +17,7 @@ import type { Connection, Connector } from '../db/session.js';
 import type { Step } from '../plan/types.js';
 import { ident } from '../db/sql.js';
 import { readLedger } from '../db/ledger.js';
+import { targetLedger } from '../target/schema.js';
 import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
 import { runMigrations, type RunOptions } from '../run/migrate.js';
@@ -253,7 +254,7 @@ export async function rehearse(deps: RehearseDeps, options: RehearseOptions): Pr
     opened.push(copy, sampler);
     if (options.schemaOnly && exists) await copyLedgerRows(source, copy, schema);
     const migrations = await options.migrations;
-    const { steps } = plan(migrations, (await readLedger(copy, schema, { kind: options.run?.ledger, migrations })) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) });
+    const { steps } = plan(migrations, (await readLedger(copy, schema, { kind: targetLedger(options.run ?? {}), migrations })) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) });
     // The old code's queries, and which of them plan before any migration: on the source and on the copy (another major may differ).
     const stats = options.queries ? undefined : await statementsFromStats(source);
     const queries = options.queries ? { source: 'file' as const, queries: options.queries, own: 0 } : stats && 'queries' in stats ? { source: 'pg_stat_statements' as const, ...stats } : undefined;
