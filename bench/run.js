@@ -474,8 +474,8 @@ lockBlock ??= existsSync(opt.out) ? /<!-- lock-safety:start -->[\s\S]*?<!-- lock
 // The fleet sections (bench/fleet.js, long runs of their own) are kept as they are.
 const fleetBlocks = existsSync(opt.out) ? [...readFileSync(opt.out, 'utf8').matchAll(/<!-- fleet:[^\n]*:begin -->[\s\S]*?<!-- fleet:[^\n]*:end -->/g)].map((m) => `\n${m[0]}\n`).join('') : '';
 lintBlock ??= existsSync(opt.out) ? /<!-- lint:start -->[\s\S]*?<!-- lint:end -->/.exec(readFileSync(opt.out, 'utf8'))?.[0] : undefined;
-// The live-traffic check and the chaos table (bench/lock-safety.js --rate, scripts/chaos.js) are kept too.
-const keptBlocks = existsSync(opt.out) ? ['live-traffic', 'chaos'].map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(readFileSync(opt.out, 'utf8'))?.[0]).filter(Boolean).map((b) => `\n${b}\n`).join('') : '';
+// The live-traffic check, the chaos table and the start-up table (bench/lock-safety.js --rate, scripts/chaos.js, bench/startup.js) are kept too.
+const keptBlocks = existsSync(opt.out) ? ['live-traffic', 'chaos', 'startup'].map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(readFileSync(opt.out, 'utf8'))?.[0]).filter(Boolean).map((b) => `\n${b}\n`).join('') : '';
 const text = md.join('\n') + (lockBlock ? `\n${lockBlock}\n` : '') + (lintBlock ? `\n${lintBlock}\n` : '') + keptBlocks + fleetBlocks;
 if (!opt['no-write']) writeFileSync(opt.out, text);
 console.log(text);
