@@ -26,6 +26,7 @@ import { dumpSchema, toolFailed } from './backup.js';
 import { schemaExists, serverInfo, tableCounts } from './catalog.js';
 import { checkOldQueries, plannable, statementsFromStats, type OldCodeReport } from './old-queries.js';
 import { findPgTools, toolConnection } from './pg-tools.js';
+import { conninfoKeywords, toKeywordString } from '../db/conninfo.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 import { readTableStats, rowsTouched, tracksCounts, waitForOtherSessions, type TableRows } from './rows-touched.js';
 import { diffSchemas, readSchemaObjects, type SchemaDiff } from './schema-diff.js';
@@ -94,10 +95,9 @@ export interface RehearseReport {
   durationMs: number;
 }
 
+/** The same server as `url` (any form libpq takes), database `database`: a keyword string. */
 function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${encodeURIComponent(database)}`;
-  return parsed.toString();
+  return toKeywordString({ ...conninfoKeywords(url), dbname: database });
 }
 
 /** A structure-only copy has an empty ledger: give it the source's rows, or every migration would look pending. */
