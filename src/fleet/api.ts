@@ -22,6 +22,8 @@ import { inShard, parseShard } from './shard.js';
 import { readFleetStatus, type FleetStatusReport } from './status.js';
 import type { FleetReport, OnFleetEvent, Shard, Target, TargetRef, TargetSpec } from './types.js';
 import { notifier, type Notifier } from '../db/notify.js';
+import { SETTINGS } from '../config/settings.js';
+import { openVerdicts, type CacheOptions } from '../verdicts/index.js';
 
 /** Where the fleet is and which migrations to use. */
 export interface FleetTargetOptions extends MigrationsOptions {
@@ -36,7 +38,7 @@ export interface FleetTargetOptions extends MigrationsOptions {
 }
 
 /** Options of {@link migrateFleet}. */
-export type MigrateFleetOptions = FleetTargetOptions & Omit<FleetRunOptions, 'concurrency' | 'shard'> & {
+export type MigrateFleetOptions = FleetTargetOptions & Omit<FleetRunOptions, 'concurrency' | 'shard' | 'verdicts'> & CacheOptions & {
   /** Announce each applied or failed migration with NOTIFY cutover_progress, for a dashboard (default true). */
   notify?: boolean;
 };
@@ -233,7 +235,9 @@ function progressAnnouncer(databases: ReadonlyMap<string, DatabaseConnector>): {
 export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetReport> {
   const loading = readMigrations(options, { sum: true });
   loading.catch(() => {});
-  const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, notify = true, ...run } = options;
+  const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, notify = true, cache, cacheDir, ...run } = options;
+  // Each file is parsed once for the whole fleet, and not at all when its verdict is kept (docs/performance.md).
+  const verdicts = openVerdicts({ cache, cacheDir, from: options.dir ?? SETTINGS.dir.default, embedded: options.migrations?.map((file) => file.verdict) });
   const resolved = await resolveTargets(options, applicationName ?? 'cutover fleet');
   const migrations = await loading.catch(async (error: unknown) => {
     await closeSpare(resolved);
@@ -247,7 +251,7 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetR
   const onEvent: OnFleetEvent | undefined = progress ? (event) => { progress.announce(event); run.onEvent?.(event); } : run.onEvent;
   try {
     return await runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
-      appliedBy: whoAmI(), ...run, ...(onEvent ? { onEvent } : {}), concurrency: resolved.concurrency, ledgers: feed.get, ...(resolved.shard ? { shard: resolved.shard } : {}),
+      appliedBy: whoAmI(), ...run, verdicts, ...(onEvent ? { onEvent } : {}), concurrency: resolved.concurrency, ledgers: feed.get, ...(resolved.shard ? { shard: resolved.shard } : {}),
     });
   } finally {
     await Promise.all([reading, progress?.close()]);

@@ -102,7 +102,7 @@ export async function runFleet(
   const now = options.now ?? Date.now;
   const started = now();
   const { concurrency, canary = 0, continueOnError = false, onEvent, shard, ledgers, ...runOptions } = options;
-  const prepare = sharedPreparer();
+  const prepare = sharedPreparer(options.verdicts);
   const results: (TargetResult | undefined)[] = new Array(targets.length);
   const slots = Array.from({ length: Math.max(1, Math.min(concurrency, targets.length)) }, () => new ConnectionSlot());
   const canaryCount = Math.min(canary, targets.length);
