@@ -30,7 +30,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expectedObjects, generateMigrations, writeLayouts } from './generate.js';
 import { hasVerdictCache } from './lib/cutover-build.js';
@@ -45,7 +45,8 @@ import { median } from './lib/stats.js';
 import { verifyObjects } from './lib/verify.js';
 
 const BENCH = import.meta.dirname;
-const REPO = join(BENCH, '..');
+// The cutover measured: this checkout, or BENCH_CUTOVER_ROOT (another checkout or an install with bin/ and dist/).
+const REPO = process.env.BENCH_CUTOVER_ROOT ? resolve(process.env.BENCH_CUTOVER_ROOT) : join(BENCH, '..');
 const NM = join(BENCH, 'node_modules');
 const node = process.execPath;
 const log = (...a) => console.error(...a);
@@ -162,6 +163,12 @@ const toolIds = opt.tools.split(',').filter((id) => TOOLS[id] && (!TOOLS[id].ver
 if (toolIds.some((t) => !TOOLS[t].inProcess) && !toolIds.includes('floor')) toolIds.unshift('floor');
 if (toolIds.some((t) => TOOLS[t].inProcess) && !toolIds.includes('in-floor')) toolIds.unshift('in-floor');
 
+/** What a failed process said: its first line that reads like an error, else its last lines. */
+function failure(r) {
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  return `exit ${r.code}: ${(lines.find((l) => /error|fail|refus|cannot|not found/i.test(l)) ?? lines.slice(-2).join(' | ')).slice(0, 300)}`;
+}
+
 /** Round trips and connections `run` made through the proxy of `rtt` (none at RTT 0). */
 async function counted(rtt, run) {
   const proxy = proxies.get(rtt);
@@ -179,8 +186,7 @@ function exec(id, rtt, url, dirs) {
       return r.error ? { ok: false, error: r.error } : { ok: true, ms: r.ms };
     }
     const r = await measure({ ...tool.cmd(url, dirs, tool), timeoutMs: 600_000 });
-    const error = r.ok ? undefined : `exit ${r.code}: ${(r.stderr + r.stdout).trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
-    return { ok: r.ok, ms: r.ms, rssKB: r.rssKB, error };
+    return { ok: r.ok, ms: r.ms, rssKB: r.rssKB, error: r.ok ? undefined : failure(r) };
   });
 }
 
@@ -297,7 +303,7 @@ try {
           const id = fleetIds[(i + run - 1) % fleetIds.length];
           const r = await counted(rtt, () => measure({ ...FLEET_TOOLS[id].cmd(dbUrl('bench_net_fleet', rtt), fleet21, FLEET_TOOLS[id]), timeoutMs: 3_600_000 }));
           const n = r.ok ? await indexesPresent(dbUrl('bench_net_fleet'), up21, 'tenant\\_%') : 0;
-          record(`FLEET:${rtt}:${id}`, run, !r.ok ? { ok: false, error: r.stderr.slice(-300) } : n !== up21.length * TENANTS ? { ok: false, error: `verification: ${n} of ${up21.length * TENANTS} new indexes` } : r);
+          record(`FLEET:${rtt}:${id}`, run, !r.ok ? { ok: false, error: failure(r) } : n !== up21.length * TENANTS ? { ok: false, error: `verification: ${n} of ${up21.length * TENANTS} new indexes` } : r);
           await fleetBack(fleetDb, TENANTS);
         }
       }
@@ -311,7 +317,7 @@ try {
           const views = r.ok ? (await c.query("SELECT count(*)::int AS n FROM pg_views WHERE schemaname LIKE 'tenant\\_%'")).rows[0].n : 0;
           await c.end();
           const want = expectedObjects(20).views * 200;
-          record(`FLEET200:${rtt}:${id}`, run, !r.ok ? { ok: false, error: r.stderr.slice(-300) } : views !== want ? { ok: false, error: `verification: ${views} of ${want} views` } : r);
+          record(`FLEET200:${rtt}:${id}`, run, !r.ok ? { ok: false, error: failure(r) } : views !== want ? { ok: false, error: `verification: ${views} of ${want} views` } : r);
         }
         await dropDb('bench_net_fleet200');
       }
