@@ -154,6 +154,16 @@ export const SETTINGS = {
 /** A setting's name. */
 export type SettingKey = keyof typeof SETTINGS;
 
+/**
+ * Defaults of the library's own options, which have no flag, variable or config key: the
+ * lock-retry schedule's first sleep and its cap (docs/locking.md). Applied, like the table's,
+ * only in src/target.
+ */
+export const LIBRARY_DEFAULTS = {
+  retryDelayMs: 50,
+  retryDelayMaxMs: 10_000,
+} as const;
+
 /** Where a value came from. */
 export type Origin = 'flag' | 'env' | 'env-file' | 'file' | 'default';
 
