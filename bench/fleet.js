@@ -12,7 +12,7 @@
 // Server: BENCH_DATABASE_URL (a superuser URL; stock fsync settings are the point),
 // or a throw-away server (bench/lib/pg-server.js). Writes the "Fleet" section of
 // bench/RESULTS.md (between the fleet markers; run.js keeps it).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -54,24 +54,12 @@ const version = (name) => JSON.parse(readFileSync(join(NM, name, 'package.json')
 // ------------------------------------------------------------ workload
 const root = join(BENCH, '.work', `fleet${MIGRATIONS}`);
 const migrations = generateMigrations(MIGRATIONS);
-const dirs = writeLayouts(root, migrations, ['cutover', 'node-pg-migrate', 'dbmate']);
-/** knex's layout: a .cjs file per migration running its SQL. */
-function writeKnex(dir, list) {
-  mkdirSync(dir, { recursive: true });
-  for (const m of list) {
-    const file = `${String(m.index).padStart(4, '0')}_${m.name}`;
-    writeFileSync(join(dir, `${file}.cjs`), `const sql = ${JSON.stringify(m.sql)};\nexports.up = (knex) => knex.raw(sql);\nexports.down = () => {};\n`);
-  }
-}
-dirs.knex = join(root, 'knex');
-writeKnex(dirs.knex, migrations);
+const dirs = writeLayouts(root, migrations, ['cutover', 'node-pg-migrate', 'dbmate', 'knex']);
 // The upgrade: the same 20 and a 21st (the generator's next kind: three indexes on t0004).
 const upgrade = generateMigrations(MIGRATIONS + 1);
 const UPGRADE_INDEXES = ['t0004_name_idx', 't0004_status_created_idx', 't0004_name_lower_idx'];
 const upgradeRoot = join(BENCH, '.work', `fleet${MIGRATIONS + 1}`);
-const upgradeDirs = writeLayouts(upgradeRoot, upgrade, ['cutover', 'node-pg-migrate', 'dbmate']);
-upgradeDirs.knex = join(upgradeRoot, 'knex');
-writeKnex(upgradeDirs.knex, upgrade);
+const upgradeDirs = writeLayouts(upgradeRoot, upgrade, ['cutover', 'node-pg-migrate', 'dbmate', 'knex']);
 const expected = expectedObjects(MIGRATIONS);
 
 // ------------------------------------------------------------ server

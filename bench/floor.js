@@ -1,15 +1,11 @@
-// The floor: the least a correct migration runner can do with `pg`.
-// One connection, a session advisory lock, read the history table, then per
-// pending file one round trip: BEGIN; <file>; INSERT INTO history ...; COMMIT.
-// No parsing, no checksums, no validation: the cost every real tool adds is
-// measured against this.
+// The floor: the least a correct migration runner can do with `pg`
+// (bench/lib/floor-core.js), as a process.
 //
 //   node bench/floor.js --url postgres://... --dir DIR
 // Prints one JSON line: {"applied":N,"pending":N,"ms":<in-process ms>}.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { floorMigrate } from './lib/floor-core.js';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, dir: { type: 'string' } } });
 const url = values.url ?? process.env.DATABASE_URL;
@@ -18,46 +14,6 @@ if (!url || !values.dir) {
   process.exit(2);
 }
 
-const LOCK_KEY = 7243170011; // arbitrary, fixed
-const lit = (s) => `'${String(s).replace(/'/g, "''")}'`;
-
-const started = performance.now(); // in-process time: connect .. end, like migrate() in lib-cutover.js
-const client = new pg.Client({ connectionString: url });
-await client.connect();
-let applied = 0;
-let pending = 0;
-try {
-  await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-  try {
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS floor_history (version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    const { rows } = await client.query('SELECT version FROM floor_history');
-    const done = new Set(rows.map((r) => String(r.version)));
-    const files = (await readdir(values.dir))
-      .map((f) => /^(\d+)_(.+)\.sql$/.exec(f))
-      .filter(Boolean)
-      .map(([file, v, name]) => ({ file, version: BigInt(v), name }))
-      .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
-    const todo = files.filter((f) => !done.has(String(f.version)));
-    pending = todo.length;
-    for (const f of todo) {
-      const sql = await readFile(join(values.dir, f.file), 'utf8');
-      try {
-        await client.query(
-          `BEGIN;\n${sql}\n;\nINSERT INTO floor_history (version, name) VALUES (${f.version}, ${lit(f.name)});\nCOMMIT;`,
-        );
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        err.message = `${f.file}: ${err.message}`;
-        throw err;
-      }
-      applied++;
-    }
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => {});
-  }
-} finally {
-  await client.end();
-}
+const started = performance.now(); // in-process time: connect .. end, like migrate() in runners/cutover-lib.js
+const { applied, pending } = await floorMigrate(pg, { url, dir: values.dir });
 console.log(JSON.stringify({ applied, pending, ms: +(performance.now() - started).toFixed(2) }));

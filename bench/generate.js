@@ -136,6 +136,7 @@ function graphileHash(body, previousHash) {
  *   postgres-migrations/1_<name>.sql
  *   graphile-migrate/   .gmrc + migrations/committed/000001-<name>.sql (with Previous/Hash headers)
  *   dbmate/             db/migrations/<version>_<name>.sql (-- migrate:up / -- migrate:down)
+ *   knex/               0001_<name>.cjs                (knex.raw() of the SQL; not in the default list)
  * @returns {Record<string,string>} layout name -> directory the tool is pointed at
  */
 export function writeLayouts(root, migrations, layouts = ['cutover', 'node-pg-migrate', 'postgres-migrations', 'graphile-migrate', 'dbmate']) {
@@ -187,6 +188,15 @@ export function writeLayouts(root, migrations, layouts = ['cutover', 'node-pg-mi
         mkdirSync(dir, { recursive: true });
         for (const m of migrations) {
           writeFileSync(join(dir, `${pad(m.index, width)}_${m.name}.sql`), `-- migrate:up\n${m.sql}\n-- migrate:down\n`);
+        }
+        dirs[layout] = dir;
+        break;
+      }
+      case 'knex': {
+        const dir = join(root, layout);
+        mkdirSync(dir, { recursive: true });
+        for (const m of migrations) {
+          writeFileSync(join(dir, `${pad(m.index, width)}_${m.name}.cjs`), `const sql = ${JSON.stringify(m.sql)};\nexports.up = (knex) => knex.raw(sql);\nexports.down = () => {};\n`);
         }
         dirs[layout] = dir;
         break;

@@ -29,6 +29,8 @@ import { generateMigrations, expectedObjects, writeLayouts } from './generate.js
 import { ensureBenchDeps } from './lib/deps.js';
 import { startServer } from './lib/pg-server.js';
 import { measure as measureProcess, STRIPPED_ENV, TIME_BIN } from './lib/measure.js';
+import { median } from './lib/stats.js';
+import { verifyObjects } from './lib/verify.js';
 
 const BENCH = import.meta.dirname;
 const REPO = join(BENCH, '..');
@@ -241,30 +243,7 @@ async function freshDb(name) {
 }
 const dropDb = (name) => admin.query(`DROP DATABASE IF EXISTS ${qi(name)} WITH (FORCE)`);
 
-async function verify(db, count) {
-  const c = new pg.Client({ connectionString: dbUrl(db) });
-  await c.connect();
-  try {
-    const { rows } = await c.query(`SELECT
-      (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^t[0-9]{4}$') AS tables,
-      (SELECT count(*)::int FROM pg_views WHERE schemaname = 'public' AND viewname ~ '^v[0-9]{4}$') AS views,
-      (SELECT count(*)::int FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND proname ~ '^f[0-9]{4}$') AS functions`);
-    const got = rows[0];
-    const exp = expected[count];
-    for (const k of ['tables', 'views', 'functions']) {
-      if (got[k] !== exp[k]) return `expected ${exp[k]} ${k}, found ${got[k]}`;
-    }
-    let seeded = 0;
-    for (let t = 1; t <= exp.tables; t++) {
-      const name = `t${String(t).padStart(4, '0')}`;
-      seeded += (await c.query(`SELECT count(*)::int AS n FROM ${name}`)).rows[0].n;
-    }
-    if (seeded !== exp.rows) return `expected ${exp.rows} seeded rows, found ${seeded}`;
-    return null;
-  } finally {
-    await c.end();
-  }
-}
+const verify = (db, count) => verifyObjects(pg, dbUrl(db), expected[count]);
 
 // ---------------------------------------------------------------- schedule
 /** samples[workload][rowId] = [{ run, ms, rssKB, inMs }] ; failures[workload][rowId] = [msg] */
@@ -370,11 +349,6 @@ try {
 const elapsed = (Date.now() - t0) / 1000;
 
 // ---------------------------------------------------------------- report
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const fmtMs = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 function rowsFor(workload) {
@@ -474,8 +448,8 @@ lockBlock ??= existsSync(opt.out) ? /<!-- lock-safety:start -->[\s\S]*?<!-- lock
 // The fleet sections (bench/fleet.js, long runs of their own) are kept as they are.
 const fleetBlocks = existsSync(opt.out) ? [...readFileSync(opt.out, 'utf8').matchAll(/<!-- fleet:[^\n]*:begin -->[\s\S]*?<!-- fleet:[^\n]*:end -->/g)].map((m) => `\n${m[0]}\n`).join('') : '';
 lintBlock ??= existsSync(opt.out) ? /<!-- lint:start -->[\s\S]*?<!-- lint:end -->/.exec(readFileSync(opt.out, 'utf8'))?.[0] : undefined;
-// The live-traffic check and the chaos table (bench/lock-safety.js --rate, scripts/chaos.js) are kept too.
-const keptBlocks = existsSync(opt.out) ? ['live-traffic', 'chaos'].map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(readFileSync(opt.out, 'utf8'))?.[0]).filter(Boolean).map((b) => `\n${b}\n`).join('') : '';
+// The live-traffic check, the chaos table, the large-file, network and start-up sections (lock-safety.js --rate, scripts/chaos.js, large-files.js, net.js, startup.js) are kept too.
+const keptBlocks = existsSync(opt.out) ? ['live-traffic', 'chaos', 'large', 'net', 'startup'].map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(readFileSync(opt.out, 'utf8'))?.[0]).filter(Boolean).map((b) => `\n${b}\n`).join('') : '';
 const text = md.join('\n') + (lockBlock ? `\n${lockBlock}\n` : '') + (lintBlock ? `\n${lintBlock}\n` : '') + keptBlocks + fleetBlocks;
 if (!opt['no-write']) writeFileSync(opt.out, text);
 console.log(text);

@@ -120,7 +120,7 @@ export async function adoptHistory(connector: Connector, source: AdoptSource, op
   };
   try {
     return await withMigrationLock(connector, { schema: options.schema, ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }), ...(options.onEvent ? { onEvent: options.onEvent } : {}) }, async (connection) => {
-      const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema);
+      const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema, { kind: 'cutover' }); // adopt writes cutover's own
       const { plan, history } = await planUnderLock(connection, source, options, tool, contents);
       Object.assign(report, { entries: plan.entries, rowsWithoutFiles: plan.rowsWithoutFiles, pending: plan.pending, edited: plan.edited },
         history ? { table: history.table, ignored: history.ignored } : {});
@@ -143,7 +143,7 @@ export async function adoptHistory(connector: Connector, source: AdoptSource, op
       if (options.dryRun) return { ...report, outcome: 'would-adopt' as const };
       await connection.query('BEGIN');
       try {
-        await createLedger(connection, options.schema);
+        await createLedger(connection, options.schema, 'cutover');
         await ensureAuditTable(connection, options.schema);
         await connection.query(report.statements.join(';\n'));
         await connection.query('COMMIT');

@@ -62,7 +62,7 @@ export async function tableCounts(session: Session, schema: string): Promise<{ n
 export async function manifestLedger(session: Session, schema: string): Promise<ManifestLedgerRow[]> {
   // Asked first, not caught: inside the backup's snapshot transaction an error would abort it.
   const { rows: exists } = await session.query<{ cutover: string | null; sqlx: string | null }>(
-    'SELECT to_regclass($1)::text AS cutover, to_regclass($2)::text AS sqlx', [ledgerFor(schema).table, ledgerFor(schema, 'sqlx').table],
+    'SELECT to_regclass($1)::text AS cutover, to_regclass($2)::text AS sqlx', [ledgerFor(schema, 'cutover').table, ledgerFor(schema, 'sqlx').table],
   );
   // cutover's own ledger, else sqlx's `_sqlx_migrations` (--ledger sqlx: docs/sqlx-ledger.md).
   const kind = exists[0]?.cutover != null ? 'cutover' : exists[0]?.sqlx != null ? 'sqlx' : undefined;

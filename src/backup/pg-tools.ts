@@ -8,6 +8,7 @@
  * error says exactly which was found and how to get a newer one.
  */
 import { CutoverError } from '../errors.js';
+import { conninfoKeywords, toKeywordString } from '../db/conninfo.js';
 import { redact } from '../db/url.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 
@@ -101,19 +102,17 @@ export async function findPgTools(runner: ProcessRunner, files: BackupFiles, opt
 }
 
 /**
- * How the client programs connect: the URL without its password (given as
- * `--dbname`), and the password in PGPASSWORD, never on a command line
- * (`ps` shows those to every user).
+ * How the client programs connect: the connection string (any form `migrate`
+ * takes: URL, socket URL, keyword string) as a keyword string without its
+ * password (given as `--dbname`), and the password in PGPASSWORD, never on a
+ * command line (`ps` shows those to every user).
  *
  * @example
- * toolConnection('postgres://app:secret@db/app', 'cutover backup'); // { dbname: 'postgres://app@db/app?application_name=cutover+backup', env: { PGPASSWORD: 'secret' } }
+ * toolConnection('postgres://app:secret@db/app', 'cutover backup'); // { dbname: "user='app' host='db' dbname='app' application_name='cutover backup'", env: { PGPASSWORD: 'secret' } }
  */
 export function toolConnection(url: string, applicationName: string): { dbname: string; env: Record<string, string> } {
-  const parsed = new URL(url);
-  const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
-  parsed.password = '';
-  parsed.searchParams.set('application_name', applicationName);
-  return { dbname: parsed.toString(), env: password === undefined ? {} : { PGPASSWORD: password } };
+  const { password, ...keywords } = conninfoKeywords(url);
+  return { dbname: toKeywordString({ ...keywords, application_name: applicationName }), env: password === undefined ? {} : { PGPASSWORD: password } };
 }
 
 /** A client program failed: its stderr (passwords removed) in the message. */

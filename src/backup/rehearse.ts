@@ -17,6 +17,7 @@ import type { Connection, Connector } from '../db/session.js';
 import type { Step } from '../plan/types.js';
 import { ident } from '../db/sql.js';
 import { readLedger } from '../db/ledger.js';
+import { targetLedger } from '../target/schema.js';
 import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
 import { runMigrations, type RunOptions } from '../run/migrate.js';
@@ -25,6 +26,7 @@ import { dumpSchema, toolFailed } from './backup.js';
 import { schemaExists, serverInfo, tableCounts } from './catalog.js';
 import { checkOldQueries, plannable, statementsFromStats, type OldCodeReport } from './old-queries.js';
 import { findPgTools, toolConnection } from './pg-tools.js';
+import { conninfoKeywords, toKeywordString } from '../db/conninfo.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 import { readTableStats, rowsTouched, tracksCounts, waitForOtherSessions, type TableRows } from './rows-touched.js';
 import { diffSchemas, readSchemaObjects, type SchemaDiff } from './schema-diff.js';
@@ -93,10 +95,9 @@ export interface RehearseReport {
   durationMs: number;
 }
 
+/** The same server as `url` (any form libpq takes), database `database`: a keyword string. */
 function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${encodeURIComponent(database)}`;
-  return parsed.toString();
+  return toKeywordString({ ...conninfoKeywords(url), dbname: database });
 }
 
 /** A structure-only copy has an empty ledger: give it the source's rows, or every migration would look pending. */
@@ -253,7 +254,7 @@ export async function rehearse(deps: RehearseDeps, options: RehearseOptions): Pr
     opened.push(copy, sampler);
     if (options.schemaOnly && exists) await copyLedgerRows(source, copy, schema);
     const migrations = await options.migrations;
-    const { steps } = plan(migrations, (await readLedger(copy, schema, { kind: options.run?.ledger, migrations })) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) });
+    const { steps } = plan(migrations, (await readLedger(copy, schema, { kind: targetLedger(options.run ?? {}), migrations })) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) });
     // The old code's queries, and which of them plan before any migration: on the source and on the copy (another major may differ).
     const stats = options.queries ? undefined : await statementsFromStats(source);
     const queries = options.queries ? { source: 'file' as const, queries: options.queries, own: 0 } : stats && 'queries' in stats ? { source: 'pg_stat_statements' as const, ...stats } : undefined;

@@ -2,7 +2,6 @@
  * The process edge of the CLI: real streams, environment, clock and signals
  * handed to `main`. bin/cutover.js calls `run()`.
  */
-import { createInterface } from 'node:readline/promises';
 import { parseHereWithLiftoff } from '../sql/parse-host.js';
 import { packageVersion } from '../version.js';
 import type { CliIo } from './io.js';
@@ -30,6 +29,8 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<numbe
     },
     ...(process.stdin.isTTY ? {
       confirm: async (question: string) => {
+        // Imported here: only a question on a terminal needs it, not every start-up.
+        const { createInterface } = await import('node:readline/promises');
         const rl = createInterface({ input: process.stdin, output: process.stderr });
         try {
           return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());

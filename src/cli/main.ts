@@ -45,12 +45,20 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 
 /**
  * The modules to register: those of the command names on the command line (an option's value
- * may name one too: loading it as well is harmless), or all of them when none is named (help,
- * the version, a mistyped command that gets a "did you mean").
+ * may name one too: loading it as well is harmless); none for `cutover --version` (commander
+ * prints it as soon as it meets the flag, whatever else follows); all of them when none is named
+ * (help, a mistyped command that gets a "did you mean").
  */
 function commandsFor(argv: readonly string[]): Promise<CommandModule[]> {
-  const named = Object.keys(COMMANDS).filter((name) => ownArgs(argv).includes(name));
+  const own = ownArgs(argv);
+  const named = Object.keys(COMMANDS).filter((name) => own.includes(name));
+  if (named.length === 0 && own.some(isVersionFlag)) return Promise.resolve([]);
   return Promise.all((named.length > 0 ? named : Object.keys(COMMANDS)).map((name) => COMMANDS[name]!()));
+}
+
+/** `-V`, `--version` or `--version=…`: cutover's own version flag. */
+function isVersionFlag(arg: string): boolean {
+  return arg === '-V' || arg === '--version' || arg.startsWith('--version=');
 }
 
 /** cutover's own arguments: those before `--` (after it: `cutover exec`'s child's command line). */
@@ -78,7 +86,7 @@ export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promis
     // After a command, -V/--version would print cutover's version and exit 0: `cutover wait --version 42`
     // in a readiness probe would pass at once. A usage error instead.
     const at = ownArgs(argv).findIndex((arg) => program.commands.some((c) => c.name() === arg));
-    if (at >= 0 && ownArgs(argv).slice(at + 1).some((arg) => arg === '-V' || arg === '--version' || arg.startsWith('--version='))) {
+    if (at >= 0 && ownArgs(argv).slice(at + 1).some(isVersionFlag)) {
       throw new CutoverError('USAGE', `--version after \`${argv[at]}\` is cutover's own version flag`, {
         hint: `To print cutover's version: cutover --version. To name a migration version: ${argv[at] === 'wait' || argv[at] === 'serve' ? '--at-least <version>' : 'see the command\'s --help'}.`,
       });

@@ -10,7 +10,7 @@ import { durationHint, parseDurationSetting } from '../duration.js';
 import { describeUrl, redact } from '../db/url.js';
 import { LONG_NAME_HINT, longNameProblem } from '../db/sql.js';
 import { didYouMean } from '../suggest.js';
-import { pgConninfo } from './connection-sources.js';
+import { connectionCandidates, fillFromEnvFile } from './connection-sources.js';
 import type { TargetSpec } from '../fleet/types.js';
 import { targetsProblem, toTargetSpecs } from './targets.js';
 import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
@@ -301,16 +301,14 @@ export function resolveSettings(input: SettingsInput): Settings {
   const result = { origins: {} } as Settings;
   for (const key of keys) {
     const setting: Setting = SETTINGS[key];
-    const fromEnv = (origin: 'env' | 'env-file', vars: Record<string, string | undefined>, prefix: string): [Origin, unknown, string][] => {
-      const own: [Origin, unknown, string] = [origin, setting.env ? vars[setting.env] : undefined, `${prefix}${setting.env ?? ''}`];
-      // The URL: DATABASE_URL, then libpq's PG* variables (docs/configuration.md#the-database).
-      const pg = key === 'url' ? pgConninfo(vars) : undefined;
-      return pg ? [own, [origin, pg.conninfo, `${prefix}${pg.used.join(', ')}`]] : [own];
-    };
+    const fromEnv = (origin: 'env' | 'env-file', vars: Record<string, string | undefined>, prefix: string): [Origin, unknown, string][] => [[origin, setting.env ? vars[setting.env] : undefined, `${prefix}${setting.env ?? ''}`]];
+    // The URL: DATABASE_URL, then libpq's PG* variables, the environment's before the .env file's (docs/configuration.md#the-database).
+    const environment: [Origin, unknown, string][] = key === 'url'
+      ? connectionCandidates(input.env, input.envFile).map(({ origin, conninfo, source }) => [origin, conninfo, source])
+      : [...fromEnv('env', input.env, ''), ...(input.envFile ? fromEnv('env-file', input.envFile.values, `${input.envFile.path} `) : [])];
     const candidates: [Origin, unknown, string][] = [
       ['flag', input.flags[key], setting.flag ?? ''],
-      ...fromEnv('env', input.env, ''),
-      ...(input.envFile ? fromEnv('env-file', input.envFile.values, `${input.envFile.path} `) : []),
+      ...environment,
       ['file', input.file?.values[key], input.file?.path ?? ''],
     ];
     const found = candidates.find(([origin, raw]) => raw !== undefined && (!origin.startsWith('env') || raw !== ''));
@@ -321,6 +319,11 @@ export function resolveSettings(input: SettingsInput): Settings {
       const converted = convert(key, found[1], found[2]);
       if (converted.problem) problems.push(converted.problem);
       else [value, origin, source] = [converted.value, found[0], found[2]];
+      if (key === 'url' && !converted.problem && input.envFile) {
+        // What the connection string leaves out, from the .env file's PG* (libpq's defaults).
+        const filled = fillFromEnvFile(value as string, input.env, input.envFile.values);
+        if (filled.used.length > 0) [value, source] = [filled.conninfo, `${source}, ${filled.used.map((n) => `${input.envFile!.path} ${n}`).join(', ')}`];
+      }
     }
     if (value !== undefined) (result as unknown as Record<string, unknown>)[FIELD[key]] = value;
     result.origins[key] = { origin, ...(source ? { source } : {}), shown: show(key, value) };

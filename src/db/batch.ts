@@ -8,20 +8,35 @@
  * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT
  */
 import type { Client, PoolClient } from 'pg';
-import pg from './pg-module.js';
+import { pgModule } from './pg-module.js';
 import type { BatchOutcome, QueryResultLike } from './session.js';
 
 /** Between two statements: a newline first, as a statement may end in a `--` comment. */
 const SEPARATOR = '\n;\n';
 
-/** pg's Query, counting the statements the server finished. */
-class CountedQuery extends (pg.Query as unknown as new (text: string, values: undefined, callback: (error: Error | null, result: unknown) => void) => object) {
-  completed = 0;
+/** A pg Query that counts the statements the server finished. */
+interface CountedQuery {
+  completed: number;
+}
+type CountedQueryClass = new (text: string, values: undefined, callback: (error: Error | null, result: unknown) => void) => CountedQuery;
 
-  handleCommandComplete(...args: unknown[]): void {
-    this.completed++;
-    (pg.Query.prototype as unknown as { handleCommandComplete: (...a: unknown[]) => void }).handleCommandComplete.apply(this, args);
-  }
+let countedQuery: CountedQueryClass | undefined;
+
+/** pg's Query, counting CommandCompletes; made on first use (pg itself loads on first use). */
+function countedQueryClass(): CountedQueryClass {
+  if (countedQuery) return countedQuery;
+  type Callback = (error: Error | null, result: unknown) => void;
+  const Query = pgModule().Query as unknown as (new (text: string, values: undefined, callback: Callback) => object) & { prototype: { handleCommandComplete: (...args: unknown[]) => void } };
+  const complete = Query.prototype.handleCommandComplete;
+  countedQuery = class extends Query {
+    completed = 0;
+
+    handleCommandComplete(...args: unknown[]): void {
+      this.completed++;
+      complete.apply(this, args);
+    }
+  };
+  return countedQuery;
 }
 
 /** The statement (and the offset in it) holding 0-based code point `point` of the joined text. */
@@ -46,7 +61,7 @@ function locate(statements: readonly string[], point: number): { failed: number;
 export async function batchOn(client: Client | PoolClient, statements: readonly string[], lost: (error: unknown) => unknown): Promise<BatchOutcome> {
   let query!: CountedQuery;
   const results = await new Promise<unknown>((resolve, reject) => {
-    query = new CountedQuery(statements.join(SEPARATOR), undefined, (error, result) => (error ? reject(error) : resolve(result)));
+    query = new (countedQueryClass())(statements.join(SEPARATOR), undefined, (error, result) => (error ? reject(error) : resolve(result)));
     (client as unknown as { query: (q: object) => void }).query(query);
   }).then((result) => ({ result }), (error: unknown) => ({ error }));
   if ('result' in results) {

@@ -54,15 +54,8 @@ function keywordsToUrl(pairs: Map<string, string>): string {
   return `postgres:///${encodeURIComponent(dbname)}${query ? `?${query}` : ''}`;
 }
 
-/**
- * Parse a connection string (URL or keyword string) into node-postgres' settings, or an
- * INVALID_URL error whose message and fields never hold the password.
- *
- * @example
- * parseConninfo('postgres://app@/app?host=/cloudsql/p:r:i'); // { host: '/cloudsql/p:r:i', user: 'app', database: 'app' }
- * parseConninfo("host=db dbname=app password='x y' sslmode=require");
- */
-export function parseConninfo(text: string): Conninfo {
+/** pg-connection-string's reading of a connection string (URL or keyword string), checked; INVALID_URL otherwise. */
+function parseRaw(text: string): ReturnType<typeof parse> {
   let url = text;
   if (isKeywordString(text)) {
     const pairs = keywords(text);
@@ -81,10 +74,57 @@ export function parseConninfo(text: string): Conninfo {
   } catch (error) {
     throw invalidUrl(text, (error as Error).message.includes('verify-ca') ? 'sslmode=verify-ca needs sslrootcert' : undefined);
   }
-  const sslmode = typeof raw.sslmode === 'string' ? raw.sslmode : undefined;
-  if (sslmode !== undefined && !SSL_MODES.includes(sslmode)) throw invalidUrl(text, `sslmode=${sslmode} is not one of ${SSL_MODES.join(', ')}`);
+  if (typeof raw.sslmode === 'string' && !SSL_MODES.includes(raw.sslmode)) throw invalidUrl(text, `sslmode=${raw.sslmode} is not one of ${SSL_MODES.join(', ')}`);
   const port = raw.port ? Number(raw.port) : undefined;
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw invalidUrl(text, 'the port is not a number from 1 to 65535');
+  return raw;
+}
+
+/** node-postgres' own keys in a parsed connection string, which libpq's programs do not take. */
+const NOT_LIBPQ = new Set(['ssl', 'uselibpqcompat', 'database']);
+
+/**
+ * The libpq keywords of a connection string (URL or keyword string), as libpq's programs
+ * (pg_dump, pg_restore, psql) take them: the same reading as {@link parseConninfo}, so every
+ * form `migrate` accepts reaches them alike. Holds the password when there is one.
+ *
+ * @example
+ * conninfoKeywords('postgres://app:pw@/app?host=/run/pg'); // { host: '/run/pg', user: 'app', password: 'pw', dbname: 'app' }
+ */
+export function conninfoKeywords(text: string): Record<string, string> {
+  const raw = parseRaw(text) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) if (typeof value === 'string' && value !== '' && !NOT_LIBPQ.has(key)) out[key] = value;
+  if (typeof raw.database === 'string' && raw.database !== '') out.dbname = raw.database;
+  if (out.sslmode === 'no-verify') out.sslmode = 'require'; // node-postgres' name for what libpq calls require (encrypted, not verified)
+  return out;
+}
+
+/** A keyword value, single-quoted with `\` and `'` escaped (libpq's rule). */
+const quote = (value: string) => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+
+/**
+ * A libpq keyword string of `keywords` (undefined values left out), every value quoted.
+ *
+ * @example
+ * toKeywordString({ host: 'db', dbname: 'my app' }); // "host='db' dbname='my app'"
+ */
+export function toKeywordString(keywords: Record<string, string | undefined>): string {
+  return Object.entries(keywords).filter(([, value]) => value !== undefined).map(([key, value]) => `${key}=${quote(value!)}`).join(' ');
+}
+
+/**
+ * Parse a connection string (URL or keyword string) into node-postgres' settings, or an
+ * INVALID_URL error whose message and fields never hold the password.
+ *
+ * @example
+ * parseConninfo('postgres://app@/app?host=/cloudsql/p:r:i'); // { host: '/cloudsql/p:r:i', user: 'app', database: 'app' }
+ * parseConninfo("host=db dbname=app password='x y' sslmode=require");
+ */
+export function parseConninfo(text: string): Conninfo {
+  const raw = parseRaw(text);
+  const sslmode = typeof raw.sslmode === 'string' ? raw.sslmode : undefined;
+  const port = raw.port ? Number(raw.port) : undefined;
   const connectTimeout = typeof raw.connect_timeout === 'string' ? Number(raw.connect_timeout) : undefined;
   const info: Conninfo = {};
   if (raw.host) info.host = raw.host;

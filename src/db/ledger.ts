@@ -112,13 +112,13 @@ function cutoverLedger(schema: string): Ledger {
 }
 
 /**
- * The ledger of one schema, of the given kind (default cutover's own).
- * Throws CONFIG for an unknown kind.
+ * The ledger of one schema, of the given kind (the caller's resolved kind: its default is
+ * the settings table's, applied in src/target). Throws CONFIG for an unknown kind.
  *
  * @example
  * ledgerFor('public', 'sqlx').table; // '"public"._sqlx_migrations'
  */
-export function ledgerFor(schema: string, kind: LedgerKind = 'cutover'): Ledger {
+export function ledgerFor(schema: string, kind: LedgerKind): Ledger {
   if (kind === 'cutover') return cutoverLedger(schema);
   if (kind === 'sqlx') return sqlxLedger(schema);
   throw new CutoverError('CONFIG', `ledger "${String(kind)}" is not one of ${LEDGER_KINDS.join(', ')}`, {
@@ -151,8 +151,8 @@ export function toLedgerRows(raw: readonly RawLedgerRow[], migrations?: readonly
 
 /** Options of {@link readLedger}. */
 export interface ReadLedgerOptions {
-  /** Which history table (default cutover's own). */
-  kind?: LedgerKind | undefined;
+  /** Which history table. */
+  kind: LedgerKind;
   /** The migration set: a ledger that records no phase (sqlx) takes each row's from its file. */
   migrations?: readonly Migration[] | undefined;
 }
@@ -167,10 +167,10 @@ export function isMissingLedger(error: unknown): boolean {
  * Read the ledger, or `undefined` when it does not exist yet.
  *
  * @example
- * const rows = await readLedger(client, 'public');
+ * const rows = await readLedger(client, 'public', { kind: 'cutover' });
  * const shared = await readLedger(client, 'public', { kind: 'sqlx', migrations });
  */
-export async function readLedger(session: Session, schema: string, options: ReadLedgerOptions = {}): Promise<LedgerRow[] | undefined> {
+export async function readLedger(session: Session, schema: string, options: ReadLedgerOptions): Promise<LedgerRow[] | undefined> {
   const ledger = ledgerFor(schema, options.kind);
   try {
     const result = await session.query<RawLedgerRow>(ledger.selectSql());
@@ -213,10 +213,10 @@ function auditTableSql(schema: string): string {
  * With a `probe` taken under the same lock, the schema is not looked up again.
  *
  * @example
- * await createLedger(client, 'tenant_1');
+ * await createLedger(client, 'tenant_1', 'cutover');
  * await createLedger(client, 'public', 'sqlx'); // _sqlx_migrations, as sqlx creates it
  */
-export async function createLedger(session: Session, schema: string, kind: LedgerKind = 'cutover', probe?: LedgerProbe): Promise<void> {
+export async function createLedger(session: Session, schema: string, kind: LedgerKind, probe?: LedgerProbe): Promise<void> {
   const ledger = ledgerFor(schema, kind);
   const schemaExists = probe ? probe.schema : (await session.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists', [schema])).rows[0]?.exists;
   try {

@@ -6,7 +6,7 @@
  * listens on a connection of its own per database.
  * https://www.postgresql.org/docs/current/sql-notify.html
  */
-import pg from './pg-module.js';
+import { pgModule } from './pg-module.js';
 import { connectionError } from './pg.js';
 import { describeUrl } from './url.js';
 import type { Connection, Connector } from './session.js';
@@ -76,14 +76,14 @@ export interface Listener {
  * const listener = await listen(url, PROGRESS_CHANNEL, (payload) => console.log(payload));
  */
 export async function listen(url: string, channel: string, onPayload: (payload: string) => void, onLost: (error: Error) => void = () => {}): Promise<Listener> {
-  const client = new pg.Client({ connectionString: url, application_name: 'cutover dashboard (listen)', connectionTimeoutMillis: 10_000 });
+  const client = new (pgModule().Client)({ connectionString: url, application_name: 'cutover dashboard (listen)', connectionTimeoutMillis: 10_000 });
   client.on('error', onLost);
   client.on('notification', (message) => {
     if (message.channel === channel) onPayload(message.payload ?? '');
   });
   try {
     await client.connect();
-    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    await client.query(`LISTEN ${pgModule().escapeIdentifier(channel)}`);
   } catch (error) {
     await client.end().catch(() => {});
     throw connectionError(error, describeUrl(url));

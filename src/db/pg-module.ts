@@ -9,7 +9,8 @@
  * a `navigator` that is not Cloudflare's stands in, and is removed right
  * after. The load is synchronous: no other code can see it. A `navigator` that
  * is already there (Node.js ≥ 21, or the app's) is left alone, and an app that
- * loaded pg first keeps the pg it loaded (the same module instance).
+ * loaded pg first keeps the pg it loaded (the same module instance). It loads
+ * on first use, not on import.
  */
 import { createRequire } from 'node:module';
 import type PgModule from 'pg';
@@ -25,5 +26,15 @@ function loadPg(): typeof PgModule {
   }
 }
 
-const pg = loadPg();
-export default pg;
+let loaded: typeof PgModule | undefined;
+
+/**
+ * node-postgres, loaded on first use: a command that never connects (`--help`, an offline
+ * `lint`) and an app that imports cutover without calling it do not pay for it.
+ *
+ * @example
+ * const client = new (pgModule().Client)({ connectionString: url });
+ */
+export function pgModule(): typeof PgModule {
+  return (loaded ??= loadPg());
+}

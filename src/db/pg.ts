@@ -4,7 +4,7 @@
  * the password, and the client settings of a connection string (src/target/pool.ts builds the app's pool).
  */
 import type { Client, ClientConfig, PoolClient } from 'pg';
-import pg from './pg-module.js';
+import { pgModule } from './pg-module.js';
 import { connectionLost, CutoverError } from '../errors.js';
 import { isConnectionLost } from './connection-lost.js';
 import { withSettings, type Connection, type Connector, type Session } from './session.js';
@@ -145,7 +145,7 @@ export function pgConnector(options: PgConnectorOptions): Connector {
         query: session.query,
         batch: session.batch,
         cancel: () => cancelBackend(async () => {
-          const other = new pg.Client({ connectionString: options.url, application_name: options.applicationName, connectionTimeoutMillis: 5_000 });
+          const other = new (pgModule().Client)({ connectionString: options.url, application_name: options.applicationName, connectionTimeoutMillis: 5_000 });
           other.on('error', () => {});
           await other.connect();
           return Object.assign(other, { release: () => void other.end().catch(() => {}) });
@@ -183,7 +183,7 @@ export function clientConfig(url: string, extra: ClientConfig = {}): ClientConfi
  */
 async function connectClient(config: ClientConfig, describe: string, prefer: boolean): Promise<Client> {
   const attempt = async (settings: ClientConfig) => {
-    const client = new pg.Client(settings);
+    const client = new (pgModule().Client)(settings);
     // No crash on 'error' while connecting (the failure is thrown); guarded() listens once connected.
     client.on('error', () => {});
     try {

@@ -9,6 +9,7 @@
  */
 import { CutoverError } from '../errors.js';
 import { auditSql, createLedger, ensureAuditTable } from '../db/ledger.js';
+import { targetLedger } from '../target/schema.js';
 import type { Connection, Connector, Session } from '../db/session.js';
 import { formatDuration } from '../duration.js';
 import type { Migration } from '../migrations/types.js';
@@ -74,7 +75,7 @@ export function postDeployGuard(
     if (verdict.allowed) return;
     if (!options.force) onRefused(verdict);
     // Recorded before anything runs: an override is on the record even if the migration then fails.
-    await createLedger(connection, options.schema, options.ledger);
+    await createLedger(connection, options.schema, targetLedger(options));
     await ensureAuditTable(connection, options.schema);
     const versions = [...new Set(verdict.problems.flatMap((p) => p.blocks))];
     for (const version of versions) {

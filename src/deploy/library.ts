@@ -5,12 +5,12 @@
  * turned into the core's ports here.
  */
 import { hostname } from 'node:os';
-import { targetSchema, connectorFor, readMigrations, whoAmI, type TargetOptions } from '../target/index.js';
+import { targetSchema, targetLedger, connectorFor, readMigrations, whoAmI, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import type { OnEvent } from '../run/events.js';
 import { isLive, type InstanceRecord } from './guard.js';
 import { postGuardVerdict } from './guarded-run.js';
-import { ledgerFor, readLedger, type LedgerKind } from '../db/ledger.js';
+import { readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
@@ -74,7 +74,7 @@ export async function registerInstance(options: RegisterInstanceOptions): Promis
       options.onBeat?.();
       if (!options.autoContract) return;
       const migrations = await readMigrations(options);
-      if (!(await contractMayRun(session, schema, migrations, options.ledger))) return;
+      if (!(await contractMayRun(session, schema, migrations, targetLedger(options)))) return;
       // A short lock wait: a heartbeat must not hang behind a long migration; the next beat tries again.
       await runAutoContract(connectorFor(options, 'migrate'), migrations, {
         schema, phase: 'post', appliedBy: whoAmI(), lockWaitMs: 1000, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
@@ -95,8 +95,8 @@ export async function registerInstance(options: RegisterInstanceOptions): Promis
  * live; only the others open a connection and take the lock, where the run
  * checks both again. A history problem is left to that run to report.
  */
-async function contractMayRun(session: Session, schema: string, migrations: Migration[], ledger: LedgerKind | undefined): Promise<boolean> {
-  const rows = await readLedger(session, schema, { kind: ledgerFor(schema, ledger).kind, migrations });
+async function contractMayRun(session: Session, schema: string, migrations: Migration[], ledger: LedgerKind): Promise<boolean> {
+  const rows = await readLedger(session, schema, { kind: ledger, migrations });
   const thePlan = plan(migrations, rows ?? [], { phase: 'post' });
   if (thePlan.errors.length > 0) return true;
   const post = thePlan.steps.map((step) => step.migration);

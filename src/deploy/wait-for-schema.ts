@@ -9,6 +9,7 @@
 import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import { readLedger, type LedgerKind } from '../db/ledger.js';
+import { targetLedger } from '../target/schema.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { schemaState, type SchemaState } from './schema-state.js';
@@ -55,7 +56,7 @@ export async function waitForSchemaOn(connector: Connector, migrations: readonly
     for (;;) {
       try {
         connection ??= await connector.connect();
-        state = schemaState(migrations, (await readLedger(connection, options.schema, { kind: options.ledger, migrations })) ?? [], options.atLeast);
+        state = schemaState(migrations, (await readLedger(connection, options.schema, { kind: targetLedger(options), migrations })) ?? [], options.atLeast);
         lastError = undefined;
         if (state.ready) return { schema: options.schema, waitedMs: now() - started, state };
       } catch (error) {

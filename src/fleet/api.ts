@@ -5,7 +5,7 @@
  * picks a concurrency the server can take, and calls the core.
  */
 import { availableParallelism } from 'node:os';
-import { whoAmI, readMigrations, type MigrationsOptions } from '../target/index.js';
+import { whoAmI, readMigrations, targetLedger, type MigrationsOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { pgConnector } from '../db/pg.js';
 import { describeUrl } from '../db/url.js';
@@ -117,7 +117,7 @@ async function resolveTargets(options: FleetTargetOptions, applicationName: stri
       if (needsDiscovery(spec) || (options.concurrency === undefined && room === undefined)) {
         if (!spare.has(database)) spare.set(database, await databases.get(database)!.connect());
         const connection = spare.get(database)!;
-        if (needsDiscovery(spec)) names = await discoverSchemas(connection, spec, ledgerFor('', options.ledger).tableName);
+        if (needsDiscovery(spec)) names = await discoverSchemas(connection, spec, ledgerFor('', targetLedger(options)).tableName);
         if (options.concurrency === undefined) {
           const here = await serverRoom(connection);
           if (!room || here.maxConnections - here.inUse < room.maxConnections - room.inUse) room = here;
@@ -150,7 +150,7 @@ async function resolveTargets(options: FleetTargetOptions, applicationName: stri
  * Every target's ledger, a few queries per database, no locks. A database that
  * cannot be read this way is left out: its targets are read by their own runs.
  */
-async function readAllLedgers(resolved: Resolved, options: { kind?: LedgerKind | undefined; migrations: readonly Migration[]; onLedgers?: (database: string, ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) => void }): Promise<Map<string, LedgerRow[] | undefined>> {
+async function readAllLedgers(resolved: Resolved, options: { kind: LedgerKind; migrations: readonly Migration[]; onLedgers?: (database: string, ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) => void }): Promise<Map<string, LedgerRow[] | undefined>> {
   const ledgers = new Map<string, LedgerRow[] | undefined>();
   const byDatabase = new Map<string, string[]>();
   for (const t of resolved.targets) {
@@ -242,7 +242,7 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetR
   // Targets already up to date are found in a few queries, not a lock round trip each; the runs
   // start with the first batch read.
   const feed = ledgerFeed(resolved.targets);
-  const reading = readAllLedgers(resolved, { kind: options.ledger, migrations, onLedgers: feed.put }).finally(feed.end);
+  const reading = readAllLedgers(resolved, { kind: targetLedger(options), migrations, onLedgers: feed.put }).finally(feed.end);
   const progress = notify ? progressAnnouncer(resolved.databases) : undefined;
   const onEvent: OnFleetEvent | undefined = progress ? (event) => { progress.announce(event); run.onEvent?.(event); } : run.onEvent;
   try {
@@ -265,7 +265,7 @@ export async function fleetStatus(options: FleetTargetOptions & { strict?: boole
   const migrations = await readMigrations(options);
   const resolved = await resolveTargets(options, options.applicationName ?? 'cutover status');
   return readFleetStatus(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
-    concurrency: resolved.concurrency, ledgers: await readAllLedgers(resolved, { kind: options.ledger, migrations }), ledger: options.ledger, ...(options.strict ? { strict: true } : {}),
+    concurrency: resolved.concurrency, ledgers: await readAllLedgers(resolved, { kind: targetLedger(options), migrations }), ledger: targetLedger(options), ...(options.strict ? { strict: true } : {}),
   });
 }
 
@@ -299,7 +299,7 @@ export async function readFleet(options: FleetTargetOptions): Promise<FleetSnaps
     return Array.from({ length: Math.ceil(schemas.length / share) }, async (_, i) => {
       const connection = await resolved.databases.get(database)!.connect();
       try {
-        const part = await readLedgers(connection, schemas.slice(i * share, (i + 1) * share), { kind: options.ledger, migrations, full: true });
+        const part = await readLedgers(connection, schemas.slice(i * share, (i + 1) * share), { kind: targetLedger(options), migrations, full: true });
         for (const [schema, rows] of part) ledgers.set(targetKey({ database, schema }), rows);
       } finally {
         await connection.close();

@@ -26,12 +26,12 @@ export type OnLedgers = (ledgers: ReadonlyMap<string, LedgerRow[] | undefined>) 
  * can start before the last batch is in.
  *
  * @example
- * const ledgers = await readLedgers(client, ['tenant_1', 'tenant_2']);
+ * const ledgers = await readLedgers(client, ['tenant_1', 'tenant_2'], { kind: 'cutover' });
  */
 export async function readLedgers(
   session: Session,
   schemas: readonly string[],
-  options: { kind?: LedgerKind | undefined; migrations?: readonly Migration[]; onLedgers?: OnLedgers; /** Also when and how long (the dashboard); default: what planning needs. */ full?: boolean } = {},
+  options: { kind: LedgerKind; migrations?: readonly Migration[]; onLedgers?: OnLedgers; /** Also when and how long (the dashboard); default: what planning needs. */ full?: boolean },
 ): Promise<Map<string, LedgerRow[] | undefined>> {
   const order = new Map(schemas.map((schema, i) => [schema, i]));
   const phaseOf = filePhases(options.migrations);

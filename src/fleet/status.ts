@@ -96,7 +96,7 @@ export async function readFleetStatus(
   targets: readonly Target[],
   databaseOf: (target: Target) => DatabaseConnector,
   migrations: readonly Migration[],
-  options: { concurrency: number; strict?: boolean; ledgers?: ReadonlyMap<string, LedgerRow[] | undefined>; ledger?: LedgerKind | undefined },
+  options: { concurrency: number; strict?: boolean; ledgers?: ReadonlyMap<string, LedgerRow[] | undefined>; ledger: LedgerKind },
 ): Promise<FleetStatusReport> {
   const statuses: TargetStatus[] = new Array(targets.length);
   // Ledgers read beforehand (readLedgers) need no connection per target.

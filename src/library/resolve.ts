@@ -10,8 +10,8 @@ import { readMigrations, resolveTarget, type TargetOptions } from '../target/ind
  * await resolve({ url, version: '20260101120000', action: 'rolled-back', reason: 'index dropped by hand' });
  */
 export async function resolve(options: TargetOptions & { version: string; action: ResolveAction; reason?: string; by?: string; lockWaitMs?: number }): Promise<ResolveReport> {
-  const { connector, schema, by } = resolveTarget(options, 'resolve');
+  const { connector, schema, ledger, by } = resolveTarget(options, 'resolve');
   const migrations = await readMigrations(options);
-  return resolveVersion(connector, migrations, { ...options, schema, by });
+  return resolveVersion(connector, migrations, { ...options, schema, ledger, by });
 }
 

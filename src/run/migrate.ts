@@ -7,6 +7,7 @@
 import type { FormatNotice } from '../migrations/formats/types.js';
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
 import { SETTINGS } from '../config/settings.js';
+import { targetLedger } from '../target/schema.js';
 import { acquireMigrationLocks, type MigrationLocks } from '../db/advisory-lock.js';
 import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type Ledger, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
 import type { Connection, Connector } from '../db/session.js';
@@ -247,7 +248,7 @@ export async function withMigrationLock<T>(
 /** Record applied what an earlier, cut-off run had finished (src/run/concurrent-index.ts). */
 async function recognize(connection: Connection, rows: LedgerRow[], migrations: Migration[], options: RunOptions, report: MigrateReport): Promise<LedgerRow[]> {
   if (!rows.some((r) => r.state === 'failed' && r.failedStatement === 0)) return rows;
-  const ledger = ledgerFor(options.schema, options.ledger);
+  const ledger = ledgerFor(options.schema, targetLedger(options));
   const result = await recognizeFinishedBuilds(connection, rows, migrations, { schema: options.schema, ledger, appliedBy: options.appliedBy ?? 'cutover' });
   report.recognized = result.recognized.map(refOf);
   for (const migration of report.recognized) options.onEvent?.({ type: 'migration-recognized', schema: options.schema, migration });
@@ -266,7 +267,7 @@ function withUnconfirmed(error: unknown, report: MigrateReport): unknown {
 function executeOptions(options: RunOptions): ExecuteOptions {
   return {
     schema: options.schema,
-    ledger: ledgerFor(options.schema, options.ledger),
+    ledger: ledgerFor(options.schema, targetLedger(options)),
     appliedBy: options.appliedBy ?? 'cutover',
     lockTimeoutMs: options.lockTimeoutMs ?? RUN_DEFAULTS.lockTimeoutMs,
     statementTimeoutMs: options.statementTimeoutMs,
@@ -302,7 +303,7 @@ export async function runMigrations(
       details: { setting: 'phase' },
     });
   }
-  const theLedger = ledgerFor(options.schema, options.ledger); // an unknown kind is bad input, before connecting
+  const theLedger = ledgerFor(options.schema, targetLedger(options)); // an unknown kind is bad input, before connecting
   const now = options.now ?? Date.now;
   const started = now();
   const report: MigrateReport = {

@@ -6,7 +6,7 @@
  * - `checksum`: an applied file's edit is accepted (the new checksum is stored).
  */
 import { CutoverError } from '../errors.js';
-import { auditSql, ensureAuditTable, ledgerFor, readLedger } from '../db/ledger.js';
+import { auditSql, ensureAuditTable, ledgerFor, readLedger, type LedgerKind } from '../db/ledger.js';
 import type { Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { checksumMatches } from '../migrations/checksum.js';
@@ -33,7 +33,7 @@ export interface ResolveReport {
 export async function resolveVersion(
   connector: Connector,
   migrations: Migration[],
-  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'ledger'> & { version: string; action: ResolveAction; by: string; reason?: string | undefined },
+  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent'> & { ledger: LedgerKind; version: string; action: ResolveAction; by: string; reason?: string | undefined },
 ): Promise<ResolveReport> {
   const version = options.version.replace(/^0+(?=\d)/, '');
   const { schema, action } = options;

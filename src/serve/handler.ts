@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readLedger, type LedgerKind } from '../db/ledger.js';
+import { targetLedger } from '../target/schema.js';
 import type { Session } from '../db/session.js';
 import { readRegistry } from '../deploy/registry.js';
 import { schemaState } from '../deploy/schema-state.js';
@@ -63,7 +64,7 @@ export function createHealthHandler(deps: HealthDeps): HealthHandler {
   async function check(): Promise<HealthResult> {
     try {
       const migrations = deps.migrations === undefined ? undefined : await deps.migrations;
-      const ledger = (await readLedger(deps.session, deps.schema, { kind: deps.ledger, migrations })) ?? [];
+      const ledger = (await readLedger(deps.session, deps.schema, { kind: targetLedger(deps), migrations })) ?? [];
       const { instances, now } = await readRegistry(deps.session, deps.schema);
       const state = schemaState(migrations, ledger, deps.atLeast);
       const pendingPost = (migrations ?? []).filter((m) => state.pendingPost.includes(m.version)).map((m) => ({ version: m.version, name: m.name, phase: 'post', state: 'pending' }));

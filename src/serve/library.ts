@@ -3,7 +3,7 @@
  * health endpoint in the library's usual options. With a URL it keeps a
  * small pool of its own (two connections, closed by `close()`).
  */
-import pg from '../db/pg-module.js';
+import { pgModule } from '../db/pg-module.js';
 import { clientConfig } from '../db/pg.js';
 import { CutoverError } from '../errors.js';
 import { targetSchema, readMigrations, type TargetOptions } from '../target/index.js';
@@ -35,7 +35,7 @@ export function healthHandler(options: HealthHandlerOptions): HealthHandler & { 
   if (!options.url && !options.pool) {
     throw new CutoverError('CONFIG', 'healthHandler needs `url` or `pool`', { hint: 'For example healthHandler({ url: process.env.DATABASE_URL, dir: "migrations" }).', details: { setting: 'url' } });
   }
-  const own = options.pool ? undefined : new pg.Pool({ ...clientConfig(options.url!), max: 2, idleTimeoutMillis: 10_000, application_name: options.applicationName ?? 'cutover health' });
+  const own = options.pool ? undefined : new (pgModule().Pool)({ ...clientConfig(options.url!), max: 2, idleTimeoutMillis: 10_000, application_name: options.applicationName ?? 'cutover health' });
   own?.on('error', () => {}); // an idle client's error: the next check reports the database as unreachable
   const migrations = options.dir !== undefined || options.migrations !== undefined ? readMigrations(options) : undefined;
   migrations?.catch(() => {});

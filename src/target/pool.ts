@@ -1,6 +1,6 @@
 /** `schemaPool`: a pg.Pool for the app's own queries, search_path pinned to the target schema. */
 import type { Pool, PoolConfig } from 'pg';
-import pg from '../db/pg-module.js';
+import { pgModule } from '../db/pg-module.js';
 import { clientConfig, searchPathOption } from '../db/pg.js';
 import { CutoverError } from '../errors.js';
 import { targetSchema } from './schema.js';
@@ -18,5 +18,5 @@ export function schemaPool(options: { url: string | undefined; schema?: string }
   if (!url) {
     throw new CutoverError('CONFIG', 'schemaPool needs a database URL', { hint: 'Pass url (for example process.env.DATABASE_URL).', details: { setting: 'url' } });
   }
-  return new pg.Pool(clientConfig(url, { ...rest, options: searchPathOption(schema) }));
+  return new (pgModule().Pool)(clientConfig(url, { ...rest, options: searchPathOption(schema) }));
 }

@@ -1,5 +1,6 @@
-/** The target schema's default, in a module that loads no database driver (offline `lint` uses it). */
+/** The target schema's and ledger's defaults, in a module that loads no database driver (offline `lint` uses it). */
 import { SETTINGS } from '../config/settings.js';
+import type { LedgerKind } from '../db/ledger.js';
 
 /**
  * The schema a call targets: the option, else the settings table's default.
@@ -9,4 +10,14 @@ import { SETTINGS } from '../config/settings.js';
  */
 export function targetSchema(options: { schema?: string | undefined }): string {
   return options.schema ?? SETTINGS.schema.default;
+}
+
+/**
+ * The history table a call keeps: the option, else the settings table's default.
+ *
+ * @example
+ * targetLedger({}); // 'cutover'
+ */
+export function targetLedger(options: { ledger?: LedgerKind | undefined }): LedgerKind {
+  return options.ledger ?? SETTINGS.ledger.default;
 }

@@ -55,7 +55,7 @@ describe('adopt', () => {
     const client = new pg.Client({ connectionString: db().url });
     await client.connect();
     try {
-      await createLedger(client, schema);
+      await createLedger(client, schema, 'cutover');
       // The second row's insert fails, after the first has been written.
       await client.query(`CREATE FUNCTION ${q}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no %', NEW.version; END $$;
         CREATE TRIGGER refuse BEFORE INSERT ON ${q}.cutover_migrations FOR EACH ROW WHEN (NEW.version = '2') EXECUTE FUNCTION ${q}.refuse()`);

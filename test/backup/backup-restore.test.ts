@@ -13,7 +13,8 @@ import { backup } from '../../src/backup/api.js';
 import { ident } from '../../src/db/sql.js';
 import { migrationsDir } from '../support/cli.js';
 import { query, testSchema } from '../support/db.js';
-import { backupTestbed, fingerprint, schemasOf } from './support.js';
+import { backupTestbed, fingerprint, keywordString, schemasOf } from './support.js';
+import { cli } from '../support/cli.js';
 
 const schema = testSchema();
 const S = ident(schema);
@@ -109,6 +110,24 @@ describe('backup', () => {
     expect(error.message).toContain('pg_dump 12.22');
     expect(error.hint).toContain('--pg-bin');
     expect(await readdir(join(bed.work, '.cutover/backups')).catch(() => [])).toEqual([]);
+  });
+});
+
+describe('any connection string libpq takes (17)', () => {
+  it('backup and restore with a keyword string: pg_dump and psql get the connection, the password shows nowhere', async () => {
+    expect((await cutover('migrate', '--schema', schema)).code).toBe(0);
+    const before = await fingerprint(bed.db.url, `${S}.notes`);
+    const url = keywordString(bed.db.url);
+    const run = (...args: string[]) => cli([...args, '--url', url, '--dir', dir, '--schema', schema], { cwd: bed.work, env: { PATH: process.env.PATH ?? '' } });
+    const backedUp = await run('backup');
+    expect(backedUp.code, backedUp.stderr).toBe(0);
+    const manifest = (await readdir(join(bed.work, '.cutover/backups'))).find((f) => f.endsWith('.json'))!;
+    await query(bed.db.url, `DELETE FROM ${S}.tags; DELETE FROM ${S}.notes WHERE id > 10`);
+    const restored = await run('restore', join(bed.work, '.cutover/backups', manifest), '--yes');
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(await fingerprint(bed.db.url, `${S}.notes`)).toEqual(before);
+    const password = decodeURIComponent(new URL(bed.db.url).password);
+    for (const output of [backedUp, restored]) expect(`${output.stdout}${output.stderr}`).not.toMatch(new RegExp(`password='?${password}`));
   });
 });
 

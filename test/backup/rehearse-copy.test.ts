@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ident } from '../../src/db/sql.js';
 import { cli, migrationsDir } from '../support/cli.js';
 import { query, testSchema } from '../support/db.js';
-import { backupTestbed, databaseOn, expectScenarioRows, fingerprint, ROWS_SCENARIO, startPg15, type Pg15Server } from './support.js';
+import { backupTestbed, databaseOn, expectScenarioRows, fingerprint, keywordString, ROWS_SCENARIO, startPg15, type Pg15Server } from './support.js';
 
 const schema = testSchema();
 const S = ident(schema);
@@ -70,6 +70,20 @@ describe('rehearse', () => {
     expect(await scratchDatabases()).not.toContain(failed.error.report.scratch.database);
     expect(await scratchDatabases()).toContain(structural.json.scratch.database);
     await query(bed.server.adminUrl, `DROP DATABASE ${ident(structural.json.scratch.database)} WITH (FORCE)`);
+  });
+});
+
+describe('rehearse with a keyword string (17)', () => {
+  it('copies through pg_dump/pg_restore and runs the pending migrations on the scratch database', async () => {
+    const dir = await migrationsDir({ '0001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY);\nINSERT INTO users SELECT generate_series(1, 20);\n' });
+    expect((await cutover(dir, 'migrate')).code).toBe(0);
+    await writeFile(join(dir, '0002_name.sql'), 'ALTER TABLE users ADD COLUMN name text;\n');
+    const result = await cli(['rehearse', '--url', keywordString(bed.db.url), '--schema', schema, '--dir', dir, '--json'], { cwd: bed.work, env: { PATH: process.env.PATH ?? '' } });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.migrations.map((m: { file: string }) => m.file)).toEqual(['0002_name.sql']);
+    expect(report.diff.added).toContainEqual({ kind: 'column', name: 'users.name', definition: 'text' });
+    expect(await scratchDatabases()).not.toContain(report.scratch.database);
   });
 });
 

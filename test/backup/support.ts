@@ -87,6 +87,13 @@ export async function databaseOn(adminUrl: string): Promise<{ url: string; name:
   return { url: url.toString(), name, drop: () => query(adminUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).then(() => undefined) };
 }
 
+/** A database URL as a libpq keyword string (`host=… port=… dbname=… user=… password=…`), values quoted. */
+export function keywordString(url: string): string {
+  const u = new URL(url);
+  const value = (text: string) => `'${decodeURIComponent(text).replace(/[\\']/g, (c) => `\\${c}`)}'`;
+  return `host=${value(u.hostname)} port=${value(u.port || '5432')} dbname=${value(u.pathname.slice(1))} user=${value(u.username)}${u.password ? ` password=${value(u.password)}` : ''}`;
+}
+
 /** Row count and an aggregate hash of a table: equal means the same rows. */
 export async function fingerprint(url: string, table: string): Promise<{ rows: number; hash: string | null }> {
   const [row] = await query<{ rows: string; hash: string | null }>(url, `SELECT count(*) AS rows, md5(string_agg(t::text, '|' ORDER BY t::text)) AS hash FROM ${table} t`);

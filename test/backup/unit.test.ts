@@ -60,6 +60,14 @@ describe('client programs', () => {
     expect(c.env).toEqual({ PGPASSWORD: 's@cret' });
   });
 
+  it('takes every connection string migrate takes: keyword strings and socket URLs, the password in PGPASSWORD only (17)', () => {
+    const keywords = toolConnection("host=/run/pg port=5433 dbname='my app' user=app password='a b\\'c' sslmode=no-verify", 'cutover backup');
+    expect(keywords).toEqual({ dbname: "host='/run/pg' port='5433' user='app' sslmode='require' dbname='my app' application_name='cutover backup'", env: { PGPASSWORD: "a b'c" } });
+    const socket = toolConnection('postgres://app:pw@/app?host=/cloudsql/p:r:i', 'cutover restore');
+    expect(socket).toEqual({ dbname: "host='/cloudsql/p:r:i' user='app' dbname='app' application_name='cutover restore'", env: { PGPASSWORD: 'pw' } });
+    expect(() => toolConnection('mysql://app:secret@db/app', 'cutover backup')).toThrow(expect.objectContaining({ code: 'INVALID_URL', message: expect.not.stringContaining('secret') }));
+  });
+
   const files = (dirs: string[]) => ({ list: async () => dirs } as unknown as BackupFiles);
   const runner = (versions: Record<string, string>): ProcessRunner => ({
     run: async (command) => (versions[command] ? { code: 0, stdout: `pg_dump (PostgreSQL) ${versions[command]}`, stderr: '' } : { code: null, stdout: '', stderr: '', missing: true }),

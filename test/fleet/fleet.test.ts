@@ -100,7 +100,7 @@ describe('reading ledgers in bulk', () => {
     const parts: string[][] = [];
     // Asked in reverse order: the parts follow the order asked for.
     const asked = ['no_ledger', ...[...names].reverse()];
-    const all = await readLedgers(client, asked, { onLedgers: (part) => parts.push([...part.keys()]) });
+    const all = await readLedgers(client, asked, { kind: 'cutover', onLedgers: (part) => parts.push([...part.keys()]) });
     expect(parts).toEqual([['no_ledger'], asked.slice(1, 11), asked.slice(11)]);
     expect(all.get('no_ledger')).toBeUndefined();
     expect(all.get('tenant_001')?.map((r) => r.version)).toEqual(['1', '2', '3']);

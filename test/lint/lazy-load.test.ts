@@ -59,15 +59,25 @@ describe('what a command loads', () => {
 });
 
 describe('what importing the package costs an app', () => {
-  // Run in a fresh Node.js: the package's own entry point, as `import 'cutover'` resolves it.
-  function afterImport(): { before: string; after: string; loaded: string[]; pg: boolean } {
+  // Run in a fresh Node.js: the package's own entry point, as `import 'cutover'` resolves it; then
+  // the first use of node-postgres (a pool made, not connected).
+  function afterImport(): { before: string; after: string; loaded: string[]; pgOnImport: boolean; pg: boolean } {
     const entry = pathToFileURL(join(process.cwd(), JSON.parse(readFileSync('package.json', 'utf8')).exports['.'].default)).href;
-    const script = `const before = typeof globalThis.navigator; await import(${JSON.stringify(entry)});
+    const script = `const before = typeof globalThis.navigator; const cutover = await import(${JSON.stringify(entry)});
       const { cache } = (await import('node:module')).createRequire(import.meta.url);
-      console.log(JSON.stringify({ before, after: typeof globalThis.navigator, loaded: process.moduleLoadList, pg: Object.keys(cache).some((f) => /node_modules.pg.lib.client\.js$/.test(f)) }));`;
+      const hasPg = () => Object.keys(cache).some((f) => /node_modules.pg.lib.client\\.js$/.test(f));
+      const pgOnImport = hasPg();
+      cutover.schemaPool({ url: 'postgres://nobody@127.0.0.1:1/none' });
+      console.log(JSON.stringify({ before, after: typeof globalThis.navigator, loaded: process.moduleLoadList, pgOnImport, pg: hasPg() }));`;
     const { NODE_OPTIONS: _options, ...env } = process.env;
     return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env }));
   }
+
+  it('loads node-postgres on first use, not on import', () => {
+    const { pgOnImport, pg } = afterImport();
+    expect(pgOnImport).toBe(false);
+    expect(pg).toBe(true); // the check can fail: a pool does load it
+  });
 
   it('loads node-postgres without Node.js fetch (undici), and leaves no global behind', () => {
     const { before, after, loaded, pg } = afterImport();

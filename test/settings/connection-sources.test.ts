@@ -80,6 +80,26 @@ describe('the order of the sources', () => {
     expect((await status({}, ['--env-file', elsewhere])).code).toBe(0);
   });
 
+  it('.env PG* as dbmate and Prisma load it: per variable the environment wins, the file fills in what it lacks (libpq defaults)', async () => {
+    const { PGPASSWORD: password = '', ...server } = pgVars();
+    const withoutPassword = new URL(db.url);
+    withoutPassword.password = '';
+    // The environment names the server; the file's PGHOST is ignored, its PGPASSWORD fills in.
+    await writeFile(join(project, '.env'), `PGHOST=pg.invalid\nPGPASSWORD=${password}\n`);
+    const merged = await status(server);
+    expect(merged.code, merged.stderr).toBe(0);
+    // A DATABASE_URL without a password: the file's PGPASSWORD is its default, as libpq's PGPASSWORD is.
+    expect((await status({ DATABASE_URL: withoutPassword.toString() })).code).toBe(0);
+    const shown = await cli(['config', '--json'], { cwd: project, env: { DATABASE_URL: withoutPassword.toString() } });
+    const url = JSON.parse(shown.stdout).settings.url;
+    expect(url).toMatchObject({ origin: 'env', source: 'DATABASE_URL, .env PGPASSWORD' });
+    expect(url.shown).toBe(`postgres://${server.PGUSER}@${server.PGHOST}:${server.PGPORT}/${server.PGDATABASE}`); // no password, in any form
+    // The environment's PGPASSWORD wins over the file's.
+    await writeFile(join(project, '.env'), 'PGPASSWORD=wrong\n');
+    expect((await status({ ...server, PGPASSWORD: password })).code).toBe(0);
+    expect((await status(server)).json.error.code).toBe('AUTHENTICATION'); // the file's wrong one
+  });
+
   it('--env-file naming a missing file is a setting error', async () => {
     const result = await status({}, ['--env-file', join(project, 'nope.env')]);
     expect(result.code).toBe(2);

@@ -38,10 +38,8 @@ describe('one place per default', () => {
         for (const { line, text } of codeLines(file)) if (pattern.test(text)) found.push(`${relative(SRC, file)}:${line} (${key}): ${text.trim()}`);
       }
     }
-    // Known, and why: the db layer names cutover's own table when no kind is given (config/settings
-    // imports db/ledger for LEDGER_KINDS, so db/ledger cannot read the table without a cycle).
-    const known = [/^db\/ledger\.ts:\d+ \(ledger\): export (async )?function (ledgerFor|createLedger)\(/];
-    expect(found.filter((f) => !known.some((k) => k.test(f)))).toEqual([]);
+    // No exceptions: the db layer takes the ledger kind resolved by src/target (targetLedger).
+    expect(found).toEqual([]);
   });
 });
 

@@ -121,7 +121,7 @@ describe('the sqlx ledger', () => {
   });
 
   it('is one of two kinds', async () => {
-    expect(ledgerFor('s').tableName).toBe('cutover_migrations');
+    expect(ledgerFor('s', 'cutover').tableName).toBe('cutover_migrations');
     expect(ledgerFor('s', 'sqlx').tableName).toBe('_sqlx_migrations');
     expect(await caught(() => ledgerFor('s', 'flyway' as never))).toMatchObject({ code: 'CONFIG', details: { setting: 'ledger' } });
   });

@@ -12,7 +12,7 @@ import { splitStatements } from '../../sql/statements.js';
 import { pgConnector } from '../../db/pg.js';
 import { describeUrl } from '../../db/url.js';
 import { CutoverError } from '../../errors.js';
-import { readMigrations } from '../../target/index.js';
+import { readMigrations, targetLedger } from '../../target/index.js';
 import { ident, literal } from '../../db/sql.js';
 import { ledgerTables, readLedger } from '../../db/ledger.js';
 import type { Session } from '../../db/session.js';
@@ -164,7 +164,7 @@ export function dashboardSource(options: FleetTargetOptions): DashboardSource {
       if (!url || [...schemas].some((schema) => !known.has(schema))) return loadAll();
       const connection = await pgConnector({ url, applicationName }).connect();
       try {
-        const read = await readLedgers(connection, [...schemas], { kind: options.ledger, migrations: current.fleet.migrations, full: true });
+        const read = await readLedgers(connection, [...schemas], { kind: targetLedger(options), migrations: current.fleet.migrations, full: true });
         for (const [schema, rows] of read) {
           ledgers.set(targetKey({ database, schema }), rows);
           statuses.delete(targetKey({ database, schema }));
@@ -209,7 +209,7 @@ export function dashboardSource(options: FleetTargetOptions): DashboardSource {
       if (!target) return undefined;
       const connection = await pgConnector({ url: target.url, applicationName }).connect();
       try {
-        const ledger = (await readLedger(connection, schema, { kind: options.ledger })) ?? [];
+        const ledger = (await readLedger(connection, schema, { kind: targetLedger(options) })) ?? [];
         const audit = await connection.query<{ version: string; action: string; by: string; reason: string | null; at: Date }>(
           `SELECT version, action, by, reason, at FROM ${ledgerTables(schema).audit} ORDER BY at DESC LIMIT 200`,
         ).then((r) => r.rows.map((a) => ({ ...a, at: a.at.toISOString() })), () => []);

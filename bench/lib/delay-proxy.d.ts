@@ -1,0 +1,20 @@
+// Types of delay-proxy.js, for the tests (test/bench/delay-proxy.test.ts).
+import type { Socket } from 'node:net';
+
+/** A scheduler of "at now + delayMs, run this", in arrival order. */
+export interface DelayClock {
+  later(run: () => void): void;
+  close(): Promise<number>;
+}
+export function delayClock(delayMs: number): DelayClock;
+export function delayLine(from: Socket, to: Socket, clock: Pick<DelayClock, 'later'>): void;
+
+export interface DelayProxy {
+  /** The target URL through the proxy (when the target was a URL). */
+  url: string | undefined;
+  port: number;
+  /** Connections accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}
+export function startDelayProxy(options: { target: string | { host: string; port: number }; delayMs: number }): Promise<DelayProxy>;
