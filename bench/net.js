@@ -30,7 +30,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expectedObjects, generateMigrations, writeLayouts } from './generate.js';
 import { hasVerdictCache } from './lib/cutover-build.js';
@@ -45,7 +45,8 @@ import { median } from './lib/stats.js';
 import { verifyObjects } from './lib/verify.js';
 
 const BENCH = import.meta.dirname;
-const REPO = join(BENCH, '..');
+// The cutover measured: this checkout, or BENCH_CUTOVER_ROOT (another checkout or an install with bin/ and dist/).
+const REPO = process.env.BENCH_CUTOVER_ROOT ? resolve(process.env.BENCH_CUTOVER_ROOT) : join(BENCH, '..');
 const NM = join(BENCH, 'node_modules');
 const node = process.execPath;
 const log = (...a) => console.error(...a);
@@ -162,16 +163,31 @@ const toolIds = opt.tools.split(',').filter((id) => TOOLS[id] && (!TOOLS[id].ver
 if (toolIds.some((t) => !TOOLS[t].inProcess) && !toolIds.includes('floor')) toolIds.unshift('floor');
 if (toolIds.some((t) => TOOLS[t].inProcess) && !toolIds.includes('in-floor')) toolIds.unshift('in-floor');
 
-/** One run of a tool; resolves { ok, ms, rssKB?, error? }. */
-async function exec(id, url, dirs) {
+/** What a failed process said: its first line that reads like an error, else its last lines. */
+function failure(r) {
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  return `exit ${r.code}: ${(lines.find((l) => /error|fail|refus|cannot|not found/i.test(l)) ?? lines.slice(-2).join(' | ')).slice(0, 300)}`;
+}
+
+/** Round trips and connections `run` made through the proxy of `rtt` (none at RTT 0). */
+async function counted(rtt, run) {
+  const proxy = proxies.get(rtt);
+  const [rt, conns] = proxy ? [proxy.roundTrips(), proxy.connections()] : [];
+  const r = await run();
+  return proxy ? { ...r, roundTrips: proxy.roundTrips() - rt, connections: proxy.connections() - conns } : r;
+}
+
+/** One run of a tool at `rtt`; resolves { ok, ms, rssKB?, roundTrips?, connections?, error? }. */
+function exec(id, rtt, url, dirs) {
   const tool = TOOLS[id];
-  if (tool.inProcess) {
-    const r = await inProcess.call(tool.request(url, dirs, tool));
-    return r.error ? { ok: false, error: r.error } : { ok: true, ms: r.ms };
-  }
-  const r = await measure({ ...tool.cmd(url, dirs, tool), timeoutMs: 600_000 });
-  const error = r.ok ? undefined : `exit ${r.code}: ${(r.stderr + r.stdout).trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
-  return { ok: r.ok, ms: r.ms, rssKB: r.rssKB, error };
+  return counted(rtt, async () => {
+    if (tool.inProcess) {
+      const r = await inProcess.call(tool.request(url, dirs, tool));
+      return r.error ? { ok: false, error: r.error } : { ok: true, ms: r.ms };
+    }
+    const r = await measure({ ...tool.cmd(url, dirs, tool), timeoutMs: 600_000 });
+    return { ok: r.ok, ms: r.ms, rssKB: r.rssKB, error: r.ok ? undefined : failure(r) };
+  });
 }
 
 /** samples[`${workload}:${rtt}:${tool}`] = [{ run, ms, rssKB }]; failures likewise = [message]. */
@@ -179,9 +195,9 @@ const samples = {};
 const failures = {};
 const loads = [];
 const record = (key, run, r) => {
-  if (r.ok) (samples[key] ??= []).push({ run, ms: r.ms, rssKB: r.rssKB });
+  if (r.ok) (samples[key] ??= []).push({ run, ms: r.ms, rssKB: r.rssKB, roundTrips: r.roundTrips, connections: r.connections });
   else (failures[key] ??= []).push(r.error);
-  log(`  ${key.padEnd(34)} ${r.ok ? `${r.ms.toFixed(0).padStart(7)} ms${r.rssKB ? ` ${(r.rssKB / 1024).toFixed(0).padStart(4)} MB` : ''}` : `FAILED ${r.error}`}`);
+  log(`  ${key.padEnd(34)} ${r.ok ? `${r.ms.toFixed(0).padStart(7)} ms${r.rssKB ? ` ${(r.rssKB / 1024).toFixed(0).padStart(4)} MB` : ''}${r.roundTrips !== undefined ? ` ${r.roundTrips} round trips, ${r.connections} connections` : ''}` : `FAILED ${r.error}`}`);
   return r.ok;
 };
 
@@ -200,7 +216,7 @@ async function oneDatabase(id, rtt, run) {
   const db = `bench_net_${id.replace(/-/g, '_')}`;
   await freshDb(db);
   const url = dbUrl(db, rtt, TOOLS[id].params);
-  const w1 = await exec(id, url, w200);
+  const w1 = await exec(id, rtt, url, w200);
   if (ONLY.has('W1') ? !record(`W1:${rtt}:${id}`, run, w1) : !w1.ok) return dropDb(db);
   const problem = await verifyObjects(pg, dbUrl(db), expectedObjects(200));
   if (problem) {
@@ -208,9 +224,9 @@ async function oneDatabase(id, rtt, run) {
     record(`W1:${rtt}:${id}`, run, { ok: false, error: `verification: ${problem}` });
     return dropDb(db);
   }
-  if (ONLY.has('W2')) record(`W2:${rtt}:${id}`, run, await exec(id, url, w200));
+  if (ONLY.has('W2')) record(`W2:${rtt}:${id}`, run, await exec(id, rtt, url, w200));
   if (ONLY.has('UP')) {
-    const up = await exec(id, url, w201);
+    const up = await exec(id, rtt, url, w201);
     const n = up.ok ? await indexesPresent(dbUrl(db), up201, 'public') : 0;
     record(`UP:${rtt}:${id}`, run, up.ok && n !== up201.length ? { ok: false, error: `verification: ${n} of ${up201.length} new indexes` } : up);
   }
@@ -285,9 +301,9 @@ try {
       if (fleetDb) {
         for (let i = 0; i < fleetIds.length; i++) {
           const id = fleetIds[(i + run - 1) % fleetIds.length];
-          const r = await measure({ ...FLEET_TOOLS[id].cmd(dbUrl('bench_net_fleet', rtt), fleet21, FLEET_TOOLS[id]), timeoutMs: 3_600_000 });
+          const r = await counted(rtt, () => measure({ ...FLEET_TOOLS[id].cmd(dbUrl('bench_net_fleet', rtt), fleet21, FLEET_TOOLS[id]), timeoutMs: 3_600_000 }));
           const n = r.ok ? await indexesPresent(dbUrl('bench_net_fleet'), up21, 'tenant\\_%') : 0;
-          record(`FLEET:${rtt}:${id}`, run, !r.ok ? { ok: false, error: r.stderr.slice(-300) } : n !== up21.length * TENANTS ? { ok: false, error: `verification: ${n} of ${up21.length * TENANTS} new indexes` } : r);
+          record(`FLEET:${rtt}:${id}`, run, !r.ok ? { ok: false, error: failure(r) } : n !== up21.length * TENANTS ? { ok: false, error: `verification: ${n} of ${up21.length * TENANTS} new indexes` } : r);
           await fleetBack(fleetDb, TENANTS);
         }
       }
@@ -295,13 +311,13 @@ try {
         for (let i = 0; i < fleet200Ids.length; i++) {
           const id = fleet200Ids[(i + run - 1) % fleet200Ids.length];
           (await makeSchemas('bench_net_fleet200', 200)).end();
-          const r = await measure({ ...FLEET_TOOLS[id].cmd(dbUrl('bench_net_fleet200', rtt), fleet20, FLEET_TOOLS[id]), timeoutMs: 3_600_000 });
+          const r = await counted(rtt, () => measure({ ...FLEET_TOOLS[id].cmd(dbUrl('bench_net_fleet200', rtt), fleet20, FLEET_TOOLS[id]), timeoutMs: 3_600_000 }));
           const c = new pg.Client({ connectionString: dbUrl('bench_net_fleet200') });
           await c.connect();
           const views = r.ok ? (await c.query("SELECT count(*)::int AS n FROM pg_views WHERE schemaname LIKE 'tenant\\_%'")).rows[0].n : 0;
           await c.end();
           const want = expectedObjects(20).views * 200;
-          record(`FLEET200:${rtt}:${id}`, run, !r.ok ? { ok: false, error: r.stderr.slice(-300) } : views !== want ? { ok: false, error: `verification: ${views} of ${want} views` } : r);
+          record(`FLEET200:${rtt}:${id}`, run, !r.ok ? { ok: false, error: failure(r) } : views !== want ? { ok: false, error: `verification: ${views} of ${want} views` } : r);
         }
         await dropDb('bench_net_fleet200');
       }
@@ -309,7 +325,7 @@ try {
     if (ONLY.has('W3')) {
       for (const id of ['floor', 'cli', 'cli-v'].filter((t) => !TOOLS[t].verdicts || VERDICTS)) {
         await freshDb('bench_net_w3');
-        const r = await exec(id, dbUrl('bench_net_w3'), w1000);
+        const r = await exec(id, 0, dbUrl('bench_net_w3'), w1000);
         const problem = r.ok ? await verifyObjects(pg, dbUrl('bench_net_w3'), expectedObjects(1000)) : null;
         record(`W3:0:${id}`, run, problem ? { ok: false, error: problem } : r);
       }

@@ -12,11 +12,11 @@ export type { AdoptOptions, AdoptReport, AdoptedEntry, SourceTool } from './adop
 export type { MigrateOptions, StatusReport, LintGateOptions } from './library/index.js';
 export { lintMigrations, lintScripts, lintHook } from './lint/index.js';
 export type { LintReport, LintOptions, LintFilesOptions, LintScript, Finding, Severity, LintHook, LintGate, SuppressedFinding } from './lint/index.js';
-export type { TargetOptions } from './target/index.js';
+export type { TargetOptions, RunOptions, TimeoutOptions, ClockOptions } from './target/index.js';
 export { schemaPool } from './target/pool.js';
 export { lockKey } from './db/advisory-lock.js';
 export { CutoverError, CutoverErrors, ERROR_CODES, EXIT, exitCodeFor, type ErrorCode } from './errors.js';
-export type { MigrateReport, PlannedStep, RunOptions } from './run/migrate.js';
+export type { MigrateReport, PlannedStep } from './run/migrate.js';
 export type { RunEvent, OnEvent, Blocker, MigrationRef } from './run/events.js';
 export type { StepResult } from './run/execute.js';
 export type { ResolveAction, ResolveReport } from './run/resolve.js';

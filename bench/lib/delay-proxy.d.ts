@@ -15,6 +15,8 @@ export interface DelayProxy {
   port: number;
   /** Connections accepted so far. */
   connections(): number;
+  /** Round trips so far over all connections: each time a client sends after it last heard from the server. */
+  roundTrips(): number;
   close(): Promise<void>;
 }
 export function startDelayProxy(options: { target: string | { host: string; port: number }; delayMs: number }): Promise<DelayProxy>;

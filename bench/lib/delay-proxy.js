@@ -120,7 +120,7 @@ export function delayLine(from, to, clock) {
 
 /**
  * Start a delay proxy on 127.0.0.1 in front of `target` (a postgres URL or
- * `{ host, port }`). Resolves { url, port, connections(), close() }; `url` is
+ * `{ host, port }`). Resolves { url, port, connections(), roundTrips(), close() }; `url` is
  * `target` (when a URL) with host and port pointing at the proxy.
  * @param {{ target: string | { host: string, port: number }, delayMs: number }} options
  */
@@ -131,9 +131,15 @@ export async function startDelayProxy({ target, delayMs }) {
   const clock = delayClock(delayMs);
   const sockets = new Set();
   let opened = 0;
+  let roundTrips = 0;
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     opened++;
     const upstream = connect({ host, port, allowHalfOpen: true, noDelay: true });
+    // A round trip starts when the client sends after it last heard from the
+    // server (or first): messages sent together, pipelined, count once.
+    let clientTurn = false;
+    client.on('data', () => clientTurn || ((clientTurn = true), roundTrips++));
+    upstream.on('data', () => (clientTurn = false));
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
@@ -161,6 +167,8 @@ export async function startDelayProxy({ target, delayMs }) {
     port: listening,
     /** Connections accepted so far. */
     connections: () => opened,
+    /** Client turns so far, over all connections (see above): the round trips the tools waited for. */
+    roundTrips: () => roundTrips,
     close: async () => {
       await new Promise((resolve) => {
         for (const s of sockets) s.destroy();

@@ -33,6 +33,7 @@ export function netReport(r) {
   md.push('');
   md.push(`- **The network**: RTT 0 is loopback; RTT ${rtts.filter((t) => t > 0).join(', ')} ms goes through \`bench/lib/delay-proxy.js\` (each chunk written on at its arrival + RTT/2, each way, order kept, not serialized). Measured, median \`SELECT 1\` round trip on one connection: ${rtts.map((t) => `RTT ${t}: **${r.rttSeen[t].toFixed(2)} ms**`).join(', ')} (the proxy's own hop and its clock's wake-up add the difference).`);
   md.push(`- **cold / with verdicts**: ${r.verdicts ? '"cold" runs get an empty `CUTOVER_CACHE_DIR` of their own (no verdict, nothing carried over between runs); "with verdicts" runs share one cache filled once beforehand by `cutover lint` of the same files (what a CI step or an image build leaves behind).' : '**this build has no verdict cache** (no `CUTOVER_CACHE_DIR` in dist/): every cutover row is cold; the "with verdicts" rows are not measured.'}`);
+  md.push(`- **round trips**: counted by the proxy in the RTT ${rtts.filter((t) => t > 0).join(', ')} ms runs: each time a client sends after it last heard from the server (messages sent together count once), over all the run's connections; connecting (startup, authentication, parameters) is part of the count.`);
   md.push('- **whole process** = spawn to exit, measured by the parent (node start, imports, connect, work, exit); **in-process** = one `migrate()` call (or the floor\'s same work as a function) inside one long-lived node process warmed up by two W1+W2 passes of each, compared with the floor\'s function in that same process. Ratios: median over runs of (tool ÷ its floor in the same run).');
   md.push('');
 
@@ -119,8 +120,9 @@ export function netReport(r) {
     const tools = fleet ? r.fleetTools : r.tools;
     const ids = w === 'FLEET200' ? r.fleet200Ids : fleet ? r.fleetIds : r.toolIds;
     md.push(`### ${titles[w]}`, '');
-    md.push(`| tool | ${rtts.map((t) => `RTT ${t}: median | min–max | ratio`).join(' | ')} | peak RSS MB | runs |`);
-    md.push(`| --- | ${rtts.map(() => '---: | ---: | ---:').join(' | ')} | ---: | ---: |`);
+    const per = w === 'FLEET' ? r.tenants : w === 'FLEET200' ? 200 : 1;
+    md.push(`| tool | ${rtts.map((t) => `RTT ${t}: median | min–max | ratio`).join(' | ')} | ${t2 ? `round trips${per > 1 ? ' per tenant' : ''} (connections) | ` : ''}peak RSS MB | runs |`);
+    md.push(`| --- | ${rtts.map(() => '---: | ---: | ---:').join(' | ')} | ${t2 ? '---: | ' : ''}---: | ---: |`);
     for (const id of ids) {
       const tool = tools[id];
       const ref = fleet ? 'floor-parallel' : refOf(tool);
@@ -131,7 +133,9 @@ export function netReport(r) {
       });
       const rss = list(w, rtts[0], id).map((s) => s.rssKB).filter(Boolean);
       const runs = rtts.map((t) => list(w, t, id).length).join(' / ');
-      md.push(`| ${tool.label} | ${cols.join(' | ')} | ${rss.length ? (median(rss) / 1024).toFixed(1) : '(same process)'} | ${runs} |`);
+      const far = list(w, t2, id).filter((s) => s.roundTrips !== undefined);
+      const trips = far.length ? `${+(median(far.map((s) => s.roundTrips)) / per).toFixed(1)} (${median(far.map((s) => s.connections))}) | ` : t2 ? '– | ' : '';
+      md.push(`| ${tool.label} | ${cols.join(' | ')} | ${trips}${rss.length ? (median(rss) / 1024).toFixed(1) : '(same process)'} | ${runs} |`);
     }
     md.push('');
   }

@@ -6,85 +6,23 @@
  */
 import type { FormatNotice } from '../migrations/formats/types.js';
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
-import { SETTINGS } from '../config/settings.js';
-import { targetLedger } from '../target/schema.js';
 import { acquireMigrationLocks, type MigrationLocks } from '../db/advisory-lock.js';
 import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type Ledger, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
+import type { Clock, RunContext } from './context.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
-import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from '../plan/types.js';
+import type { LedgerRow, Plan, Problem, StatusEntry, Step } from '../plan/types.js';
 import { checkScript, checkStatements, toRunnable, type RunnableStatement } from '../sql/statements.js';
 import { openParser, type Parser } from '../sql/parse-host.js';
 import { splitChunks } from '../sql/split-many.js';
-import type { MigrationRef, OnEvent } from './events.js';
+import type { MigrationRef } from './events.js';
 import type { LintedStatement, Linter, LintReport } from '../lint/engine.js';
 import type { LintHook } from '../lint/hook.js';
 import type { InvalidIndex } from '../backup/invalid-indexes.js';
 import { executeStep, scriptOf, stepRef, type ExecuteOptions, type StepResult } from './execute.js';
 import { stopIfAsked } from './interrupt.js';
 import { recognizeFinishedBuilds } from './concurrent-index.js';
-
-/**
- * Defaults, documented in docs/locking.md: lock_timeout and retries come from the
- * settings table; the sleeps between retries are the schedule's (src/run/lock-retries.ts).
- */
-export const RUN_DEFAULTS = {
-  lockTimeoutMs: SETTINGS.lockTimeout.default,
-  lockRetries: SETTINGS.lockRetries.default,
-  retryDelayMs: 50,
-  retryDelayMaxMs: 10_000,
-} as const;
-
-/** Options of one run on one schema. */
-export interface RunOptions extends PlanOptions {
-  schema: string;
-  /** The history table: cutover's own (default) or sqlx's `_sqlx_migrations`, shared with sqlx (docs/sqlx-ledger.md). */
-  ledger?: LedgerKind;
-  /** Plan and validate only: nothing is executed. */
-  dryRun?: boolean;
-  /**
-   * The caller found no ledger moments ago (the fleet's bulk read of a new
-   * tenant): under the lock, probe for it instead of reading it, so that no
-   * failing SELECT leaves an ERROR line in the server log per tenant.
-   */
-  ledgerAbsent?: boolean;
-  /** Bound on waiting for another run's migration lock (ms); default: no bound. */
-  lockWaitMs?: number;
-  lockTimeoutMs?: number;
-  statementTimeoutMs?: number;
-  lockRetries?: number;
-  retryDelayMs?: number;
-  retryDelayMaxMs?: number;
-  /** Recorded in the ledger's applied_by. */
-  appliedBy?: string;
-  /**
-   * Stop the run: between statements, cancelling the one running; the lock is released and the
-   * ledger says what happened; the run fails with INTERRUPTED (the CLI's SIGTERM/SIGINT).
-   */
-  signal?: AbortSignal;
-  onEvent?: OnEvent;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-  /**
-   * Parses and validates the plan's scripts (default {@link prepareSteps}). The fleet runner
-   * passes one that parses each file once for every target sharing the migration set.
-   */
-  prepare?: (steps: Step[]) => Promise<RunnableStatement[][]>;
-  /**
-   * Called under the lock with the validated steps, before anything runs; a
-   * throw stops the run with nothing done (the post-deploy guard, src/deploy).
-   */
-  beforeRun?: (steps: readonly Step[], connection: Connection) => Promise<void>;
-  /**
-   * Called under the lock once the run has ended, after a failure too, on the
-   * run's connection (`migrate({ invalidIndexes: true })` looks for invalid
-   * indexes here); what it adds to the report is reported. It must not throw.
-   */
-  afterRun?: (connection: Connection, report: MigrateReport) => Promise<void>;
-  /** Lint the pending steps (`plan`, `migrate --lint`): findings and locks go in the report (src/lint/hook.ts). */
-  lint?: LintHook;
-}
 
 /** A step as `plan` shows it. */
 export interface PlannedStep extends MigrationRef {
@@ -217,7 +155,7 @@ export type HeldLocks = Pick<MigrationLocks, 'waitedMs' | 'alongside' | 'unlockS
  */
 export async function withMigrationLock<T>(
   connector: Connector,
-  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'sleep' | 'now' | 'ledger'> & { alongside?: string },
+  options: Pick<RunContext, 'schema' | 'onEvent'> & { ledger?: LedgerKind | undefined; lockWaitMs?: number | undefined; clock?: Clock | undefined; alongside?: string | undefined },
   work: (connection: Connection, locks: HeldLocks) => Promise<T>,
 ): Promise<T> {
   const connection = await connector.connect();
@@ -225,12 +163,7 @@ export async function withMigrationLock<T>(
   try {
     // The schema's lock and, with the sqlx ledger, sqlx's own (src/db/advisory-lock.ts).
     const locks = await acquireMigrationLocks(connection, {
-      schema: options.schema,
-      ledger: options.ledger,
-      ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.alongside ? { alongside: options.alongside } : {}),
+      schema: options.schema, ledger: options.ledger, lockWaitMs: options.lockWaitMs, sleep: options.clock?.sleep, now: options.clock?.now, alongside: options.alongside,
       onWait: ({ waitedMs, holders, lock }) => options.onEvent?.({ type: 'lock-waiting', schema: options.schema, waitedMs, holders, ...(lock ? { lock } : {}) }),
     });
     options.onEvent?.({ type: 'lock-acquired', schema: options.schema, waitedMs: locks.waitedMs });
@@ -246,10 +179,10 @@ export async function withMigrationLock<T>(
 }
 
 /** Record applied what an earlier, cut-off run had finished (src/run/concurrent-index.ts). */
-async function recognize(connection: Connection, rows: LedgerRow[], migrations: Migration[], options: RunOptions, report: MigrateReport): Promise<LedgerRow[]> {
+async function recognize(connection: Connection, rows: LedgerRow[], migrations: Migration[], options: RunContext, report: MigrateReport): Promise<LedgerRow[]> {
   if (!rows.some((r) => r.state === 'failed' && r.failedStatement === 0)) return rows;
-  const ledger = ledgerFor(options.schema, targetLedger(options));
-  const result = await recognizeFinishedBuilds(connection, rows, migrations, { schema: options.schema, ledger, appliedBy: options.appliedBy ?? 'cutover' });
+  const ledger = ledgerFor(options.schema, options.ledger);
+  const result = await recognizeFinishedBuilds(connection, rows, migrations, { schema: options.schema, ledger, appliedBy: options.appliedBy });
   report.recognized = result.recognized.map(refOf);
   for (const migration of report.recognized) options.onEvent?.({ type: 'migration-recognized', schema: options.schema, migration });
   return result.rows;
@@ -264,20 +197,13 @@ function withUnconfirmed(error: unknown, report: MigrateReport): unknown {
   });
 }
 
-function executeOptions(options: RunOptions): ExecuteOptions {
+/** The executor's settings: the run's, resolved (src/target), as they are. */
+function executeOptions(options: RunContext): ExecuteOptions {
+  const { lockTimeoutMs, statementTimeoutMs, lockRetries, retryDelayMs, retryDelayMaxMs } = options.timeouts;
   return {
-    schema: options.schema,
-    ledger: ledgerFor(options.schema, targetLedger(options)),
-    appliedBy: options.appliedBy ?? 'cutover',
-    lockTimeoutMs: options.lockTimeoutMs ?? RUN_DEFAULTS.lockTimeoutMs,
-    statementTimeoutMs: options.statementTimeoutMs,
-    lockRetries: options.lockRetries ?? RUN_DEFAULTS.lockRetries,
-    retryDelayMs: options.retryDelayMs ?? RUN_DEFAULTS.retryDelayMs,
-    retryDelayMaxMs: options.retryDelayMaxMs ?? RUN_DEFAULTS.retryDelayMaxMs,
-    onEvent: options.onEvent,
-    signal: options.signal,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    now: options.now ?? Date.now,
+    schema: options.schema, ledger: ledgerFor(options.schema, options.ledger), appliedBy: options.appliedBy,
+    lockTimeoutMs, statementTimeoutMs, lockRetries, retryDelayMs, retryDelayMaxMs,
+    onEvent: options.onEvent, signal: options.signal, sleep: options.clock.sleep, now: options.clock.now,
   };
 }
 
@@ -286,12 +212,12 @@ function executeOptions(options: RunOptions): ExecuteOptions {
  * `direction: 'down'` rolls back to `rollbackTo`.
  *
  * @example
- * const report = await runMigrations(connector, migrations, { schema: 'public', phase: 'pre' });
+ * const report = await runMigrations(connector, migrations, { ...resolveRun({ phase: 'pre' }), schema: 'public' });
  */
 export async function runMigrations(
   connector: Connector,
   migrationSet: Migration[] | Promise<Migration[]>,
-  options: RunOptions & { rollbackTo?: string },
+  options: RunContext,
 ): Promise<MigrateReport> {
   // Files are read while the connection opens and the lock is taken; a bad file still wins
   // over a connection error (exit 2 before exit 1), and nothing runs before both are done.
@@ -303,8 +229,8 @@ export async function runMigrations(
       details: { setting: 'phase' },
     });
   }
-  const theLedger = ledgerFor(options.schema, targetLedger(options)); // an unknown kind is bad input, before connecting
-  const now = options.now ?? Date.now;
+  const theLedger = ledgerFor(options.schema, options.ledger); // an unknown kind is bad input, before connecting
+  const { now } = options.clock;
   const started = now();
   const report: MigrateReport = {
     schema: options.schema, target: connector.describe, phase: options.phase ?? 'all', dryRun: options.dryRun ?? false,
@@ -386,7 +312,8 @@ export async function runMigrations(
     // The ledger is read in the lock's round trip: its own statement, after the lock's (when there
     // is one to read: not for a schema known to have none, not under sqlx's lock, taken second).
     const alongside = theLedger.kind === 'cutover' && !options.ledgerAbsent ? theLedger.selectSql() : undefined;
-    return await withMigrationLock(connector, { ...options, ...(alongside ? { alongside } : {}) }, async (connection, locks) => {
+    const { schema, ledger, onEvent, timeouts: { lockWaitMs }, clock } = options;
+    return await withMigrationLock(connector, { schema, ledger, onEvent, lockWaitMs, clock, alongside }, async (connection, locks) => {
       try {
         return await underLock(connection, locks);
       } finally {
