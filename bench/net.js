@@ -148,8 +148,8 @@ const TOOLS = {
   floor: { label: 'floor (bench/floor.js, raw pg)', cmd: (url, d) => ({ file: node, args: [join(BENCH, 'floor.js'), '--url', url, '--dir', d.cutover] }) },
   cli: { label: 'cutover CLI, cold', cutover: true, cmd: (url, d, t) => ({ file: node, args: ['bin/cutover.js', 'migrate', '--url', url, '--dir', d.cutover, '--quiet'], cwd: REPO, env: env(t) }) },
   'cli-v': { label: 'cutover CLI, with verdicts', cutover: true, verdicts: true, cmd: (url, d, t) => ({ file: node, args: ['bin/cutover.js', 'migrate', '--url', url, '--dir', d.cutover, '--quiet'], cwd: REPO, env: env(t) }) },
-  lib: { label: 'cutover library, whole process, cold', cutover: true, cmd: (url, d, t) => ({ file: node, args: [join(BENCH, 'runners', 'cutover-lib.js'), '--url', url, '--dir', d.cutover, '--repo', REPO], env: env(t) }) },
-  'lib-v': { label: 'cutover library, whole process, with verdicts', cutover: true, verdicts: true, cmd: (url, d, t) => ({ file: node, args: [join(BENCH, 'runners', 'cutover-lib.js'), '--url', url, '--dir', d.cutover, '--repo', REPO], env: env(t) }) },
+  lib: { label: 'cutover library, whole process, cold', cutover: true, says: true, cmd: (url, d, t) => ({ file: node, args: [join(BENCH, 'runners', 'cutover-lib.js'), '--url', url, '--dir', d.cutover, '--repo', REPO], env: env(t) }) },
+  'lib-v': { label: 'cutover library, whole process, with verdicts', cutover: true, verdicts: true, says: true, cmd: (url, d, t) => ({ file: node, args: [join(BENCH, 'runners', 'cutover-lib.js'), '--url', url, '--dir', d.cutover, '--repo', REPO], env: env(t) }) },
   'in-floor': { label: 'floor, in-process (warm process)', inProcess: true, request: (url, d) => ({ tool: 'floor', url, dir: d.cutover }) },
   in: { label: 'cutover library, in-process migrate(), cold', inProcess: true, cutover: true, request: (url, d, t) => ({ tool: 'cutover', url, dir: d.cutover, cacheDir: cacheFor(t) }) },
   'in-v': { label: 'cutover library, in-process migrate(), with verdicts', inProcess: true, cutover: true, verdicts: true, request: (url, d, t) => ({ tool: 'cutover', url, dir: d.cutover, cacheDir: cacheFor(t) }) },
@@ -186,7 +186,9 @@ function exec(id, rtt, url, dirs) {
       return r.error ? { ok: false, error: r.error } : { ok: true, ms: r.ms };
     }
     const r = await measure({ ...tool.cmd(url, dirs, tool), timeoutMs: 600_000 });
-    return { ok: r.ok, ms: r.ms, rssKB: r.rssKB, error: r.ok ? undefined : failure(r) };
+    // runners/cutover-lib.js says how long its import and its migrate() call took.
+    const said = tool.says ? JSON.parse(r.stdout.trim().split('\n').pop() || '{}') : {};
+    return { ok: r.ok, ms: r.ms, rssKB: r.rssKB, importMs: said.importMs, callMs: said.ms, error: r.ok ? undefined : failure(r) };
   });
 }
 
@@ -195,7 +197,7 @@ const samples = {};
 const failures = {};
 const loads = [];
 const record = (key, run, r) => {
-  if (r.ok) (samples[key] ??= []).push({ run, ms: r.ms, rssKB: r.rssKB, roundTrips: r.roundTrips, connections: r.connections });
+  if (r.ok) (samples[key] ??= []).push({ run, ms: r.ms, rssKB: r.rssKB, roundTrips: r.roundTrips, connections: r.connections, importMs: r.importMs, callMs: r.callMs });
   else (failures[key] ??= []).push(r.error);
   log(`  ${key.padEnd(34)} ${r.ok ? `${r.ms.toFixed(0).padStart(7)} ms${r.rssKB ? ` ${(r.rssKB / 1024).toFixed(0).padStart(4)} MB` : ''}${r.roundTrips !== undefined ? ` ${r.roundTrips} round trips, ${r.connections} connections` : ''}` : `FAILED ${r.error}`}`);
   return r.ok;
@@ -294,6 +296,7 @@ try {
     const rtts = run % 2 ? RTTS : [...RTTS].reverse();
     loads.push(os.loadavg()[0]);
     log(`bench: run ${run}/${RUNS} (load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+    record('NODE:0:node', run, await measure({ file: node, args: ['-e', '0'] })); // a bare node's start and exit, for the start-up breakdown
     for (const rtt of rtts) {
       if (['W1', 'W2', 'UP'].some((w) => ONLY.has(w))) {
         for (let i = 0; i < toolIds.length; i++) await oneDatabase(toolIds[(i + run - 1) % toolIds.length], rtt, run);
