@@ -139,6 +139,20 @@ export function netReport(r) {
     }
     md.push('');
   }
+  if (r.only.has('UP') || r.only.has('W2')) {
+    // Where a whole process's time goes: node's own start and exit, the import, the call, and the rest (connect, exit with open handles closed).
+    const bare = median(list('NODE', 0, 'node').map((s) => s.ms));
+    md.push(`### Start-up: where a whole process's time goes (RTT 0)`, '', `A bare \`node -e 0\` starts and exits in **${fmtMs(bare)} ms** (median). For the library in a process of its own (\`runners/cutover-lib.js\`), the import of the package and the \`migrate()\` call, as it times them itself:`, '');
+    md.push('| workload | tool | whole process | node start + exit | import | migrate() call | in a warm process |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const w of ['W2', 'UP']) {
+      for (const [id, warm] of [['lib', 'in'], ['lib-v', 'in-v']]) {
+        const l = list(w, 0, id).filter((s) => s.importMs !== undefined);
+        if (!l.length) continue;
+        md.push(`| ${w === 'UP' ? 'upgrade' : 'W2 no-op'} | ${r.tools[id].label} | ${fmtMs(median(l.map((s) => s.ms)))} ms | ${fmtMs(bare)} ms | ${fmtMs(median(l.map((s) => s.importMs)))} ms | ${fmtMs(median(l.map((s) => s.callMs)))} ms | ${fmtMs(med(w, 0, warm))} ms |`);
+      }
+    }
+    md.push('');
+  }
   if (r.only.has('W3')) {
     md.push('### W3 — 1,000 migrations on a fresh database, RTT 0 (the CLI\'s memory)', '', '| tool | median ms | ratio | peak RSS MB (median) | runs |', '| --- | ---: | ---: | ---: | ---: |');
     for (const id of ['floor', 'cli', 'cli-v']) {

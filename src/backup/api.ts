@@ -7,6 +7,7 @@ import type { BundledFile } from '../migrations/bundle.js';
 import { rehearse, type RehearseReport } from './rehearse.js';
 import { copySchemas, type CopyReport } from './copy.js';
 import { takeBackup, type BackupDeps, type BackupReport } from './backup.js';
+import type { SchemaSelection } from './catalog.js';
 import { nodeBackupFiles, nodeProcessRunner, packageVersion } from './node.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 import { restoreBackup, type RestoreReport } from './restore.js';
@@ -45,8 +46,8 @@ export interface BackupApiOptions extends ToolOptions {
   url: string;
   /** One schema (default `public`) … */
   schema?: string;
-  /** … or several, or `'all'` (every user schema of the database). */
-  schemas?: string[] | 'all';
+  /** … or several, or `'all'` (every user schema of the database), or `{ list: 'tenant_*,audit' }` (names and globs, as `--schemas` reads them). */
+  schemas?: SchemaSelection;
   /** Directory for dumps and manifests (default `.cutover/backups`). */
   out?: string;
   /** Keep only the newest N backups of each database and schema. */
@@ -173,8 +174,8 @@ export function rehearseMigrations(options: RehearseApiOptions): Promise<Rehears
 export interface CopyApiOptions extends ToolOptions {
   from: string;
   to: string;
-  /** Schemas to copy (default: every user schema). */
-  schemas?: string[] | 'all';
+  /** Schemas to copy (default: every user schema): names, `'all'`, or `{ list: 'tenant_*,audit' }` (as `--schemas` reads it). */
+  schemas?: SchemaSelection;
   noOwner?: boolean;
 }
 
