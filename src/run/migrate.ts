@@ -6,7 +6,7 @@
  */
 import type { FormatNotice } from '../migrations/formats/types.js';
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
-import { acquireMigrationLocks, type Alongside } from '../db/advisory-lock.js';
+import { acquireMigrationLocks, type MigrationLocks } from '../db/advisory-lock.js';
 import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type Ledger, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
 import type { Clock, RunContext } from './context.js';
 import type { Connection, Connector } from '../db/session.js';
@@ -144,6 +144,9 @@ function refOf(migration: Migration): MigrationRef {
   return stepRef({ direction: 'up', migration });
 }
 
+/** The locks `work` runs under: how long they took, the ledger's read that came with them, their unlock statements. */
+export type HeldLocks = Pick<MigrationLocks, 'waitedMs' | 'alongside' | 'unlockSql' | 'released'>;
+
 /**
  * Hold the schema's migration lock on a dedicated connection while `work` runs.
  *
@@ -153,7 +156,7 @@ function refOf(migration: Migration): MigrationRef {
 export async function withMigrationLock<T>(
   connector: Connector,
   options: Pick<RunContext, 'schema' | 'onEvent'> & { ledger?: LedgerKind | undefined; lockWaitMs?: number | undefined; clock?: Clock | undefined; alongside?: string | undefined },
-  work: (connection: Connection, lockWaitedMs: number, alongside?: Alongside) => Promise<T>,
+  work: (connection: Connection, locks: HeldLocks) => Promise<T>,
 ): Promise<T> {
   const connection = await connector.connect();
   let broken = false;
@@ -165,7 +168,7 @@ export async function withMigrationLock<T>(
     });
     options.onEvent?.({ type: 'lock-acquired', schema: options.schema, waitedMs: locks.waitedMs });
     try {
-      return await work(connection, locks.waitedMs, locks.alongside);
+      return await work(connection, locks);
     } finally {
       // Closing the session releases the locks too; a failed unlock must not hide the real error.
       await locks.release().catch(() => { broken = true; });
@@ -236,8 +239,9 @@ export async function runMigrations(
   // The run under the schema's lock, on its connection.
   // `read`: the ledger's read that came with the lock, if it did. Failed for want of a ledger (a new
   // schema), the schema is probed; failed otherwise (no privilege …), readLedger says why.
-  const underLock = async (connection: Connection, lockWaitedMs: number, read?: Alongside): Promise<MigrateReport> => {
-    report.lockWaitedMs = lockWaitedMs;
+  const underLock = async (connection: Connection, locks: HeldLocks): Promise<MigrateReport> => {
+    report.lockWaitedMs = locks.waitedMs;
+    const read = locks.alongside;
     const migrations = await loading;
     const missing = read ? 'error' in read && isMissingLedger(read.error) : options.ledgerAbsent === true;
     const probe: LedgerProbe | undefined = missing ? await probeLedger(connection, theLedger) : undefined;
@@ -274,11 +278,18 @@ export async function runMigrations(
       if (options.rollbackTo !== undefined) await ensureAuditTable(connection, options.schema); // each rollback is recorded there
 
       const execute = executeOptions(options);
+      let after: LedgerRow[] | undefined;
       try {
         for (const [i, step] of thePlan.steps.entries()) {
           stopIfAsked(options.signal, `before ${scriptOf(step).file}`);
-          const flushCommit = i === thePlan.steps.length - 1;
-          report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
+          // The run's last commit flushes the WAL; the ledger as it then is comes back in its round
+          // trip, and the locks are released there (unless afterRun still needs them).
+          const last = i === thePlan.steps.length - 1;
+          const unlock = last && !options.afterRun ? locks.unlockSql : [];
+          const { after: done, ...result } = await executeStep(connection, step, statements[i]!, { ...execute, flushCommit: last, after: last ? [theLedger.selectSql(), ...unlock] : [] });
+          report.applied.push(result);
+          if (done?.[0]) after = toLedgerRows(done[0].rows as RawLedgerRow[], migrations);
+          if (done && unlock.length > 0) locks.released();
         }
       } catch (error) {
         // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
@@ -288,8 +299,8 @@ export async function runMigrations(
         if (!flushed) [report.unconfirmed, report.applied] = [report.applied, []];
         throw error;
       } finally {
-        // The states after the run, after a failure too: the error carries this report.
-        const after = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
+        // The states after the run, after a failure too (read again then): the error carries this report.
+        after ??= await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
         if (after) report.entries = (options.rollbackTo === undefined ? plan(migrations, after, options) : planRollback(migrations, after, options.rollbackTo)).entries;
       }
       return report;
@@ -302,9 +313,9 @@ export async function runMigrations(
     // is one to read: not for a schema known to have none, not under sqlx's lock, taken second).
     const alongside = theLedger.kind === 'cutover' && !options.ledgerAbsent ? theLedger.selectSql() : undefined;
     const { schema, ledger, onEvent, timeouts: { lockWaitMs }, clock } = options;
-    return await withMigrationLock(connector, { schema, ledger, onEvent, lockWaitMs, clock, alongside }, async (connection, lockWaitedMs, read) => {
+    return await withMigrationLock(connector, { schema, ledger, onEvent, lockWaitMs, clock, alongside }, async (connection, locks) => {
       try {
-        return await underLock(connection, lockWaitedMs, read);
+        return await underLock(connection, locks);
       } finally {
         await options.afterRun?.(connection, report);
       }
