@@ -73,6 +73,12 @@ describe('the packed package', () => {
       '    throw error;',
       '  }',
       '}',
+      '// The run\'s internal hooks are not options a user can pass (issue 17.2).',
+      'export const hooked = (url: string) => migrate({',
+      '  url,',
+      '  // @ts-expect-error not a public option',
+      '  beforeRun: async () => {},',
+      '});',
     ].join('\n'));
     await writeFile(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true }, files: ['check.ts'] }));
     const tsc = join(root, 'node_modules/typescript/bin/tsc');

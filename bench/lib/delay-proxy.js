@@ -89,6 +89,10 @@ export function delayClock(delayMs) {
       queue.push({ due: now() + delayMs, run });
       if (queue.length - head === 1) aim();
     },
+    /** Change the delay for what is scheduled from now on (set it while idle: the FIFO assumes one delay). */
+    setDelay(ms) {
+      delayMs = ms;
+    },
     /** Stop the worker; whatever is still queued is dropped. */
     close() {
       Atomics.store(ctl, 1, 1);
@@ -120,7 +124,7 @@ export function delayLine(from, to, clock) {
 
 /**
  * Start a delay proxy on 127.0.0.1 in front of `target` (a postgres URL or
- * `{ host, port }`). Resolves { url, port, connections(), close() }; `url` is
+ * `{ host, port }`). Resolves { url, port, connections(), roundTrips(), close() }; `url` is
  * `target` (when a URL) with host and port pointing at the proxy.
  * @param {{ target: string | { host: string, port: number }, delayMs: number }} options
  */
@@ -131,9 +135,15 @@ export async function startDelayProxy({ target, delayMs }) {
   const clock = delayClock(delayMs);
   const sockets = new Set();
   let opened = 0;
+  let roundTrips = 0;
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     opened++;
     const upstream = connect({ host, port, allowHalfOpen: true, noDelay: true });
+    // A round trip starts when the client sends after it last heard from the
+    // server (or first): messages sent together, pipelined, count once.
+    let clientTurn = false;
+    client.on('data', () => clientTurn || ((clientTurn = true), roundTrips++));
+    upstream.on('data', () => (clientTurn = false));
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
@@ -159,8 +169,12 @@ export async function startDelayProxy({ target, delayMs }) {
   return {
     url,
     port: listening,
+    /** Change the delay each way (while no traffic is in flight), e.g. to calibrate the measured RTT. */
+    setDelay: (ms) => clock.setDelay(ms),
     /** Connections accepted so far. */
     connections: () => opened,
+    /** Client turns so far, over all connections (see above): the round trips the tools waited for. */
+    roundTrips: () => roundTrips,
     close: async () => {
       await new Promise((resolve) => {
         for (const s of sockets) s.destroy();

@@ -13,7 +13,8 @@ import { versionOrder } from '../migrations/formats/index.js';
 import type { Migration } from '../migrations/types.js';
 import type { LedgerRow } from '../plan/types.js';
 import { suggest } from '../suggest.js';
-import { withMigrationLock, type RunOptions } from '../run/migrate.js';
+import { withMigrationLock } from '../run/migrate.js';
+import type { RunOptions } from '../target/options.js';
 import { baselineEntries } from './baseline.js';
 import { HISTORY_READERS } from './history/index.js';
 import { findHistoryTable, fits, tableColumns } from './history/table.js';
@@ -119,7 +120,7 @@ export async function adoptHistory(connector: Connector, source: AdoptSource, op
     entries: [], rowsWithoutFiles: [], pending: [], edited: [], ignored: [], statements: [],
   };
   try {
-    return await withMigrationLock(connector, { schema: options.schema, ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }), ...(options.onEvent ? { onEvent: options.onEvent } : {}) }, async (connection) => {
+    return await withMigrationLock(connector, { schema: options.schema, lockWaitMs: options.lockWaitMs, onEvent: options.onEvent }, async (connection) => {
       const ledger: LedgerRow[] | undefined = await readLedger(connection, options.schema, { kind: 'cutover' }); // adopt writes cutover's own
       const { plan, history } = await planUnderLock(connection, source, options, tool, contents);
       Object.assign(report, { entries: plan.entries, rowsWithoutFiles: plan.rowsWithoutFiles, pending: plan.pending, edited: plan.edited },

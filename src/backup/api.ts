@@ -2,16 +2,12 @@
  * The library's front door for backups: `backup`, `restore`, with a URL,
  * wired to the Node edge (node.ts). Nothing here decides anything.
  */
-import { targetSchema, connectorFor, readMigrations, type MigrationsOptions } from '../target/index.js';
-import { rollback, type MigrateOptions } from '../library/index.js';
+import { targetSchema, connectorFor, readMigrations, resolveRun, type MigrationsOptions, type RunOptions } from '../target/index.js';
 import type { BundledFile } from '../migrations/bundle.js';
-import type { RunOptions } from '../run/migrate.js';
 import { rehearse, type RehearseReport } from './rehearse.js';
 import { copySchemas, type CopyReport } from './copy.js';
-import { CutoverError } from '../errors.js';
-import type { MigrateReport } from '../run/migrate.js';
-import { rollbackFromBackup } from './rollback.js';
 import { takeBackup, type BackupDeps, type BackupReport } from './backup.js';
+import type { SchemaSelection } from './catalog.js';
 import { nodeBackupFiles, nodeProcessRunner, packageVersion } from './node.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 import { restoreBackup, type RestoreReport } from './restore.js';
@@ -50,8 +46,8 @@ export interface BackupApiOptions extends ToolOptions {
   url: string;
   /** One schema (default `public`) … */
   schema?: string;
-  /** … or several, or `'all'` (every user schema of the database). */
-  schemas?: string[] | 'all';
+  /** … or several, or `'all'` (every user schema of the database), or `{ list: 'tenant_*,audit' }` (names and globs, as `--schemas` reads them). */
+  schemas?: SchemaSelection;
   /** Directory for dumps and manifests (default `.cutover/backups`). */
   out?: string;
   /** Keep only the newest N backups of each database and schema. */
@@ -139,48 +135,8 @@ export function rebuildIndexes(options: { url: string; schema?: string; lockWait
   return rebuildInvalidIndexes(connectorFor({ url: options.url, schema }, 'resolve'), { schema, lockWaitMs: options.lockWaitMs });
 }
 
-/** Options of {@link rollbackWithBackup}. */
-export interface RollbackWithBackupOptions extends Omit<MigrateOptions, 'env'>, ToolOptions {
-  url: string;
-  to: string;
-  dryRun?: boolean;
-  /** Where to look for a backup when down files are missing (default `.cutover/backups`). */
-  backupDir?: string;
-  /** Asked before restoring a backup (default: refuse). */
-  confirm?: (backup: StoredBackup, ageMs: number) => Promise<boolean>;
-  dropOld?: boolean;
-}
-
-/** What {@link rollbackWithBackup} did: ran down files, or restored a backup. */
-export type RollbackOutcome =
-  | { via: 'down'; report: MigrateReport }
-  | { via: 'backup'; backup: StoredBackup['manifest']; restore: RestoreReport };
-
-/**
- * Roll back to `to` with down files when every one exists; otherwise with
- * the newest backup whose ledger stops at `to`, after `confirm`; otherwise
- * refuse (NOT_REVERSIBLE) saying what is missing.
- *
- * @example
- * const outcome = await rollbackWithBackup({ url, to: '20260301120000', confirm: async () => true });
- */
-export async function rollbackWithBackup(options: RollbackWithBackupOptions): Promise<RollbackOutcome> {
-  try {
-    return { via: 'down', report: await rollback(options) };
-  } catch (error) {
-    if (!(error instanceof CutoverError) || error.code !== 'NOT_REVERSIBLE' || options.dryRun) throw error;
-    const schema = targetSchema(options);
-    const deps = backupDeps(options.url, schema, 'rollback', options);
-    const { backup, restore } = await rollbackFromBackup(deps, {
-      schema, to: options.to, dir: options.backupDir ?? DEFAULT_BACKUP_DIR, confirm: options.confirm ?? (async () => false),
-      pgBin: options.pgBin, lockWaitMs: options.lockWaitMs, dropOld: options.dropOld === true,
-    }, error);
-    return { via: 'backup', backup: backup.manifest, restore };
-  }
-}
-
 /** Options of {@link rehearseMigrations}. */
-export interface RehearseApiOptions extends ToolOptions, MigrationsOptions, Omit<RunOptions, 'schema' | 'dryRun' | 'to' | 'phase'> {
+export interface RehearseApiOptions extends ToolOptions, MigrationsOptions, Omit<RunOptions, 'to' | 'phase'> {
   url: string;
   schema?: string;
   scratchUrl?: string;
@@ -201,7 +157,7 @@ export interface RehearseApiOptions extends ToolOptions, MigrationsOptions, Omit
  * const report = await rehearseMigrations({ url: process.env.DATABASE_URL, schemaOnly: true });
  */
 export function rehearseMigrations(options: RehearseApiOptions): Promise<RehearseReport> {
-  const { url, schema = targetSchema(options), scratchUrl, schemaOnly, keep, queries, pgBin, env, runner, files, clock, dir, migrations, format, onDetect, ...run } = options;
+  const { url, schema = targetSchema(options), scratchUrl, schemaOnly, keep, queries, pgBin, env, runner, files, clock, dir, migrations, format, onDetect, ledger } = options;
   return rehearse({
     url,
     connect: (target, pinned) => connectorFor({ url: target, ...(pinned === undefined ? {} : { schema: pinned }) }, 'rehearse'),
@@ -209,8 +165,8 @@ export function rehearseMigrations(options: RehearseApiOptions): Promise<Rehears
     files: files ?? nodeBackupFiles,
     now: clock ?? (() => new Date()),
   }, {
-    schema, migrations: readMigrations({ ...(dir ? { dir } : {}), ...(migrations ? { migrations } : {}), ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}), ...(run.ledger ? { ledger: run.ledger } : {}) }),
-    scratchUrl, schemaOnly: schemaOnly === true, keep: keep === true, queries, pgBin, run,
+    schema, migrations: readMigrations({ dir, migrations, format, onDetect, ledger }),
+    scratchUrl, schemaOnly: schemaOnly === true, keep: keep === true, queries, pgBin, run: resolveRun({ ...options, to: undefined, phase: undefined }),
   });
 }
 
@@ -218,8 +174,8 @@ export function rehearseMigrations(options: RehearseApiOptions): Promise<Rehears
 export interface CopyApiOptions extends ToolOptions {
   from: string;
   to: string;
-  /** Schemas to copy (default: every user schema). */
-  schemas?: string[] | 'all';
+  /** Schemas to copy (default: every user schema): names, `'all'`, or `{ list: 'tenant_*,audit' }` (as `--schemas` reads it). */
+  schemas?: SchemaSelection;
   noOwner?: boolean;
 }
 

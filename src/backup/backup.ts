@@ -8,7 +8,7 @@
  */
 import { CutoverError } from '../errors.js';
 import type { Connector } from '../db/session.js';
-import { manifestLedger, schemaExists, serverInfo, tableCounts, userSchemas } from './catalog.js';
+import { manifestLedger, schemaExists, selectedSchemas, serverInfo, tableCounts, type SchemaSelection } from './catalog.js';
 import { backupId, MANIFEST_FORMAT, toPrune, type BackupManifest } from './manifest.js';
 import { installedExtensions } from './extensions.js';
 import { findPgTools, toolConnection, toolFailed, type PgTools } from './pg-tools.js';
@@ -30,8 +30,8 @@ export interface BackupDeps {
 
 /** Options of {@link takeBackup}. */
 export interface BackupOptions {
-  /** The schemas to back up; `'all'`: every user schema of the database. */
-  schemas: readonly string[] | 'all';
+  /** The schemas to back up: names, `'all'` (every user schema of the database), or a `--schemas` list of names and globs. */
+  schemas: SchemaSelection;
   /** Directory for dumps and manifests. */
   out: string;
   /** Keep only the newest N backups of each database and schema. */
@@ -95,7 +95,7 @@ export async function takeBackup(deps: BackupDeps, options: BackupOptions): Prom
   try {
     const server = await serverInfo(connection);
     const tools = await findPgTools(deps.runner, deps.files, { pgBin: options.pgBin, serverMajor: server.major, target: deps.connector.describe });
-    const wanted = options.schemas === 'all' ? await userSchemas(connection) : [...options.schemas];
+    const wanted = await selectedSchemas(connection, options.schemas, deps.connector.describe);
     const missing: string[] = [];
     for (const schema of wanted) if (options.missingOk && !(await schemaExists(connection, schema))) missing.push(schema);
     const schemas = wanted.filter((s) => !missing.includes(s));

@@ -6,6 +6,7 @@
 import { ledgerFor, readLedger } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import { ident } from '../db/sql.js';
+import { requireSchemas } from '../fleet/glob.js'; // the list's reading alone, not the fleet runner
 import type { ManifestLedgerRow } from './manifest.js';
 
 /** In the text of cutover's own queries of user tables (row counts): a rehearsal never takes them for the app's (old-queries.ts). */
@@ -33,6 +34,22 @@ export async function userSchemas(session: Session): Promise<string[]> {
     `SELECT nspname AS name FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY nspname`,
   );
   return rows.map((r) => r.name);
+}
+
+/** Which schemas a backup or copy takes: these names, every user schema, or a `--schemas` list (names and globs, src/fleet/glob.ts). */
+export type SchemaSelection = readonly string[] | 'all' | { list: string };
+
+/**
+ * The schemas a selection names in the connected database; a list naming a schema that is
+ * not there, or matching none, is SCHEMA_NOT_FOUND.
+ *
+ * @example
+ * await selectedSchemas(session, { list: 'tenant_*,audit' }, 'postgres://app@db/app'); // ['audit', 'tenant_1', 'tenant_2']
+ */
+export async function selectedSchemas(session: Session, selection: SchemaSelection, database: string): Promise<string[]> {
+  if (selection === 'all') return userSchemas(session);
+  if (!('list' in selection)) return [...(selection as readonly string[])];
+  return requireSchemas(await userSchemas(session), selection.list, database, true);
 }
 
 /** Whether a schema exists. */

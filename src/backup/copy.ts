@@ -12,7 +12,7 @@ import type { Connector, Session } from '../db/session.js';
 import { ident } from '../db/sql.js';
 import { dumpSchema } from './backup.js';
 import { availableExtensions, createExtensionsSql, installedExtensions, splitDump } from './extensions.js';
-import { compareContents, manifestLedger, schemaExists, serverInfo, tableCounts, userSchemas } from './catalog.js';
+import { compareContents, manifestLedger, schemaExists, selectedSchemas, serverInfo, tableCounts, type SchemaSelection } from './catalog.js';
 import { findPgTools, toolConnection, toolFailed } from './pg-tools.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 
@@ -28,8 +28,8 @@ export interface CopyDeps {
 export interface CopyOptions {
   from: string;
   to: string;
-  /** Schemas to copy; `'all'`: every user schema of the source. */
-  schemas: readonly string[] | 'all';
+  /** Schemas to copy: names, `'all'` (every user schema of the source), or a `--schemas` list of names and globs. */
+  schemas: SchemaSelection;
   /** Leave out owners and grants (the target lacks the source's roles). */
   noOwner?: boolean;
   pgBin?: string | undefined;
@@ -104,7 +104,7 @@ export async function copySchemas(deps: CopyDeps, options: CopyOptions): Promise
   try {
     const [from, to] = [await serverInfo(source), await serverInfo(target)];
     const tools = await findPgTools(deps.runner, deps.files, { pgBin: options.pgBin, serverMajor: from.major, preferMajor: to.major, target: fromConnector.describe });
-    const schemas = options.schemas === 'all' ? await userSchemas(source) : [...options.schemas];
+    const schemas = await selectedSchemas(source, options.schemas, fromConnector.describe);
     for (const schema of schemas) {
       if (!(await schemaExists(source, schema))) throw new CutoverError('COPY_FAILED', `schema "${schema}" does not exist in ${fromConnector.describe}`, { hint: 'Check --schemas.', details: { schema } });
       const { rows } = await target.query<{ n: string }>('SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1', [schema]);

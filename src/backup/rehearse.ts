@@ -17,10 +17,10 @@ import type { Connection, Connector } from '../db/session.js';
 import type { Step } from '../plan/types.js';
 import { ident } from '../db/sql.js';
 import { readLedger } from '../db/ledger.js';
-import { targetLedger } from '../target/schema.js';
 import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
-import { runMigrations, type RunOptions } from '../run/migrate.js';
+import { runMigrations } from '../run/migrate.js';
+import type { RunSettings } from '../run/context.js';
 import type { OnEvent } from '../run/events.js';
 import { dumpSchema, toolFailed } from './backup.js';
 import { schemaExists, serverInfo, tableCounts } from './catalog.js';
@@ -55,8 +55,8 @@ export interface RehearseOptions {
   /** The old code's queries; default: pg_stat_statements of the source, when available. */
   queries?: string[] | undefined;
   pgBin?: string | undefined;
-  /** Run settings passed to the migrations (lock timeout …). */
-  run?: Omit<RunOptions, 'schema' | 'dryRun' | 'to' | 'phase'>;
+  /** Run settings passed to the migrations (lock timeout …), resolved (src/target). */
+  run: RunSettings;
 }
 
 /** One migration in the rehearsal. */
@@ -183,13 +183,13 @@ async function runOneByOne(ctx: StepsContext): Promise<{ results: MigrationRehea
     let attempts = 0;
     const onEvent: OnEvent = (event) => {
       if (event.type === 'migration-started') attempts++;
-      ctx.options.run?.onEvent?.(event);
+      ctx.options.run.onEvent?.(event);
     };
     const locks = sampleLocks(sampler);
     const t0 = ctx.deps.now().getTime();
     let error: Record<string, unknown> | undefined;
     try {
-      await runMigrations(ctx.connector, ctx.migrations, { ...ctx.options.run, onEvent, schema, phase: 'all', ...(step ? { to: step.migration.version } : {}) });
+      await runMigrations(ctx.connector, ctx.migrations, { ...ctx.options.run, onEvent, schema, phase: 'all', to: step?.migration.version });
     } catch (caught) {
       const e = asCutoverError(caught);
       error = e instanceof CutoverError ? e.toJSON() : { message: String(e) };
@@ -254,7 +254,7 @@ export async function rehearse(deps: RehearseDeps, options: RehearseOptions): Pr
     opened.push(copy, sampler);
     if (options.schemaOnly && exists) await copyLedgerRows(source, copy, schema);
     const migrations = await options.migrations;
-    const { steps } = plan(migrations, (await readLedger(copy, schema, { kind: targetLedger(options.run ?? {}), migrations })) ?? [], { phase: 'all', ...(options.run?.allowOutOfOrder ? { allowOutOfOrder: true } : {}), ...(options.run?.strict ? { strict: true } : {}) });
+    const { steps } = plan(migrations, (await readLedger(copy, schema, { kind: options.run.ledger, migrations })) ?? [], { phase: 'all', allowOutOfOrder: options.run.allowOutOfOrder, strict: options.run.strict });
     // The old code's queries, and which of them plan before any migration: on the source and on the copy (another major may differ).
     const stats = options.queries ? undefined : await statementsFromStats(source);
     const queries = options.queries ? { source: 'file' as const, queries: options.queries, own: 0 } : stats && 'queries' in stats ? { source: 'pg_stat_statements' as const, ...stats } : undefined;

@@ -13,10 +13,11 @@ import { didYouMean } from '../suggest.js';
 import { connectionCandidates, fillFromEnvFile } from './connection-sources.js';
 import type { TargetSpec } from '../fleet/types.js';
 import { targetsProblem, toTargetSpecs } from './targets.js';
+import { splitSchemaList } from '../fleet/glob.js';
 import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
 import { LEDGER_KINDS, type LedgerKind } from '../db/ledger.js';
 
-type Kind = 'string' | 'schema' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format' | 'ledger';
+type Kind = 'string' | 'schema' | 'schemaList' | 'duration' | 'integer' | 'boolean' | 'url' | 'targets' | 'rules' | 'format' | 'ledger';
 
 /** One setting: everything flags, validation, the environment, `config --print`, `--help` and the docs know of it. */
 export interface Setting {
@@ -144,6 +145,13 @@ export const SETTINGS = {
     commands: ['status', 'serve', 'upgrade'],
     doc: `duration; \`status\`, \`serve\` (the health body) and \`upgrade\` warn about a post migration pending longer than this, counted from the newest migration applied below it ([zero-downtime.md](zero-downtime.md#post-left-pending))`,
   },
+  schemas: {
+    kind: 'schemaList', flag: '--schemas', summary: 'schemas by name or glob, comma-separated (tenant_*,audit): a fleet run for migrate, status and dashboard; what backup and copy take (docs/commands.md#schema-lists)',
+    value: '<list>',
+    defaultText: 'none: `--schema` (`backup`), every schema (`copy`), one schema (`migrate`, `status`, `dashboard`)',
+    commands: ['migrate', 'status', 'dashboard', 'backup', 'copy'],
+    doc: `names and globs separated by commas, the same on every command: \`*\` any run of characters, \`?\` one, a backslash makes the next character itself (\`a\\,b\`), spaces around an entry are dropped; a name that does not exist is \`SCHEMA_NOT_FOUND\` ([schema lists](commands.md#schema-lists))`,
+  },
   targets: {
     kind: 'targets', summary: 'fleet: databases and their schemas, [{ url, schemas | schemasQuery | allSchemas }] (docs/fleet.md)',
     commands: ['migrate', 'status'],
@@ -153,6 +161,16 @@ export const SETTINGS = {
 
 /** A setting's name. */
 export type SettingKey = keyof typeof SETTINGS;
+
+/**
+ * Defaults of the library's own options, which have no flag, variable or config key: the
+ * lock-retry schedule's first sleep and its cap (docs/locking.md). Applied, like the table's,
+ * only in src/target.
+ */
+export const LIBRARY_DEFAULTS = {
+  retryDelayMs: 50,
+  retryDelayMaxMs: 10_000,
+} as const;
 
 /** Where a value came from. */
 export type Origin = 'flag' | 'env' | 'env-file' | 'file' | 'default';
@@ -180,6 +198,8 @@ export interface Settings {
   lintSmallTable: number;
   /** Warn about a post migration left pending longer than this. */
   postPendingWarnMs: number;
+  /** `--schemas`: names and globs, comma-separated (src/fleet/glob.ts). */
+  schemas?: string;
   /** Fleet targets from the config file (docs/fleet.md). */
   targets?: TargetSpec[];
   /** For each setting: where its value came from, and the value as shown (URL redacted). */
@@ -244,6 +264,11 @@ function convert(key: SettingKey, raw: unknown, where: string): { value?: unknow
         : longNameProblem(raw as string) ? LONG_NAME_HINT
         : 'Schema names are data: check the variable for a stray newline or control character (an .env file with CRLF line ends, a quoted heredoc).');
     }
+    case 'schemaList': {
+      // eslint-disable-next-line no-control-regex
+      const usable = typeof raw === 'string' && splitSchemaList(raw).length > 0 && !/[\u0000-\u001f\u007f]/.test(raw);
+      return usable ? { value: raw } : bad('a list of schema names or globs', 'For example --schemas \'tenant_*,audit\' (commas between entries; a backslash escapes a comma in a name).');
+    }
     case 'rules': {
       // An object in the file; `id=severity,id=severity` as a flag or in the environment.
       const entries = typeof raw === 'string' ? raw.split(',').filter(Boolean).map((pair) => pair.split('=').map((x) => x.trim())) : raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw) : undefined;
@@ -276,7 +301,7 @@ function show(key: SettingKey, value: unknown): string | undefined {
 
 const FIELD: Record<SettingKey, keyof Settings> = {
   url: 'url', schema: 'schema', dir: 'dir', format: 'format', ledger: 'ledger', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
-  lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', targets: 'targets',
+  lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', schemas: 'schemas', targets: 'targets',
   lintRules: 'lintRules', pgVersion: 'pgVersion', lintSince: 'lintSince', lintSmallTable: 'lintSmallTable', postPendingWarn: 'postPendingWarnMs',
 };
 

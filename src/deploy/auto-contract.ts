@@ -8,7 +8,8 @@
 import { CutoverError } from '../errors.js';
 import type { Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
-import type { MigrateReport, RunOptions } from '../run/migrate.js';
+import type { MigrateReport } from '../run/migrate.js';
+import type { RunContext } from '../run/context.js';
 import { guardedRun, type GuardOptions } from './guarded-run.js';
 
 /** What happened to the contract step. */
@@ -26,13 +27,13 @@ export interface AutoContractReport extends MigrateReport {
  * Pre phase, then the post phase through the guard (never waiting, never forced).
  *
  * @example
- * const report = await runAutoContract(connector, migrations, { schema: 'public' });
+ * const report = await runAutoContract(connector, migrations, { ...resolveRun({}), schema: 'public' });
  * report.contract.state; // 'applied' | 'nothing-pending' | 'deferred'
  */
 export async function runAutoContract(
   connector: Connector,
   migrationSet: Migration[] | Promise<Migration[]>,
-  options: RunOptions & GuardOptions,
+  options: RunContext & GuardOptions,
 ): Promise<AutoContractReport> {
   const loading = Promise.resolve(migrationSet);
   const { waitForInstancesMs: _wait, force: _force, ...rest } = options;

@@ -9,12 +9,12 @@
  */
 import { CutoverError } from '../errors.js';
 import { auditSql, createLedger, ensureAuditTable } from '../db/ledger.js';
-import { targetLedger } from '../target/schema.js';
 import type { Connection, Connector, Session } from '../db/session.js';
 import { formatDuration } from '../duration.js';
 import type { Migration } from '../migrations/types.js';
 import type { Step } from '../plan/types.js';
-import { runMigrations, type MigrateReport, type RunOptions } from '../run/migrate.js';
+import { runMigrations, type MigrateReport } from '../run/migrate.js';
+import type { RunContext } from '../run/context.js';
 import { checkPostGuard, type GuardProblem, type GuardVerdict } from './guard.js';
 import { readRegistry } from './registry.js';
 import { orderOf } from './versions.js';
@@ -62,10 +62,10 @@ export async function postGuardVerdict(session: Session, schema: string, post: r
  * For callers that run `runMigrations` themselves (the fleet runner).
  *
  * @example
- * await runMigrations(connector, migrations, { schema, phase: 'post', beforeRun: postDeployGuard({ schema }) });
+ * await runMigrations(connector, migrations, { ...run, schema, phase: 'post', beforeRun: postDeployGuard({ ...run, schema }) });
  */
 export function postDeployGuard(
-  options: Pick<RunOptions, 'schema' | 'appliedBy' | 'onEvent' | 'ledger'> & Pick<GuardOptions, 'force'>,
+  options: Pick<RunContext, 'schema' | 'appliedBy' | 'onEvent' | 'ledger'> & Pick<GuardOptions, 'force'>,
   onRefused: (verdict: GuardVerdict) => never = (verdict) => { throw guardError(options.schema, verdict, 0); },
 ) {
   return async (steps: readonly Step[], connection: Connection): Promise<void> => {
@@ -75,12 +75,12 @@ export function postDeployGuard(
     if (verdict.allowed) return;
     if (!options.force) onRefused(verdict);
     // Recorded before anything runs: an override is on the record even if the migration then fails.
-    await createLedger(connection, options.schema, targetLedger(options));
+    await createLedger(connection, options.schema, options.ledger);
     await ensureAuditTable(connection, options.schema);
     const versions = [...new Set(verdict.problems.flatMap((p) => p.blocks))];
     for (const version of versions) {
       await connection.query(auditSql(options.schema, {
-        version, action: 'force-post', by: options.appliedBy ?? 'cutover', reason: options.force.reason,
+        version, action: 'force-post', by: options.appliedBy, reason: options.force.reason,
         details: { instances: verdict.problems.filter((p) => p.blocks.includes(version)).map(problemFacts) },
       }));
     }
@@ -92,12 +92,12 @@ export function postDeployGuard(
  * `runMigrations` with the post-deploy guard (and its wait and override).
  *
  * @example
- * await guardedRun(connector, migrations, { schema: 'public', phase: 'post', waitForInstancesMs: 600_000 });
+ * await guardedRun(connector, migrations, { ...resolveRun({ phase: 'post' }), schema: 'public', waitForInstancesMs: 600_000 });
  */
 export async function guardedRun(
   connector: Connector,
   migrationSet: Migration[] | Promise<Migration[]>,
-  options: RunOptions & GuardOptions & { rollbackTo?: string },
+  options: RunContext & GuardOptions,
 ): Promise<MigrateReport> {
   if (options.force && !options.force.reason?.trim()) {
     throw new CutoverError('USAGE', 'overriding the post-deploy guard needs a reason', {
@@ -106,8 +106,7 @@ export async function guardedRun(
   }
   const loading = Promise.resolve(migrationSet);
   loading.catch(() => {});
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { now, sleep } = options.clock;
   const waitMs = options.waitForInstancesMs ?? 0;
   const started = now();
   for (;;) {

@@ -5,7 +5,7 @@
  * turned into the core's ports here.
  */
 import { hostname } from 'node:os';
-import { targetSchema, targetLedger, connectorFor, readMigrations, whoAmI, type TargetOptions } from '../target/index.js';
+import { targetSchema, targetLedger, connectorFor, readMigrations, resolveRun, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import type { OnEvent } from '../run/events.js';
 import { isLive, type InstanceRecord } from './guard.js';
@@ -77,7 +77,7 @@ export async function registerInstance(options: RegisterInstanceOptions): Promis
       if (!(await contractMayRun(session, schema, migrations, targetLedger(options)))) return;
       // A short lock wait: a heartbeat must not hang behind a long migration; the next beat tries again.
       await runAutoContract(connectorFor(options, 'migrate'), migrations, {
-        schema, phase: 'post', appliedBy: whoAmI(), lockWaitMs: 1000, ...(options.onEvent ? { onEvent: options.onEvent } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
+        ...resolveRun({ phase: 'post', lockWaitMs: 1000, onEvent: options.onEvent, ledger: options.ledger }), schema,
       }).catch((error: unknown) => {
         // Not this beat's business: pre migrations still pending (the deploy's own run applies them),
         // or another run holds the lock (the next beat looks again).

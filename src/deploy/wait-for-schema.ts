@@ -9,7 +9,7 @@
 import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import { readLedger, type LedgerKind } from '../db/ledger.js';
-import { targetLedger } from '../target/schema.js';
+import { resolveClock, targetLedger } from '../target/index.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { schemaState, type SchemaState } from './schema-state.js';
@@ -27,8 +27,8 @@ export interface WaitForSchemaOptions {
   pollMs?: number;
   /** Progress, once per poll while not ready. */
   onProgress?: (progress: { waitedMs: number; state?: SchemaState; error?: string }) => void;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  now?: (() => number) | undefined;
 }
 
 /** What waiting found. */
@@ -45,8 +45,7 @@ export interface WaitForSchemaReport {
  * await waitForSchemaOn(connector, migrations, { schema: 'public', timeoutMs: 120_000 });
  */
 export async function waitForSchemaOn(connector: Connector, migrations: readonly Migration[] | undefined, options: WaitForSchemaOptions): Promise<WaitForSchemaReport> {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { now, sleep } = resolveClock(options);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const started = now();
   let connection: Connection | undefined;

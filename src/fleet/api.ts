@@ -5,7 +5,7 @@
  * picks a concurrency the server can take, and calls the core.
  */
 import { availableParallelism } from 'node:os';
-import { whoAmI, readMigrations, targetLedger, type MigrationsOptions } from '../target/index.js';
+import { readMigrations, resolveRun, targetLedger, type MigrationsOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { pgConnector } from '../db/pg.js';
 import { describeUrl } from '../db/url.js';
@@ -233,7 +233,7 @@ function progressAnnouncer(databases: ReadonlyMap<string, DatabaseConnector>): {
 export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetReport> {
   const loading = readMigrations(options, { sum: true });
   loading.catch(() => {});
-  const { targets: _specs, dir: _dir, migrations: _bundle, concurrency: _c, shard: _s, applicationName, notify = true, ...run } = options;
+  const { applicationName, notify = true, canary, continueOnError } = options;
   const resolved = await resolveTargets(options, applicationName ?? 'cutover fleet');
   const migrations = await loading.catch(async (error: unknown) => {
     await closeSpare(resolved);
@@ -244,10 +244,11 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetR
   const feed = ledgerFeed(resolved.targets);
   const reading = readAllLedgers(resolved, { kind: targetLedger(options), migrations, onLedgers: feed.put }).finally(feed.end);
   const progress = notify ? progressAnnouncer(resolved.databases) : undefined;
-  const onEvent: OnFleetEvent | undefined = progress ? (event) => { progress.announce(event); run.onEvent?.(event); } : run.onEvent;
+  const onEvent: OnFleetEvent | undefined = progress ? (event) => { progress.announce(event); options.onEvent?.(event); } : options.onEvent;
+  const run = resolveRun({ ...options, onEvent: undefined }); // the fleet's listener hears the runs' events, tagged
   try {
     return await runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
-      appliedBy: whoAmI(), ...run, ...(onEvent ? { onEvent } : {}), concurrency: resolved.concurrency, ledgers: feed.get, ...(resolved.shard ? { shard: resolved.shard } : {}),
+      ...run, canary, continueOnError, onEvent, concurrency: resolved.concurrency, ledgers: feed.get, shard: resolved.shard,
     });
   } finally {
     await Promise.all([reading, progress?.close()]);

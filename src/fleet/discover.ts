@@ -1,13 +1,14 @@
 /**
  * Target discovery: which schemas of a database a {@link TargetSpec}
- * selects. Exact names are taken as given (created on first use); a glob is
- * matched against the catalog; a query's one text column is taken as names;
+ * selects. Exact names are taken as given (created on first use); a schema
+ * list (`--schemas`, names and globs: glob.ts) is matched against the catalog; a query's one text column is taken as names;
  * `allSchemas` finds every schema holding a cutover ledger. Names are data:
  * they come back as values and are only ever quoted later, never spliced.
  */
 import { CutoverError } from '../errors.js';
 import type { Session } from '../db/session.js';
-import { isSystemSchema, matchSchemas } from './glob.js';
+import { describeUrl } from '../db/url.js';
+import { isSystemSchema, requireSchemas } from './glob.js';
 import type { TargetSpec } from './types.js';
 
 /** The query finding every schema with a ledger table ($1: `cutover_migrations`, or `_sqlx_migrations` with --ledger sqlx). */
@@ -57,7 +58,7 @@ export async function discoverSchemas(session: Session, spec: TargetSpec, ledger
   const found = new Set<string>(spec.schemas ?? []);
   if (spec.pattern !== undefined) {
     const all = await session.query<{ name: string }>('SELECT nspname AS name FROM pg_namespace');
-    for (const name of matchSchemas(all.rows.map((r) => r.name), spec.pattern)) found.add(name);
+    for (const name of requireSchemas(all.rows.map((r) => r.name), spec.pattern, describeUrl(spec.url), false)) found.add(name);
   }
   if (spec.query !== undefined) for (const name of await runTargetQuery(session, spec.query)) found.add(name);
   if (spec.allSchemas) {

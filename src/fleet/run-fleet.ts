@@ -10,7 +10,9 @@ import { asCutoverError, CutoverError, EXIT } from '../errors.js';
 import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
 import type { LedgerRow, StatusEntry } from '../plan/types.js';
-import { runMigrations, type MigrateReport, type RunOptions } from '../run/migrate.js';
+import { runMigrations, type MigrateReport } from '../run/migrate.js';
+import type { RunSettings } from '../run/context.js';
+import type { RunOptions } from '../target/options.js';
 import { postDeployGuard } from '../deploy/guarded-run.js';
 import type { RunEvent } from '../run/events.js';
 import { ConnectionSlot, type DatabaseConnector } from './connections.js';
@@ -19,7 +21,7 @@ import { summarize } from './summary.js';
 import type { FleetReport, OnFleetEvent, Shard, StopReason, Target, TargetRef, TargetResult } from './types.js';
 
 /** Options of a fleet run (the single-run options apply to every target). */
-export interface FleetRunOptions extends Omit<RunOptions, 'schema' | 'onEvent' | 'prepare' | 'dryRun' | 'ledgerAbsent'> {
+export interface FleetRunOptions extends Omit<RunOptions, 'onEvent'> {
   /** Targets migrated at once (each holds one connection). */
   concurrency: number;
   /** Migrate this many targets first; stop if any fails. */
@@ -28,6 +30,11 @@ export interface FleetRunOptions extends Omit<RunOptions, 'schema' | 'onEvent' |
   continueOnError?: boolean;
   /** Recorded in the report. */
   shard?: Shard;
+  onEvent?: OnFleetEvent;
+}
+
+/** A fleet run as {@link runFleet} takes it: the run's settings resolved (src/target), and the fleet's own. */
+export interface FleetRunContext extends Omit<RunSettings, 'onEvent'>, Pick<FleetRunOptions, 'concurrency' | 'canary' | 'continueOnError' | 'shard' | 'onEvent'> {
   /**
    * A target's ledger read beforehand without locks (`null`: it has none,
    * `undefined`: not read). A target whose plan from it has nothing to do
@@ -35,7 +42,6 @@ export interface FleetRunOptions extends Omit<RunOptions, 'schema' | 'onEvent' |
    * runs as usual (one with no ledger probes for it instead of reading it).
    */
   ledgers?: (target: TargetRef) => Promise<LedgerRow[] | null | undefined>;
-  onEvent?: OnFleetEvent;
 }
 
 /** The highest applied version among entries (they follow version order). */
@@ -91,15 +97,15 @@ function fleetError(report: FleetReport): CutoverError<FleetReport> {
  * carrying it.
  *
  * @example
- * const report = await runFleet(targets, (t) => connectors.get(t.database)!, migrations, { concurrency: 8, canary: 5 });
+ * const report = await runFleet(targets, (t) => connectors.get(t.database)!, migrations, { ...resolveRun({}), concurrency: 8, canary: 5 });
  */
 export async function runFleet(
   targets: readonly Target[],
   databaseOf: (target: Target) => DatabaseConnector,
   migrations: Migration[],
-  options: FleetRunOptions,
+  options: FleetRunContext,
 ): Promise<FleetReport> {
-  const now = options.now ?? Date.now;
+  const { now } = options.clock;
   const started = now();
   const { concurrency, canary = 0, continueOnError = false, onEvent, shard, ledgers, ...runOptions } = options;
   const prepare = sharedPreparer();
@@ -127,9 +133,9 @@ export async function runFleet(
     }
     try {
       const report = await runMigrations(slot.connectorFor(databaseOf(target), target.schema), migrations, {
-        ...runOptions, schema: target.schema, prepare, ...(rows === null ? { ledgerAbsent: true } : {}), ...(tagged ? { onEvent: tagged } : {}),
+        ...runOptions, schema: target.schema, prepare, ledgerAbsent: rows === null, onEvent: tagged,
         // Each tenant's post migrations pass its own post-deploy guard, as in a single run.
-        beforeRun: postDeployGuard({ schema: target.schema, ...(runOptions.appliedBy ? { appliedBy: runOptions.appliedBy } : {}), ...(tagged ? { onEvent: tagged } : {}) }),
+        beforeRun: postDeployGuard({ ...runOptions, schema: target.schema, onEvent: tagged }),
       });
       await slot.settle(false);
       result = resultOf(tag, isCanary, report, now() - t0);

@@ -4,12 +4,13 @@
  */
 import type { Session } from '../db/session.js';
 import type { FormatNotice } from '../migrations/formats/types.js';
-import type { MigrateReport, RunOptions } from '../run/migrate.js';
+import type { MigrateReport } from '../run/migrate.js';
 import { runMigrations } from '../run/migrate.js';
+import type { RunContext } from '../run/context.js';
 import { guardedRun, type GuardOptions } from '../deploy/guarded-run.js';
 import { runAutoContract, type AutoContractReport } from '../deploy/auto-contract.js';
 import { findInvalidIndexes } from '../backup/invalid-indexes.js';
-import { connectorFor, readMigrations, targetSchema, whoAmI, type TargetOptions } from '../target/index.js';
+import { connectorFor, readMigrations, resolveRun, targetSchema, type RunOptions, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { lintHook, type LintGate, type LintHook } from '../lint/hook.js';
 import type { Severity } from '../lint/types.js';
@@ -34,7 +35,7 @@ export interface LintGateOptions {
 }
 
 /** Options of {@link migrate}. */
-export type MigrateOptions = TargetOptions & Omit<RunOptions, 'schema' | 'dryRun' | 'beforeRun' | 'afterRun' | 'ledgerAbsent' | 'lint'> & GuardOptions & LintGateOptions & {
+export type MigrateOptions = TargetOptions & RunOptions & GuardOptions & LintGateOptions & {
   /** Pre phase, then the post phase if every live instance knows it (docs/zero-downtime.md); the report says what happened in `contract`. */
   autoContract?: boolean;
   /**
@@ -55,16 +56,20 @@ function gateHook(options: LintGateOptions): LintHook | undefined {
   return lintHook({ rules: options.lintRules, smallTableRows: options.lintSmallTable, since: options.lintSince, pgVersion: options.pgVersion }, lint === 'error');
 }
 
-/** The run options of a library call: its schema, the lint gate, and the invalid-index check when asked for. */
-function runOptions<T extends MigrateOptions>(options: T): Omit<T, 'lint'> & Pick<RunOptions, 'schema' | 'afterRun' | 'lint'> {
+/**
+ * The run of a library call: its settings resolved (src/target), its schema, the guard's
+ * options, the lint gate, and the invalid-index check when asked for.
+ */
+function runContext(options: MigrateOptions): RunContext & GuardOptions {
   const schema = targetSchema(options);
-  const { lint: _given, ...rest } = options;
+  const { waitForInstancesMs, force, guardPollMs } = options;
+  const findInvalid = async (connection: Session, report: MigrateReport) => {
+    // A lost connection was reported already: no indexes said is better than a second error.
+    report.invalidIndexes = await findInvalidIndexes(connection, schema).catch(() => []);
+  };
   return {
-    ...rest, schema, lint: gateHook(options),
-    ...(options.invalidIndexes ? { afterRun: async (connection: Session, report: MigrateReport) => {
-      // A lost connection was reported already: no indexes said is better than a second error.
-      report.invalidIndexes = await findInvalidIndexes(connection, schema).catch(() => []);
-    } } : {}),
+    ...resolveRun(options), schema, waitForInstancesMs, force, guardPollMs, lint: gateHook(options),
+    afterRun: options.invalidIndexes ? findInvalid : undefined,
   };
 }
 
@@ -81,7 +86,7 @@ export async function migrate(options: MigrateOptions & { autoContract: true }):
 export async function migrate(options: MigrateOptions): Promise<MigrateReport>;
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const connector = connectorFor(options, 'migrate');
-  const run = { appliedBy: whoAmI(), ...runOptions(options) };
+  const run = runContext(options);
   // Post migrations go through the post-deploy guard (src/deploy): refused while an older instance is live.
   const migrations = readMigrations(options, { sum: true });
   return options.autoContract ? runAutoContract(connector, migrations, run) : guardedRun(connector, migrations, run);
@@ -103,7 +108,7 @@ export async function plan(options: MigrateOptions): Promise<MigrateReport> {
     notices.push(inReport);
     options.onNotice?.(notice);
   };
-  const report = await runMigrations(connector, readMigrations({ ...options, onNotice }, { sum: true }), { ...runOptions(options), dryRun: true });
+  const report = await runMigrations(connector, readMigrations({ ...options, onNotice }, { sum: true }), { ...runContext(options), dryRun: true });
   return notices.length > 0 ? { ...report, notices } : report;
 }
 
@@ -117,7 +122,6 @@ export async function plan(options: MigrateOptions): Promise<MigrateReport> {
  */
 export async function rollback(options: MigrateOptions & { to: string; dryRun?: boolean }): Promise<MigrateReport> {
   const connector = connectorFor(options, 'rollback');
-  const { to, lint: _gate, ...rest } = options;
-  return runMigrations(connector, readMigrations(options, { sum: true }), { appliedBy: whoAmI(), ...rest, schema: targetSchema(options), rollbackTo: to });
+  return runMigrations(connector, readMigrations(options, { sum: true }), { ...resolveRun(options), schema: targetSchema(options), dryRun: options.dryRun, rollbackTo: options.to });
 }
 

@@ -6,85 +6,23 @@
  */
 import type { FormatNotice } from '../migrations/formats/types.js';
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
-import { SETTINGS } from '../config/settings.js';
-import { targetLedger } from '../target/schema.js';
-import { acquireMigrationLocks, type Alongside } from '../db/advisory-lock.js';
+import { acquireMigrationLocks, type MigrationLocks } from '../db/advisory-lock.js';
 import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type Ledger, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
+import type { Clock, RunContext } from './context.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
-import type { LedgerRow, Plan, PlanOptions, Problem, StatusEntry, Step } from '../plan/types.js';
+import type { LedgerRow, Plan, Problem, StatusEntry, Step } from '../plan/types.js';
 import { checkScript, checkStatements, toRunnable, type RunnableStatement } from '../sql/statements.js';
 import { openParser, type Parser } from '../sql/parse-host.js';
 import { splitChunks } from '../sql/split-many.js';
-import type { MigrationRef, OnEvent } from './events.js';
+import type { MigrationRef } from './events.js';
 import type { LintedStatement, Linter, LintReport } from '../lint/engine.js';
 import type { LintHook } from '../lint/hook.js';
 import type { InvalidIndex } from '../backup/invalid-indexes.js';
 import { executeStep, scriptOf, stepRef, type ExecuteOptions, type StepResult } from './execute.js';
 import { stopIfAsked } from './interrupt.js';
 import { recognizeFinishedBuilds } from './concurrent-index.js';
-
-/**
- * Defaults, documented in docs/locking.md: lock_timeout and retries come from the
- * settings table; the sleeps between retries are the schedule's (src/run/lock-retries.ts).
- */
-export const RUN_DEFAULTS = {
-  lockTimeoutMs: SETTINGS.lockTimeout.default,
-  lockRetries: SETTINGS.lockRetries.default,
-  retryDelayMs: 50,
-  retryDelayMaxMs: 10_000,
-} as const;
-
-/** Options of one run on one schema. */
-export interface RunOptions extends PlanOptions {
-  schema: string;
-  /** The history table: cutover's own (default) or sqlx's `_sqlx_migrations`, shared with sqlx (docs/sqlx-ledger.md). */
-  ledger?: LedgerKind;
-  /** Plan and validate only: nothing is executed. */
-  dryRun?: boolean;
-  /**
-   * The caller found no ledger moments ago (the fleet's bulk read of a new
-   * tenant): under the lock, probe for it instead of reading it, so that no
-   * failing SELECT leaves an ERROR line in the server log per tenant.
-   */
-  ledgerAbsent?: boolean;
-  /** Bound on waiting for another run's migration lock (ms); default: no bound. */
-  lockWaitMs?: number;
-  lockTimeoutMs?: number;
-  statementTimeoutMs?: number;
-  lockRetries?: number;
-  retryDelayMs?: number;
-  retryDelayMaxMs?: number;
-  /** Recorded in the ledger's applied_by. */
-  appliedBy?: string;
-  /**
-   * Stop the run: between statements, cancelling the one running; the lock is released and the
-   * ledger says what happened; the run fails with INTERRUPTED (the CLI's SIGTERM/SIGINT).
-   */
-  signal?: AbortSignal;
-  onEvent?: OnEvent;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-  /**
-   * Parses and validates the plan's scripts (default {@link prepareSteps}). The fleet runner
-   * passes one that parses each file once for every target sharing the migration set.
-   */
-  prepare?: (steps: Step[]) => Promise<RunnableStatement[][]>;
-  /**
-   * Called under the lock with the validated steps, before anything runs; a
-   * throw stops the run with nothing done (the post-deploy guard, src/deploy).
-   */
-  beforeRun?: (steps: readonly Step[], connection: Connection) => Promise<void>;
-  /**
-   * Called under the lock once the run has ended, after a failure too, on the
-   * run's connection (`migrate({ invalidIndexes: true })` looks for invalid
-   * indexes here); what it adds to the report is reported. It must not throw.
-   */
-  afterRun?: (connection: Connection, report: MigrateReport) => Promise<void>;
-  /** Lint the pending steps (`plan`, `migrate --lint`): findings and locks go in the report (src/lint/hook.ts). */
-  lint?: LintHook;
-}
 
 /** A step as `plan` shows it. */
 export interface PlannedStep extends MigrationRef {
@@ -206,6 +144,9 @@ function refOf(migration: Migration): MigrationRef {
   return stepRef({ direction: 'up', migration });
 }
 
+/** The locks `work` runs under: how long they took, the ledger's read that came with them, their unlock statements. */
+export type HeldLocks = Pick<MigrationLocks, 'waitedMs' | 'alongside' | 'unlockSql' | 'released'>;
+
 /**
  * Hold the schema's migration lock on a dedicated connection while `work` runs.
  *
@@ -214,25 +155,20 @@ function refOf(migration: Migration): MigrationRef {
  */
 export async function withMigrationLock<T>(
   connector: Connector,
-  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent' | 'sleep' | 'now' | 'ledger'> & { alongside?: string },
-  work: (connection: Connection, lockWaitedMs: number, alongside?: Alongside) => Promise<T>,
+  options: Pick<RunContext, 'schema' | 'onEvent'> & { ledger?: LedgerKind | undefined; lockWaitMs?: number | undefined; clock?: Clock | undefined; alongside?: string | undefined },
+  work: (connection: Connection, locks: HeldLocks) => Promise<T>,
 ): Promise<T> {
   const connection = await connector.connect();
   let broken = false;
   try {
     // The schema's lock and, with the sqlx ledger, sqlx's own (src/db/advisory-lock.ts).
     const locks = await acquireMigrationLocks(connection, {
-      schema: options.schema,
-      ledger: options.ledger,
-      ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.alongside ? { alongside: options.alongside } : {}),
+      schema: options.schema, ledger: options.ledger, lockWaitMs: options.lockWaitMs, sleep: options.clock?.sleep, now: options.clock?.now, alongside: options.alongside,
       onWait: ({ waitedMs, holders, lock }) => options.onEvent?.({ type: 'lock-waiting', schema: options.schema, waitedMs, holders, ...(lock ? { lock } : {}) }),
     });
     options.onEvent?.({ type: 'lock-acquired', schema: options.schema, waitedMs: locks.waitedMs });
     try {
-      return await work(connection, locks.waitedMs, locks.alongside);
+      return await work(connection, locks);
     } finally {
       // Closing the session releases the locks too; a failed unlock must not hide the real error.
       await locks.release().catch(() => { broken = true; });
@@ -243,10 +179,10 @@ export async function withMigrationLock<T>(
 }
 
 /** Record applied what an earlier, cut-off run had finished (src/run/concurrent-index.ts). */
-async function recognize(connection: Connection, rows: LedgerRow[], migrations: Migration[], options: RunOptions, report: MigrateReport): Promise<LedgerRow[]> {
+async function recognize(connection: Connection, rows: LedgerRow[], migrations: Migration[], options: RunContext, report: MigrateReport): Promise<LedgerRow[]> {
   if (!rows.some((r) => r.state === 'failed' && r.failedStatement === 0)) return rows;
-  const ledger = ledgerFor(options.schema, targetLedger(options));
-  const result = await recognizeFinishedBuilds(connection, rows, migrations, { schema: options.schema, ledger, appliedBy: options.appliedBy ?? 'cutover' });
+  const ledger = ledgerFor(options.schema, options.ledger);
+  const result = await recognizeFinishedBuilds(connection, rows, migrations, { schema: options.schema, ledger, appliedBy: options.appliedBy });
   report.recognized = result.recognized.map(refOf);
   for (const migration of report.recognized) options.onEvent?.({ type: 'migration-recognized', schema: options.schema, migration });
   return result.rows;
@@ -261,20 +197,13 @@ function withUnconfirmed(error: unknown, report: MigrateReport): unknown {
   });
 }
 
-function executeOptions(options: RunOptions): ExecuteOptions {
+/** The executor's settings: the run's, resolved (src/target), as they are. */
+function executeOptions(options: RunContext): ExecuteOptions {
+  const { lockTimeoutMs, statementTimeoutMs, lockRetries, retryDelayMs, retryDelayMaxMs } = options.timeouts;
   return {
-    schema: options.schema,
-    ledger: ledgerFor(options.schema, targetLedger(options)),
-    appliedBy: options.appliedBy ?? 'cutover',
-    lockTimeoutMs: options.lockTimeoutMs ?? RUN_DEFAULTS.lockTimeoutMs,
-    statementTimeoutMs: options.statementTimeoutMs,
-    lockRetries: options.lockRetries ?? RUN_DEFAULTS.lockRetries,
-    retryDelayMs: options.retryDelayMs ?? RUN_DEFAULTS.retryDelayMs,
-    retryDelayMaxMs: options.retryDelayMaxMs ?? RUN_DEFAULTS.retryDelayMaxMs,
-    onEvent: options.onEvent,
-    signal: options.signal,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    now: options.now ?? Date.now,
+    schema: options.schema, ledger: ledgerFor(options.schema, options.ledger), appliedBy: options.appliedBy,
+    lockTimeoutMs, statementTimeoutMs, lockRetries, retryDelayMs, retryDelayMaxMs,
+    onEvent: options.onEvent, signal: options.signal, sleep: options.clock.sleep, now: options.clock.now,
   };
 }
 
@@ -283,12 +212,12 @@ function executeOptions(options: RunOptions): ExecuteOptions {
  * `direction: 'down'` rolls back to `rollbackTo`.
  *
  * @example
- * const report = await runMigrations(connector, migrations, { schema: 'public', phase: 'pre' });
+ * const report = await runMigrations(connector, migrations, { ...resolveRun({ phase: 'pre' }), schema: 'public' });
  */
 export async function runMigrations(
   connector: Connector,
   migrationSet: Migration[] | Promise<Migration[]>,
-  options: RunOptions & { rollbackTo?: string },
+  options: RunContext,
 ): Promise<MigrateReport> {
   // Files are read while the connection opens and the lock is taken; a bad file still wins
   // over a connection error (exit 2 before exit 1), and nothing runs before both are done.
@@ -300,8 +229,8 @@ export async function runMigrations(
       details: { setting: 'phase' },
     });
   }
-  const theLedger = ledgerFor(options.schema, targetLedger(options)); // an unknown kind is bad input, before connecting
-  const now = options.now ?? Date.now;
+  const theLedger = ledgerFor(options.schema, options.ledger); // an unknown kind is bad input, before connecting
+  const { now } = options.clock;
   const started = now();
   const report: MigrateReport = {
     schema: options.schema, target: connector.describe, phase: options.phase ?? 'all', dryRun: options.dryRun ?? false,
@@ -310,8 +239,9 @@ export async function runMigrations(
   // The run under the schema's lock, on its connection.
   // `read`: the ledger's read that came with the lock, if it did. Failed for want of a ledger (a new
   // schema), the schema is probed; failed otherwise (no privilege …), readLedger says why.
-  const underLock = async (connection: Connection, lockWaitedMs: number, read?: Alongside): Promise<MigrateReport> => {
-    report.lockWaitedMs = lockWaitedMs;
+  const underLock = async (connection: Connection, locks: HeldLocks): Promise<MigrateReport> => {
+    report.lockWaitedMs = locks.waitedMs;
+    const read = locks.alongside;
     const migrations = await loading;
     const missing = read ? 'error' in read && isMissingLedger(read.error) : options.ledgerAbsent === true;
     const probe: LedgerProbe | undefined = missing ? await probeLedger(connection, theLedger) : undefined;
@@ -348,11 +278,18 @@ export async function runMigrations(
       if (options.rollbackTo !== undefined) await ensureAuditTable(connection, options.schema); // each rollback is recorded there
 
       const execute = executeOptions(options);
+      let after: LedgerRow[] | undefined;
       try {
         for (const [i, step] of thePlan.steps.entries()) {
           stopIfAsked(options.signal, `before ${scriptOf(step).file}`);
-          const flushCommit = i === thePlan.steps.length - 1;
-          report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
+          // The run's last commit flushes the WAL; the ledger as it then is comes back in its round
+          // trip, and the locks are released there (unless afterRun still needs them).
+          const last = i === thePlan.steps.length - 1;
+          const unlock = last && !options.afterRun ? locks.unlockSql : [];
+          const { after: done, ...result } = await executeStep(connection, step, statements[i]!, { ...execute, flushCommit: last, after: last ? [theLedger.selectSql(), ...unlock] : [] });
+          report.applied.push(result);
+          if (done?.[0]) after = toLedgerRows(done[0].rows as RawLedgerRow[], migrations);
+          if (done && unlock.length > 0) locks.released();
         }
       } catch (error) {
         // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
@@ -362,8 +299,8 @@ export async function runMigrations(
         if (!flushed) [report.unconfirmed, report.applied] = [report.applied, []];
         throw error;
       } finally {
-        // The states after the run, after a failure too: the error carries this report.
-        const after = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
+        // The states after the run, after a failure too (read again then): the error carries this report.
+        after ??= await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
         if (after) report.entries = (options.rollbackTo === undefined ? plan(migrations, after, options) : planRollback(migrations, after, options.rollbackTo)).entries;
       }
       return report;
@@ -375,9 +312,10 @@ export async function runMigrations(
     // The ledger is read in the lock's round trip: its own statement, after the lock's (when there
     // is one to read: not for a schema known to have none, not under sqlx's lock, taken second).
     const alongside = theLedger.kind === 'cutover' && !options.ledgerAbsent ? theLedger.selectSql() : undefined;
-    return await withMigrationLock(connector, { ...options, ...(alongside ? { alongside } : {}) }, async (connection, lockWaitedMs, read) => {
+    const { schema, ledger, onEvent, timeouts: { lockWaitMs }, clock } = options;
+    return await withMigrationLock(connector, { schema, ledger, onEvent, lockWaitMs, clock, alongside }, async (connection, locks) => {
       try {
-        return await underLock(connection, lockWaitedMs, read);
+        return await underLock(connection, locks);
       } finally {
         await options.afterRun?.(connection, report);
       }

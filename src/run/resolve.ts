@@ -6,11 +6,12 @@
  * - `checksum`: an applied file's edit is accepted (the new checksum is stored).
  */
 import { CutoverError } from '../errors.js';
-import { auditSql, ensureAuditTable, ledgerFor, readLedger, type LedgerKind } from '../db/ledger.js';
+import { auditSql, ensureAuditTable, ledgerFor, readLedger } from '../db/ledger.js';
 import type { Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { checksumMatches } from '../migrations/checksum.js';
-import { withMigrationLock, type RunOptions } from './migrate.js';
+import { withMigrationLock } from './migrate.js';
+import type { RunContext } from './context.js';
 
 /** What `resolve` does. */
 export type ResolveAction = 'applied' | 'rolled-back' | 'checksum';
@@ -33,7 +34,7 @@ export interface ResolveReport {
 export async function resolveVersion(
   connector: Connector,
   migrations: Migration[],
-  options: Pick<RunOptions, 'schema' | 'lockWaitMs' | 'onEvent'> & { ledger: LedgerKind; version: string; action: ResolveAction; by: string; reason?: string | undefined },
+  options: Pick<RunContext, 'schema' | 'onEvent' | 'ledger'> & { lockWaitMs?: number | undefined; version: string; action: ResolveAction; by: string; reason?: string | undefined },
 ): Promise<ResolveReport> {
   const version = options.version.replace(/^0+(?=\d)/, '');
   const { schema, action } = options;

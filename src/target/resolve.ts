@@ -1,12 +1,12 @@
 /**
  * One function turns a library call's options into its resolved target: the connector,
- * the schema, the ledger, the migration source, who applies. Every default comes from the
- * settings table (src/config/settings.ts) and is applied here, nowhere else below the
- * front doors. graphile-migrate's `parseSettings` is the shape.
+ * the schema, the ledger, the migration source, who applies, the timeouts and the clock.
+ * Every default comes from the settings table (src/config/settings.ts) and is applied here,
+ * nowhere else below the front doors. graphile-migrate's `parseSettings` is the shape.
  */
 import { hostname, userInfo } from 'node:os';
 import { CutoverError } from '../errors.js';
-import { SETTINGS } from '../config/settings.js';
+import { LIBRARY_DEFAULTS, SETTINGS } from '../config/settings.js';
 import { pgConnector } from '../db/pg.js';
 import type { LedgerKind } from '../db/ledger.js';
 import type { Connector } from '../db/session.js';
@@ -14,8 +14,9 @@ import { bundleSource } from '../migrations/bundle.js';
 import { directorySource } from '../migrations/directory.js';
 import { loadMigrations } from '../migrations/load.js';
 import type { Migration } from '../migrations/types.js';
-import type { MigrationsOptions, TargetOptions } from './options.js';
-import { targetSchema } from './schema.js';
+import type { Clock, RunSettings, Timeouts } from '../run/context.js';
+import type { ClockOptions, MigrationsOptions, RunOptions, TargetOptions, TimeoutOptions } from './options.js';
+import { targetLedger, targetSchema } from './schema.js';
 
 /** A library call's target, every default applied. */
 export interface Target {
@@ -25,6 +26,8 @@ export interface Target {
   ledger: LedgerKind;
   /** Recorded as applied_by / by. */
   by: string;
+  timeouts: Timeouts;
+  clock: Clock;
 }
 
 /**
@@ -33,9 +36,53 @@ export interface Target {
  * @example
  * const { connector, schema } = resolveTarget({ url: process.env.DATABASE_URL }, 'migrate');
  */
-export function resolveTarget(options: TargetOptions & { by?: string | undefined }, command: string): Target {
-  const schema = targetSchema(options);
-  return { connector: connectorFor(options, command), schema, ledger: options.ledger ?? SETTINGS.ledger.default, by: options.by ?? whoAmI() };
+export function resolveTarget(options: TargetOptions & TimeoutOptions & ClockOptions & { by?: string | undefined }, command: string): Target {
+  return {
+    connector: connectorFor(options, command), schema: targetSchema(options), ledger: targetLedger(options), by: options.by ?? whoAmI(),
+    timeouts: resolveTimeouts(options), clock: resolveClock(options),
+  };
+}
+
+/**
+ * A run's settings, every default applied: the ledger, who is recorded, the timeouts, the clock
+ * (the plan's options, the signal and the listener pass as given).
+ *
+ * @example
+ * const run = { ...resolveRun({ lockTimeoutMs: 2000 }), schema: 'public' };
+ */
+export function resolveRun(options: RunOptions): RunSettings {
+  const { phase, to, strict, allowOutOfOrder, signal, onEvent } = options;
+  return {
+    phase, to, strict, allowOutOfOrder, signal, onEvent,
+    ledger: targetLedger(options), appliedBy: options.appliedBy ?? whoAmI(), timeouts: resolveTimeouts(options), clock: resolveClock(options),
+  };
+}
+
+/**
+ * Timeouts with the settings table's defaults (lock_timeout, retries, the retry schedule).
+ *
+ * @example
+ * resolveTimeouts({}).lockTimeoutMs; // 500
+ */
+export function resolveTimeouts(options: TimeoutOptions): Timeouts {
+  return {
+    lockWaitMs: options.lockWaitMs,
+    lockTimeoutMs: options.lockTimeoutMs ?? SETTINGS.lockTimeout.default,
+    statementTimeoutMs: options.statementTimeoutMs,
+    lockRetries: options.lockRetries ?? SETTINGS.lockRetries.default,
+    retryDelayMs: options.retryDelayMs ?? LIBRARY_DEFAULTS.retryDelayMs,
+    retryDelayMaxMs: options.retryDelayMaxMs ?? LIBRARY_DEFAULTS.retryDelayMaxMs,
+  };
+}
+
+/**
+ * The clock given, else the real one.
+ *
+ * @example
+ * const { now, sleep } = resolveClock({});
+ */
+export function resolveClock(options: ClockOptions): Clock {
+  return { now: options.now ?? Date.now, sleep: options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))) };
 }
 
 /** The connector for a library call: a URL or a pool, search_path pinned to its schema. */

@@ -77,6 +77,17 @@ describe('backup', () => {
     }
   });
 
+  it('--schemas takes names and globs, as every command reads it; a name that is not there, or nothing matched, is SCHEMA_NOT_FOUND (17)', async () => {
+    await query(bed.db.url, ['tenant_a', 'tenant_b', 'audit', 'other'].map((name) => `CREATE SCHEMA ${ident(name)}`).join(';'));
+    const { code, json, stderr } = await cutover('backup', '--schemas', 'tenant_*, audit');
+    expect(code, stderr).toBe(0);
+    expect(json.backups.map((b: { manifest: { schema: string } }) => b.manifest.schema).sort()).toEqual(['audit', 'tenant_a', 'tenant_b']);
+    const typo = await cutover('backup', '--schemas', 'tenant_*,adit');
+    expect(typo.code).toBe(2);
+    expect(typo.error).toMatchObject({ code: 'SCHEMA_NOT_FOUND', schemas: ['adit'] });
+    expect((await cutover('backup', '--schemas', 'nobody_*')).error.code).toBe('SCHEMA_NOT_FOUND');
+  });
+
   it('never writes over a backup: the same id again is BACKUP_EXISTS and the first files stay as they were (16.1)', async () => {
     await cutover('migrate', '--schema', schema);
     const out = join(bed.work, 'same');

@@ -65,6 +65,18 @@ describe('delay proxy', () => {
     expect(proxy.connections()).toBe(3);
   });
 
+  it('counts round trips: the client turns, pipelined messages once', async () => {
+    const url = await database();
+    const proxy = await startDelayProxy({ target: url, delayMs: 1 });
+    open.push(proxy);
+    const client = await session(proxy.url!);
+    const before = proxy.roundTrips();
+    await client.query('SELECT 1');
+    await client.query('SELECT 2; SELECT 3');
+    await Promise.all([client.query('SELECT 4'), client.query('SELECT 5')]); // pg sends the second when the first is answered
+    expect(proxy.roundTrips() - before).toBe(4);
+  });
+
   it('never delivers a chunk before its delay', async () => {
     const delayMs = 30;
     const proxy = await proxyTo(await echoServer(), delayMs);

@@ -402,6 +402,21 @@ describe('the CLI', () => {
   });
 });
 
+describe('--schemas, one meaning on every command (17)', () => {
+  it('a list of names and globs, as backup and copy read it; a name that is not there is SCHEMA_NOT_FOUND', async () => {
+    await tenants(db.url, ['audit', 'tenant_a', 'tenant_b', 'other', 'a,b']);
+    const dir = await migrationsDir(files);
+    const run = await cli(['migrate', '--url', db.url, '--dir', dir, '--schemas', 'tenant_*, audit,a\\,b', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).total).toBe(4);
+    expect(await ledgerVersions(db.url, 'a,b')).toEqual(['1', '2', '3']);
+    expect(await ledgerVersions(db.url, 'other')).toEqual([]);
+    const typo = await cli(['status', '--url', db.url, '--dir', dir, '--schemas', 'tenant_*,adit', '--json']);
+    expect(typo.code).toBe(2);
+    expect(JSON.parse(typo.stdout).error).toMatchObject({ code: 'SCHEMA_NOT_FOUND', schemas: ['adit'] });
+  });
+});
+
 describe('the post-deploy guard in a fleet run', () => {
   it('holds back the post migration of a tenant whose old instance is live, and only that tenant', async () => {
     await tenants(db.url, ['tenant_old', 'tenant_new']);

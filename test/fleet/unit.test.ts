@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConcurrency } from '../../src/fleet/api.js';
 import { targetsProblem, toTargetSpecs } from '../../src/config/targets.js';
-import { globToRegExp, matchSchemas } from '../../src/fleet/glob.js';
+import { globToRegExp, matchSchemas, selectSchemas, splitSchemaList } from '../../src/fleet/glob.js';
 import { sharedPreparer } from '../../src/fleet/prepare-cache.js';
 import { inShard, parseShard } from '../../src/fleet/shard.js';
 import { fleetMatrix, targetStatus } from '../../src/fleet/status.js';
@@ -18,6 +18,15 @@ function migration(version: string, sql: string, phase: 'pre' | 'post' = 'pre'):
 }
 const row = (m: Migration, state: 'applied' | 'failed' = 'applied'): LedgerRow => ({
   version: m.version, name: m.name, phase: m.phase, checksum: m.checksum, state, appliedAt: null, durationMs: 1, appliedBy: 'x', failedStatement: null, error: null,
+});
+
+describe('schema lists (--schemas on every command)', () => {
+  it('names and globs split at unescaped commas, trimmed; a backslash makes the next character itself', () => {
+    expect(splitSchemaList('tenant_*, audit ,,a\\,b, c\\ ')).toEqual(['tenant_*', 'audit', 'a\\,b', 'c\\ ']);
+    expect(selectSchemas(['public', 'tenant_1', 'pg_toast', 'a,b', 'x*y', 'xzy', 'c '], 'tenant_*,audit,a\\,b,x\\*y,c\\ ')).toEqual({ names: ['tenant_1', 'a,b', 'x*y', 'c '], missing: ['audit'] });
+    expect(matchSchemas(['a\\b', 'ab'], 'a\\\\b')).toEqual(['a\\b']);
+    expect(matchSchemas(['pg_catalog', 'information_schema'], 'pg_catalog,*')).toEqual([]);
+  });
 });
 
 describe('globs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lockTimeoutFor, retryDelayFor } from '../../src/run/lock-retries.js';
-import { RUN_DEFAULTS } from '../../src/run/migrate.js';
-import { SETTINGS } from '../../src/config/settings.js';
+import { resolveTimeouts } from '../../src/target/resolve.js';
+import { LIBRARY_DEFAULTS, SETTINGS } from '../../src/config/settings.js';
 
 describe('the lock retry schedule (anchored on GitLab with_lock_retries)', () => {
   it('ramps lock_timeout 100, 100, 200, 300, 400 ms, then the ceiling; a file\'s own value on every attempt; 0 stays "no limit"', () => {
@@ -20,10 +20,13 @@ describe('the lock retry schedule (anchored on GitLab with_lock_retries)', () =>
 
   it('the defaults keep the app\'s worst wait under a second and retry for minutes; they live in the settings table', () => {
     expect(SETTINGS.lockTimeout.default).toBeLessThan(1000);
-    expect(RUN_DEFAULTS.lockTimeoutMs).toBe(SETTINGS.lockTimeout.default);
-    expect(RUN_DEFAULTS.lockRetries).toBe(SETTINGS.lockRetries.default);
+    const defaults = resolveTimeouts({});
+    expect(defaults).toEqual({
+      lockWaitMs: undefined, lockTimeoutMs: SETTINGS.lockTimeout.default, statementTimeoutMs: undefined, lockRetries: SETTINGS.lockRetries.default,
+      retryDelayMs: LIBRARY_DEFAULTS.retryDelayMs, retryDelayMaxMs: LIBRARY_DEFAULTS.retryDelayMaxMs,
+    });
     let leastTotalMs = 0;
-    for (let a = 1; a <= RUN_DEFAULTS.lockRetries; a++) leastTotalMs += lockTimeoutFor(a, RUN_DEFAULTS) + retryDelayFor(a, RUN_DEFAULTS, () => 0);
+    for (let a = 1; a <= defaults.lockRetries; a++) leastTotalMs += lockTimeoutFor(a, defaults) + retryDelayFor(a, defaults, () => 0);
     expect(leastTotalMs).toBeGreaterThan(3 * 60_000);
   });
 });

@@ -1,4 +1,4 @@
-/** `cutover backup [--schemas a,b | --all] [--out dir] [--keep N] [--pg-bin dir] [--list]`. */
+/** `cutover backup [--schemas <list> | --all-schemas] [--backup-dir dir] [--keep N] [--pg-bin dir] [--list]`. */
 import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import { plan } from '../../library/index.js';
@@ -9,9 +9,9 @@ import { CutoverError, EXIT } from '../../errors.js';
 import { withDatabase, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import { addRenamed } from '../renames.js';
+import { settingOption } from '../setting-options.js';
 
 interface BackupFlags {
-  schemas?: string;
   allSchemas?: boolean;
   backupDir?: string;
   keep?: string;
@@ -49,7 +49,7 @@ export function register(program: Command, runner: Runner): void {
   addRenamed(program
     .command('backup')
     .description('pg_dump the schema (or --schemas, or --all-schemas) with a manifest: ledger, row counts, SHA-256')
-    .option('--schemas <names>', 'comma-separated schemas to back up (default: --schema)')
+    .addOption(settingOption('schemas'))
     .option('--all-schemas', 'every schema of the database (one dump each)')
     .option('--backup-dir <dir>', `backup directory (default ${DEFAULT_BACKUP_DIR})`)
     .option('--keep <n>', 'keep only the newest n backups of each schema')
@@ -68,8 +68,9 @@ export function register(program: Command, runner: Runner): void {
       if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) {
         throw new CutoverError('USAGE', `--keep ${JSON.stringify(flags.keep)} is not a whole number of at least 1`, { hint: 'For example --keep 7 keeps the newest seven backups of each schema.' });
       }
-      if (flags.allSchemas && flags.schemas) throw new CutoverError('USAGE', '--all-schemas and --schemas exclude each other', { hint: 'Give one of them.' });
-      const schemas = flags.allSchemas ? 'all' as const : flags.schemas ? flags.schemas.split(',').map((s) => s.trim()).filter(Boolean) : [context.settings.schema];
+      const list = context.settings.schemas;
+      if (flags.allSchemas && list !== undefined) throw new CutoverError('USAGE', '--all-schemas and --schemas exclude each other', { hint: 'Give one of them.' });
+      const schemas = flags.allSchemas ? 'all' as const : list !== undefined ? { list } : [context.settings.schema];
       const report = await withDatabase(context, (url) => backup({
         url, schema: context.settings.schema, schemas, out, ...(keep === undefined ? {} : { keep }), cutoverVersion: version, ...toolOptions(context, flags.pgBin),
       }));

@@ -1,4 +1,4 @@
-/** `cutover copy --from <url> --to <url> [--schemas a,b] [--no-owner]`: dump and reload between servers, then verify. */
+/** `cutover copy --from <url> --to <url> [--schemas <list>] [--no-owner]`: dump and reload between servers, then verify. */
 import type { Command } from 'commander';
 import { copy } from '../../backup/api.js';
 import type { CopyReport } from '../../backup/copy.js';
@@ -7,11 +7,11 @@ import { formatDuration } from '../../duration.js';
 import { CutoverError, EXIT } from '../../errors.js';
 import type { Runner } from '../program.js';
 import { toolOptions } from './backup.js';
+import { settingOption } from '../setting-options.js';
 
 interface CopyFlags {
   from: string;
   to: string;
-  schemas?: string;
   owner: boolean;
   pgBin?: string;
 }
@@ -37,13 +37,14 @@ export function register(program: Command, runner: Runner): void {
     .description('copy schemas to another server (e.g. a new Postgres major) with pg_dump/pg_restore, then verify ledger, tables and row counts')
     .requiredOption('--from <url>', 'the source database')
     .requiredOption('--to <url>', 'the target database (empty: create it first)')
-    .option('--schemas <names>', 'comma-separated schemas (default: every schema)')
+    .addOption(settingOption('schemas'))
     .option('--no-owner', 'leave out owners and grants (the target lacks the roles)')
     .option('--pg-bin <dir>', 'directory of pg_dump / pg_restore, at least as new as both servers (env PG_BIN; default: PATH)')
     .action(runner.action<CopyFlags>(async (context, flags) => {
       describeUrl(flags.from);
       describeUrl(flags.to);
-      const schemas = flags.schemas ? flags.schemas.split(',').map((s) => s.trim()).filter(Boolean) : 'all' as const;
+      const list = context.settings.schemas;
+      const schemas = list !== undefined ? { list } : 'all' as const;
       try {
         const report = await copy({ from: flags.from, to: flags.to, schemas, noOwner: !flags.owner, ...toolOptions(context, flags.pgBin) });
         context.result(report, renderCopy(report));

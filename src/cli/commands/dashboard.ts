@@ -10,6 +10,7 @@ import { withDatabase, type Context } from '../context.js';
 import type { Runner } from '../program.js';
 import type { TargetSpec } from '../../fleet/types.js';
 import { addFleetOptions, isFleet, type FleetFlags } from './fleet-flags.js';
+import { settingOption } from '../setting-options.js';
 
 /** The dashboard's flags (serve --dashboard shares port, host and token). */
 export interface DashboardFlags extends FleetFlags {
@@ -43,6 +44,7 @@ export async function dashboardTargets<T>(context: Context, flags: FleetFlags, w
 /** Register the command. */
 export function register(program: Command, runner: Runner): void {
   addFleetOptions(program.command('dashboard'), false)
+    .addOption(settingOption('schemas'))
     .description('serve a read-only web page of the fleet: versions, failures, instances, the post step, live progress')
     .option('--port <port>', 'port to listen on (0: any free port)', '4000')
     .option('--host <address>', 'address to listen on (not loopback: a token is required)', '127.0.0.1')

@@ -7,7 +7,6 @@ import type { Context } from '../context.js';
 
 /** The fleet flags (shared by migrate and status). */
 export interface FleetFlags {
-  schemas?: string;
   schemasQuery?: string;
   allSchemas?: boolean;
   concurrency?: string;
@@ -16,10 +15,9 @@ export interface FleetFlags {
   shard?: string;
 }
 
-/** Add the target selectors (and, for migrate, the run flags) to a command. */
+/** Add the target selectors but `--schemas` (a setting: the table's commands get it) and, for migrate, the run flags to a command. */
 export function addFleetOptions(command: Command, run: boolean): Command {
   command
-    .option('--schemas <glob>', 'fleet: every existing schema matching a glob (tenant_*)')
     .option('--schemas-query <sql>', 'fleet: the schemas a query returns (one text column)')
     .option('--all-schemas', 'fleet: every schema that has a cutover ledger')
     .addOption(new Option('--concurrency <n>', 'fleet: targets at once (default: from CPUs and free connections)'))
@@ -40,6 +38,6 @@ export function listed(schema: string): string[] | undefined {
 
 /** Whether the command runs over many targets. */
 export function isFleet(context: Context, flags: FleetFlags): boolean {
-  return flags.schemas !== undefined || flags.schemasQuery !== undefined || flags.allSchemas === true
+  return context.settings.schemas !== undefined || flags.schemasQuery !== undefined || flags.allSchemas === true
     || listed(context.settings.schema) !== undefined || context.settings.targets !== undefined;
 }

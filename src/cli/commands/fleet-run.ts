@@ -28,12 +28,13 @@ function wholeNumber(name: string, text: string | undefined, min: number): numbe
 /** The target specs: the command line's selectors on --url, else the config file's targets. */
 export async function withTargets<T>(context: Context, flags: FleetFlags, work: (specs: TargetSpec[]) => Promise<T>): Promise<T> {
   const names = listed(context.settings.schema);
-  const fromFlags = flags.schemas !== undefined || flags.schemasQuery !== undefined || flags.allSchemas === true || names !== undefined;
+  const list = context.settings.schemas;
+  const fromFlags = list !== undefined || flags.schemasQuery !== undefined || flags.allSchemas === true || names !== undefined;
   if (!fromFlags) return work(context.settings.targets!);
   return withDatabase(context, (url) => work([{
     url,
     ...(names ? { schemas: names } : {}),
-    ...(flags.schemas !== undefined ? { pattern: flags.schemas } : {}),
+    ...(list !== undefined ? { pattern: list } : {}),
     ...(flags.schemasQuery !== undefined ? { query: flags.schemasQuery } : {}),
     ...(flags.allSchemas ? { allSchemas: true } : {}),
   }]));

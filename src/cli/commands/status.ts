@@ -16,6 +16,7 @@ export function register(program: Command, runner: Runner): void {
     .command('status'), false)
     .description('show applied, pending, failed, edited and missing migrations')
     .option('--check', 'exit 3 when anything is pending, failed or edited (for CI and readiness checks)')
+    .addOption(settingOption('schemas'))
     .addOption(settingOption('postPendingWarn'))
     .action(runner.action<{ check?: boolean } & FleetFlags>(async (context, flags) => {
       if (isFleet(context, flags)) return (await import('./fleet-run.js')).runFleetStatus(context, flags); // loaded for fleet runs only
