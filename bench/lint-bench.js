@@ -17,14 +17,15 @@
 // LINT) puts it into RESULTS.md, and so does this script unless --no-write.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasVerdictCache } from './lib/cutover-build.js';
 import { measure } from './lib/measure.js';
 import { median } from './lib/stats.js';
 
 const BENCH = import.meta.dirname;
-const REPO = join(BENCH, '..');
+// The cutover measured: this checkout, or BENCH_CUTOVER_ROOT (another checkout or an install with bin/ and dist/).
+const REPO = process.env.BENCH_CUTOVER_ROOT ? resolve(process.env.BENCH_CUTOVER_ROOT) : join(BENCH, '..');
 const { values: opt } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },

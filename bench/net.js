@@ -30,7 +30,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expectedObjects, generateMigrations, writeLayouts } from './generate.js';
 import { hasVerdictCache } from './lib/cutover-build.js';
@@ -45,7 +45,8 @@ import { median } from './lib/stats.js';
 import { verifyObjects } from './lib/verify.js';
 
 const BENCH = import.meta.dirname;
-const REPO = join(BENCH, '..');
+// The cutover measured: this checkout, or BENCH_CUTOVER_ROOT (another checkout or an install with bin/ and dist/).
+const REPO = process.env.BENCH_CUTOVER_ROOT ? resolve(process.env.BENCH_CUTOVER_ROOT) : join(BENCH, '..');
 const NM = join(BENCH, 'node_modules');
 const node = process.execPath;
 const log = (...a) => console.error(...a);
@@ -147,8 +148,8 @@ const TOOLS = {
   floor: { label: 'floor (bench/floor.js, raw pg)', cmd: (url, d) => ({ file: node, args: [join(BENCH, 'floor.js'), '--url', url, '--dir', d.cutover] }) },
   cli: { label: 'cutover CLI, cold', cutover: true, cmd: (url, d, t) => ({ file: node, args: ['bin/cutover.js', 'migrate', '--url', url, '--dir', d.cutover, '--quiet'], cwd: REPO, env: env(t) }) },
   'cli-v': { label: 'cutover CLI, with verdicts', cutover: true, verdicts: true, cmd: (url, d, t) => ({ file: node, args: ['bin/cutover.js', 'migrate', '--url', url, '--dir', d.cutover, '--quiet'], cwd: REPO, env: env(t) }) },
-  lib: { label: 'cutover library, whole process, cold', cutover: true, cmd: (url, d, t) => ({ file: node, args: [join(BENCH, 'runners', 'cutover-lib.js'), '--url', url, '--dir', d.cutover, '--repo', REPO], env: env(t) }) },
-  'lib-v': { label: 'cutover library, whole process, with verdicts', cutover: true, verdicts: true, cmd: (url, d, t) => ({ file: node, args: [join(BENCH, 'runners', 'cutover-lib.js'), '--url', url, '--dir', d.cutover, '--repo', REPO], env: env(t) }) },
+  lib: { label: 'cutover library, whole process, cold', cutover: true, says: true, cmd: (url, d, t) => ({ file: node, args: [join(BENCH, 'runners', 'cutover-lib.js'), '--url', url, '--dir', d.cutover, '--repo', REPO], env: env(t) }) },
+  'lib-v': { label: 'cutover library, whole process, with verdicts', cutover: true, verdicts: true, says: true, cmd: (url, d, t) => ({ file: node, args: [join(BENCH, 'runners', 'cutover-lib.js'), '--url', url, '--dir', d.cutover, '--repo', REPO], env: env(t) }) },
   'in-floor': { label: 'floor, in-process (warm process)', inProcess: true, request: (url, d) => ({ tool: 'floor', url, dir: d.cutover }) },
   in: { label: 'cutover library, in-process migrate(), cold', inProcess: true, cutover: true, request: (url, d, t) => ({ tool: 'cutover', url, dir: d.cutover, cacheDir: cacheFor(t) }) },
   'in-v': { label: 'cutover library, in-process migrate(), with verdicts', inProcess: true, cutover: true, verdicts: true, request: (url, d, t) => ({ tool: 'cutover', url, dir: d.cutover, cacheDir: cacheFor(t) }) },
@@ -161,6 +162,12 @@ const toolIds = opt.tools.split(',').filter((id) => TOOLS[id] && (!TOOLS[id].ver
 // Ratios need the floor of the same kind (process or in-process) in every run.
 if (toolIds.some((t) => !TOOLS[t].inProcess) && !toolIds.includes('floor')) toolIds.unshift('floor');
 if (toolIds.some((t) => TOOLS[t].inProcess) && !toolIds.includes('in-floor')) toolIds.unshift('in-floor');
+
+/** What a failed process said: its first line that reads like an error, else its last lines. */
+function failure(r) {
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  return `exit ${r.code}: ${(lines.find((l) => /error|fail|refus|cannot|not found/i.test(l)) ?? lines.slice(-2).join(' | ')).slice(0, 300)}`;
+}
 
 /** Round trips and connections `run` made through the proxy of `rtt` (none at RTT 0). */
 async function counted(rtt, run) {
@@ -179,8 +186,9 @@ function exec(id, rtt, url, dirs) {
       return r.error ? { ok: false, error: r.error } : { ok: true, ms: r.ms };
     }
     const r = await measure({ ...tool.cmd(url, dirs, tool), timeoutMs: 600_000 });
-    const error = r.ok ? undefined : `exit ${r.code}: ${(r.stderr + r.stdout).trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
-    return { ok: r.ok, ms: r.ms, rssKB: r.rssKB, error };
+    // runners/cutover-lib.js says how long its import and its migrate() call took.
+    const said = tool.says ? JSON.parse(r.stdout.trim().split('\n').pop() || '{}') : {};
+    return { ok: r.ok, ms: r.ms, rssKB: r.rssKB, importMs: said.importMs, callMs: said.ms, error: r.ok ? undefined : failure(r) };
   });
 }
 
@@ -189,7 +197,7 @@ const samples = {};
 const failures = {};
 const loads = [];
 const record = (key, run, r) => {
-  if (r.ok) (samples[key] ??= []).push({ run, ms: r.ms, rssKB: r.rssKB, roundTrips: r.roundTrips, connections: r.connections });
+  if (r.ok) (samples[key] ??= []).push({ run, ms: r.ms, rssKB: r.rssKB, roundTrips: r.roundTrips, connections: r.connections, importMs: r.importMs, callMs: r.callMs });
   else (failures[key] ??= []).push(r.error);
   log(`  ${key.padEnd(34)} ${r.ok ? `${r.ms.toFixed(0).padStart(7)} ms${r.rssKB ? ` ${(r.rssKB / 1024).toFixed(0).padStart(4)} MB` : ''}${r.roundTrips !== undefined ? ` ${r.roundTrips} round trips, ${r.connections} connections` : ''}` : `FAILED ${r.error}`}`);
   return r.ok;
@@ -271,10 +279,23 @@ const fleetBack = (c, n) => perTenant(c, n, (s) => `DROP INDEX ${up21.map((i) =>
 // ------------------------------------------------------------ run
 const t0 = Date.now();
 const rttSeen = {};
+const delays = {}; // rtt -> the proxy's delay each way after calibration
 let fleetDb;
 try {
+  // The proxy's own hop and its clock's wake-up add a little to each way: the delay is
+  // trimmed (three times) so that a SELECT 1 round trip through it takes RTT more than on loopback.
+  const direct = await selectOneRtt(dbUrl('postgres'));
+  for (const [rtt, proxy] of proxies) {
+    let delay = rtt / 2;
+    for (let i = 0; i < 3; i++) {
+      const over = (await selectOneRtt(dbUrl('postgres', rtt))) - direct - rtt;
+      delay = Math.min(rtt / 2, Math.max(rtt / 2 - 0.25, delay - over / 4)); // damped and bounded: a loaded machine's samples wobble
+      proxy.setDelay(delay);
+    }
+    delays[rtt] = delay;
+  }
   for (const rtt of RTTS) rttSeen[rtt] = await selectOneRtt(dbUrl('postgres', rtt));
-  log(`bench: SELECT 1 round trip ${RTTS.map((r) => `RTT ${r}: ${rttSeen[r].toFixed(3)} ms`).join(', ')}`);
+  log(`bench: SELECT 1 round trip ${RTTS.map((r) => `RTT ${r}: ${rttSeen[r].toFixed(3)} ms${delays[r] !== undefined ? ` (delay each way ${delays[r].toFixed(3)} ms)` : ''}`).join(', ')}`);
   // Warm-up of the long-lived process: both functions once through W1 and W2, not counted.
   if (toolIds.some((id) => TOOLS[id].inProcess)) {
     await freshDb('bench_net_warm');
@@ -288,6 +309,7 @@ try {
     const rtts = run % 2 ? RTTS : [...RTTS].reverse();
     loads.push(os.loadavg()[0]);
     log(`bench: run ${run}/${RUNS} (load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+    record('NODE:0:node', run, await measure({ file: node, args: ['-e', '0'] })); // a bare node's start and exit, for the start-up breakdown
     for (const rtt of rtts) {
       if (['W1', 'W2', 'UP'].some((w) => ONLY.has(w))) {
         for (let i = 0; i < toolIds.length; i++) await oneDatabase(toolIds[(i + run - 1) % toolIds.length], rtt, run);
@@ -297,7 +319,7 @@ try {
           const id = fleetIds[(i + run - 1) % fleetIds.length];
           const r = await counted(rtt, () => measure({ ...FLEET_TOOLS[id].cmd(dbUrl('bench_net_fleet', rtt), fleet21, FLEET_TOOLS[id]), timeoutMs: 3_600_000 }));
           const n = r.ok ? await indexesPresent(dbUrl('bench_net_fleet'), up21, 'tenant\\_%') : 0;
-          record(`FLEET:${rtt}:${id}`, run, !r.ok ? { ok: false, error: r.stderr.slice(-300) } : n !== up21.length * TENANTS ? { ok: false, error: `verification: ${n} of ${up21.length * TENANTS} new indexes` } : r);
+          record(`FLEET:${rtt}:${id}`, run, !r.ok ? { ok: false, error: failure(r) } : n !== up21.length * TENANTS ? { ok: false, error: `verification: ${n} of ${up21.length * TENANTS} new indexes` } : r);
           await fleetBack(fleetDb, TENANTS);
         }
       }
@@ -311,7 +333,7 @@ try {
           const views = r.ok ? (await c.query("SELECT count(*)::int AS n FROM pg_views WHERE schemaname LIKE 'tenant\\_%'")).rows[0].n : 0;
           await c.end();
           const want = expectedObjects(20).views * 200;
-          record(`FLEET200:${rtt}:${id}`, run, !r.ok ? { ok: false, error: r.stderr.slice(-300) } : views !== want ? { ok: false, error: `verification: ${views} of ${want} views` } : r);
+          record(`FLEET200:${rtt}:${id}`, run, !r.ok ? { ok: false, error: failure(r) } : views !== want ? { ok: false, error: `verification: ${views} of ${want} views` } : r);
         }
         await dropDb('bench_net_fleet200');
       }
@@ -347,7 +369,7 @@ if (ONLY.has('LINT')) {
 
 const block = netReport({
   runs: RUNS, rtts: RTTS, rttSeen, tenants: TENANTS, parallel: PARALLEL, verdicts: VERDICTS, pgVersion, ownServer: server.own,
-  loads, seconds: (Date.now() - t0) / 1000, argv: process.argv.slice(2).join(' '),
+  delays, loads, seconds: (Date.now() - t0) / 1000, argv: process.argv.slice(2).join(' '),
   tools: TOOLS, toolIds, fleetTools: FLEET_TOOLS, fleetIds, fleet200Ids, samples, failures, lint, only: ONLY,
 });
 console.log(block);

@@ -15,6 +15,7 @@ import { CutoverError, migrate, schemaPool, type MigrateReport } from '../src/in
 import { ident } from '../src/db/sql.js';
 import { cli, migrationsDir } from './support/cli.js';
 import { freshDatabase, query, testSchema } from './support/db.js';
+import { countQueries, listed } from './support/round-trips.js';
 
 const schema = testSchema();
 const hostile = `tenant "x"\\ 'y; DROP SCHEMA public CASCADE; --`; // quotes, a backslash, spaces, ;
@@ -132,36 +133,6 @@ describe('schemaPool()', () => {
   });
 });
 
-/**
- * A pool whose clients count their queries: each `query()` call is one round
- * trip to the server (node-postgres sends one simple or extended query per
- * call and waits for ReadyForQuery).
- */
-function countingPool(real: pg.Pool): { pool: { connect(): Promise<pg.PoolClient> }; sent: string[] } {
-  const sent: string[] = [];
-  return {
-    sent,
-    pool: {
-      async connect() {
-        const client = await real.connect();
-        return new Proxy(client, {
-          get(target, property) {
-            if (property === 'query') {
-              return (...args: unknown[]) => {
-                const text = args[0] as string | { text: string };
-                sent.push(typeof text === 'string' ? text : text.text);
-                return (target.query as (...a: unknown[]) => unknown)(...args);
-              };
-            }
-            const value = Reflect.get(target, property, target);
-            return typeof value === 'function' ? value.bind(target) : value;
-          },
-        });
-      },
-    },
-  };
-}
-
 describe('a no-op boot (everything applied)', () => {
   it('costs at most 2 database round trips', async () => {
     const dir = await migrationsDir(notes);
@@ -170,15 +141,16 @@ describe('a no-op boot (everything applied)', () => {
     const real = pool({ connectionString: db.url });
     // Open the connection first: connecting is the app's pool's cost, paid once per process, not per migrate().
     (await real.connect()).release();
-    const { pool: counting, sent } = countingPool(real);
-    const report = await migrate({ pool: counting, schema, dir });
+    const log = countQueries();
+    const report = await migrate({ pool: real, schema, dir });
+    log.stop();
     expect(report.applied).toEqual([]);
 
     // Counted: every query the run sends. The session settings (`SET application_name …; SET search_path …`)
     // must share the lock's round trip rather than cost one of their own.
     // Needed: take the lock and read the ledger (one round trip: the read is its own statement after
     // the lock's), release the lock.
-    expect(sent.length, `queries sent:\n${sent.join('\n')}`).toBeLessThanOrEqual(2);
+    expect(log.sent.length, `queries sent:\n${listed(log.on(0))}`).toBeLessThanOrEqual(2);
   });
 });
 

@@ -89,6 +89,10 @@ export function delayClock(delayMs) {
       queue.push({ due: now() + delayMs, run });
       if (queue.length - head === 1) aim();
     },
+    /** Change the delay for what is scheduled from now on (set it while idle: the FIFO assumes one delay). */
+    setDelay(ms) {
+      delayMs = ms;
+    },
     /** Stop the worker; whatever is still queued is dropped. */
     close() {
       Atomics.store(ctl, 1, 1);
@@ -165,6 +169,8 @@ export async function startDelayProxy({ target, delayMs }) {
   return {
     url,
     port: listening,
+    /** Change the delay each way (while no traffic is in flight), e.g. to calibrate the measured RTT. */
+    setDelay: (ms) => clock.setDelay(ms),
     /** Connections accepted so far. */
     connections: () => opened,
     /** Client turns so far, over all connections (see above): the round trips the tools waited for. */

@@ -230,8 +230,36 @@ export interface MigrationLocks {
   waitedMs: number;
   /** What became of `alongside`, when it came with the lock. */
   alongside?: Alongside;
-  /** Release them all, newest first (in `finally`). */
+  /**
+   * Statements releasing them all, newest first, for a round trip the run makes anyway (its
+   * last commit's); once they ran, say so with {@link MigrationLocks.released}.
+   */
+  readonly unlockSql: readonly string[];
+  /** The unlock statements ran: {@link MigrationLocks.release} has nothing left to do. */
+  released(): void;
+  /** Release them all, newest first (in `finally`), unless they were released already. */
   release(): Promise<void>;
+}
+
+/** The unlock of `key`; the key is our own number, inlined, so that it can share a round trip. */
+const unlockSql = (key: string) => `SELECT pg_advisory_unlock(${key}::bigint)`;
+
+/** Locks released by `release`, or by their unlock statements sent elsewhere. */
+function held(waitedMs: number, keys: readonly string[], session: Session, alongside?: Alongside): MigrationLocks {
+  let done = false;
+  return {
+    waitedMs,
+    ...(alongside ? { alongside } : {}),
+    unlockSql: keys.map(unlockSql),
+    released: () => { done = true; },
+    release: async () => {
+      // Each in turn, newest first; the first failure is thrown once the rest were tried.
+      const failures: unknown[] = [];
+      for (const key of done ? [] : keys) await session.query(unlockSql(key)).catch((error: unknown) => failures.push(error));
+      done = true;
+      if (failures.length > 0) throw failures[0];
+    },
+  };
 }
 
 /**
@@ -249,24 +277,15 @@ export async function acquireMigrationLocks(
   // With sqlx's lock to take after the schema's, nothing goes alongside (it would not be under both).
   const { alongside: _alongside, ...plain } = options;
   const first = await schemaLock(session, { ...(options.ledger === 'sqlx' ? plain : options), onWait: (wait) => options.onWait?.(wait) });
-  const waitedMs = first.waitedMs;
-  if (options.ledger !== 'sqlx') return { waitedMs, ...(first.alongside ? { alongside: first.alongside } : {}), release: () => releaseLock(session, options.schema) };
+  const schemaKey = lockKey(options.schema);
+  if (options.ledger !== 'sqlx') return held(first.waitedMs, [schemaKey], session, first.alongside);
   try {
     const sqlx = await acquireSqlxLock(session, {
       ...options,
-      ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: Math.max(0, options.lockWaitMs - waitedMs) }),
+      ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: Math.max(0, options.lockWaitMs - first.waitedMs) }),
       onWait: (wait) => options.onWait?.({ ...wait, lock: 'sqlx' }),
     });
-    return {
-      waitedMs: waitedMs + sqlx.waitedMs,
-      release: async () => {
-        try {
-          await releaseSqlxLock(session, sqlx.key);
-        } finally {
-          await releaseLock(session, options.schema);
-        }
-      },
-    };
+    return held(first.waitedMs + sqlx.waitedMs, [sqlx.key, schemaKey], session);
   } catch (error) {
     await releaseLock(session, options.schema).catch(() => {});
     throw error;

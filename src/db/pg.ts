@@ -7,7 +7,8 @@ import type { Client, ClientConfig, PoolClient } from 'pg';
 import { pgModule } from './pg-module.js';
 import { connectionLost, CutoverError } from '../errors.js';
 import { isConnectionLost } from './connection-lost.js';
-import { withSettings, type Connection, type Connector } from './session.js';
+import { withSettings, type Connection, type Connector, type Session } from './session.js';
+import { batchOn } from './batch.js';
 import { ident, literal, LONG_NAME_HINT, longNameProblem } from './sql.js';
 import { describeUrl, redact } from './url.js';
 import { parseConninfo } from './conninfo.js';
@@ -47,15 +48,17 @@ export function connectionError(error: unknown, where: string): CutoverError {
  * SQLSTATE or socket error (src/db/connection-lost.ts), or because the
  * client saw its socket end (node-postgres then gives an error with no code).
  */
-function guarded(client: Client | PoolClient): { query: (text: string, values?: unknown[]) => Promise<any>; detach: () => void } {
+function guarded(client: Client | PoolClient): Session & { detach: () => void } {
   let ended = false;
   const onError = () => { ended = true; };
   // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
   client.on('error', onError);
+  const mapped = (error: unknown) => (ended || isConnectionLost(error) ? connectionLost(error) : error);
   return {
-    query: (text, values) => (client.query(text, values) as Promise<unknown>).catch((error: unknown) => {
-      throw ended || isConnectionLost(error) ? connectionLost(error) : error;
+    query: (text, values) => (client.query(text, values) as Promise<any>).catch((error: unknown) => {
+      throw mapped(error);
     }),
+    batch: (statements) => batchOn(client, statements, mapped),
     detach: () => client.off('error', onError),
   };
 }
@@ -121,7 +124,7 @@ export function pgConnector(options: PgConnectorOptions): Connector {
         const settings = `SET application_name = ${literal(options.applicationName)}${searchPath}`;
         const session = guarded(client);
         return {
-          query: withSettings(session.query, settings, options.schema === undefined ? 1 : 2),
+          ...withSettings(session, settings, options.schema === undefined ? 1 : 2),
           // Never hand the app back a session we changed (search_path pinned to this schema,
           // application_name): discard it, and the pool opens a fresh one, running the app's own
           // 'connect' hooks again. A RESET could not restore what those hooks had set.
@@ -140,6 +143,7 @@ export function pgConnector(options: PgConnectorOptions): Connector {
       const session = guarded(client);
       return {
         query: session.query,
+        batch: session.batch,
         cancel: () => cancelBackend(async () => {
           const other = new (pgModule().Client)({ connectionString: options.url, application_name: options.applicationName, connectionTimeoutMillis: 5_000 });
           other.on('error', () => {});

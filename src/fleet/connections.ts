@@ -72,7 +72,7 @@ export class ConnectionSlot {
 
 function pinned(connection: Connection, schema: string, onClose: (broken: boolean) => void): Connection {
   return {
-    query: withSettings((text, values) => connection.query(text, values), `SET search_path TO ${ident(schema)}`, 1),
+    ...withSettings(connection, `SET search_path TO ${ident(schema)}`, 1),
     close: async (broken) => onClose(broken === true),
   };
 }

@@ -1,13 +1,15 @@
 /**
  * The live catalog (`lint --url`, `plan`): relations of the target schema
  * with their sizes (`reltuples`, `relpages`), columns, constraints, each
- * index's table and each partitioned table's default partition, read in one
- * round trip, plus the server's major version.
+ * index's table and each partitioned table's default partition, and the
+ * server's major version, read in one round trip.
  */
-import type { Session } from '../db/session.js';
+import type { QueryResultLike, Session } from '../db/session.js';
+import { literal } from '../db/sql.js';
 import { typeFromCatalog, type Catalog, type ConstraintInfo, type RelationInfo } from './catalog.js';
 
-const QUERY = `
+/** The relations of `schema` (quoted literals): all, or those named by `names` (a text[] literal or NULL). */
+const relationsSql = (schema: string, names: string) => `
 SELECT c.relname AS name, c.relkind AS kind, c.reltuples::float8 AS rows, c.relpages AS pages,
   -- Never analyzed (reltuples -1 on 14+, 0 rows in 0 pages before): the size on disk, a partitioned table's leaves summed.
   CASE WHEN c.relkind IN ('r', 'm', 'p') AND (c.reltuples < 0 OR (c.relpages = 0 AND c.relkind <> 'p')) THEN
@@ -22,7 +24,7 @@ SELECT c.relname AS name, c.relkind AS kind, c.reltuples::float8 AS rows, c.relp
        'references', r.relname, 'definition', pg_get_constraintdef(k.oid)))
      FROM pg_constraint k LEFT JOIN pg_class r ON r.oid = k.confrelid WHERE k.conrelid = c.oid), '[]') AS constraints
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm', 'v', 'i', 'I') AND ($2::text[] IS NULL OR c.relname = ANY($2))`;
+WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'p', 'm', 'v', 'i', 'I') AND (${names}::text[] IS NULL OR c.relname = ANY(${names}::text[]))`;
 
 interface Row {
   name: string; kind: string; rows: number; pages: number; unanalyzedBytes: number | null; table: string | null; defaultPartition: string | null;
@@ -57,9 +59,10 @@ function notNullColumns(definition: string | undefined): string[] {
  * catalog.relation('users')?.rows;
  */
 export async function loadCatalog(session: Session, schema: string, names?: string[]): Promise<Catalog> {
-  // One after the other: a session runs one query at a time (pg 9 will refuse overlapping ones).
-  const { rows: relations } = await session.query<Row>(QUERY, [schema, names ?? null]);
-  const { rows: [version] } = await session.query<{ major: number }>(`SELECT current_setting('server_version_num')::int / 10000 AS major`);
+  // One round trip for both: the literals are inlined (quoted), so the two statements go as one simple query.
+  const wanted = names === undefined ? 'NULL' : `ARRAY[${names.map(literal).join(', ')}]`;
+  const results = await session.query(`${relationsSql(literal(schema), wanted)};\nSELECT current_setting('server_version_num')::int / 10000 AS major`);
+  const [{ rows: relations }, { rows: [version] }] = results as unknown as [QueryResultLike<Row>, QueryResultLike<{ major: number }>];
   const byName = new Map<string, RelationInfo>();
   for (const row of relations) {
     byName.set(row.name, {

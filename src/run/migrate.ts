@@ -6,16 +6,16 @@
  */
 import type { FormatNotice } from '../migrations/formats/types.js';
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
-import { acquireMigrationLocks, type Alongside } from '../db/advisory-lock.js';
+import { acquireMigrationLocks, type MigrationLocks } from '../db/advisory-lock.js';
 import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type Ledger, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
 import type { Clock, RunContext } from './context.js';
 import type { Connection, Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
 import type { LedgerRow, Plan, Problem, StatusEntry, Step } from '../plan/types.js';
-import { checkScript, checkStatements, toRunnable, type RunnableStatement } from '../sql/statements.js';
+import { checkStatements, toRunnable, type RunnableStatement } from '../sql/statements.js';
 import { openParser, type Parser } from '../sql/parse-host.js';
-import { splitChunks } from '../sql/split-many.js';
+import { splitWithVerdicts, toParse, type VerdictStore } from '../verdicts/index.js';
 import type { MigrationRef } from './events.js';
 import type { LintedStatement, Linter, LintReport } from '../lint/engine.js';
 import type { LintHook } from '../lint/hook.js';
@@ -73,29 +73,42 @@ export function historyError(errors: Problem[]): CutoverError {
   });
 }
 
+/** Options of {@link prepareSteps}. */
+export interface PrepareOptions {
+  /** Lint each file from the same parse (a promise: it loads while the parser starts). */
+  linter?: Promise<Linter> | undefined;
+  /** An open parser for the files without a verdict. */
+  parser?: Parser | undefined;
+  /** Verdicts to use and fill (src/verdicts): a file with one is not parsed. */
+  verdicts?: VerdictStore | undefined;
+}
+
 /**
  * Parse and validate every step's script; all problems at once (exit 2).
- * With a `linter` (a promise: it loads while the parser starts), each file
- * is linted from the same parse, in order.
+ * With a `linter`, each file is linted from the same parse, in order; with
+ * `verdicts`, a file whose verdict is kept is validated from it, unparsed.
  */
-export async function prepareSteps(steps: Step[], linter?: Promise<Linter>, parser?: Parser): Promise<RunnableStatement[][]> {
+export async function prepareSteps(steps: Step[], options: PrepareOptions = {}): Promise<RunnableStatement[][]> {
   const scripts = steps.map(scriptOf);
   const checked: RunnableStatement[][] = [];
   const problems: CutoverError[] = [];
   // Settled, not awaited bare: a bad file must still win over a linter that failed to load.
-  const lint = linter?.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const lint = options.linter?.then((value) => ({ value }), (error: unknown) => ({ error }));
   try {
     // Files go to the parser in chunks: one call per file costs most on a cold parser, while one
     // call for a thousand files would hold all their parse trees at once.
-    for await (const { scripts: chunk, statements: parsed } of splitChunks(scripts, { tree: linter !== undefined, ...(parser ? { parser } : {}) })) {
+    for await (const one of splitWithVerdicts(scripts, { tree: options.linter !== undefined, parser: options.parser, verdicts: options.verdicts })) {
       const settled = await lint;
-      for (const [i, script] of chunk.entries()) {
-        // A chunk that did not parse as a whole (a syntax error somewhere): each file alone, naming every bad one.
-        const one = parsed ? { statements: parsed[i]!, problems: checkStatements(script, parsed[i]!) } : await checkScript(script);
-        problems.push(...one.problems);
-        checked.push(one.statements.map(toRunnable));
-        if (settled && 'value' in settled && problems.length === 0) settled.value.file(script, one.statements);
+      // A file that did not parse: every bad file is named, with its line and column.
+      if ('error' in one) {
+        if (!(one.error instanceof CutoverError)) throw one.error;
+        problems.push(one.error);
+        checked.push([]);
+        continue;
       }
+      problems.push(...checkStatements(one.script, one.statements));
+      checked.push(one.statements.map(toRunnable));
+      if (settled && 'value' in settled && problems.length === 0) settled.value.file(one.script, one.statements);
     }
     throwAll(problems);
     const settled = await lint;
@@ -144,6 +157,9 @@ function refOf(migration: Migration): MigrationRef {
   return stepRef({ direction: 'up', migration });
 }
 
+/** The locks `work` runs under: how long they took, the ledger's read that came with them, their unlock statements. */
+export type HeldLocks = Pick<MigrationLocks, 'waitedMs' | 'alongside' | 'unlockSql' | 'released'>;
+
 /**
  * Hold the schema's migration lock on a dedicated connection while `work` runs.
  *
@@ -153,7 +169,7 @@ function refOf(migration: Migration): MigrationRef {
 export async function withMigrationLock<T>(
   connector: Connector,
   options: Pick<RunContext, 'schema' | 'onEvent'> & { ledger?: LedgerKind | undefined; lockWaitMs?: number | undefined; clock?: Clock | undefined; alongside?: string | undefined },
-  work: (connection: Connection, lockWaitedMs: number, alongside?: Alongside) => Promise<T>,
+  work: (connection: Connection, locks: HeldLocks) => Promise<T>,
 ): Promise<T> {
   const connection = await connector.connect();
   let broken = false;
@@ -165,7 +181,7 @@ export async function withMigrationLock<T>(
     });
     options.onEvent?.({ type: 'lock-acquired', schema: options.schema, waitedMs: locks.waitedMs });
     try {
-      return await work(connection, locks.waitedMs, locks.alongside);
+      return await work(connection, locks);
     } finally {
       // Closing the session releases the locks too; a failed unlock must not hide the real error.
       await locks.release().catch(() => { broken = true; });
@@ -236,8 +252,9 @@ export async function runMigrations(
   // The run under the schema's lock, on its connection.
   // `read`: the ledger's read that came with the lock, if it did. Failed for want of a ledger (a new
   // schema), the schema is probed; failed otherwise (no privilege …), readLedger says why.
-  const underLock = async (connection: Connection, lockWaitedMs: number, read?: Alongside): Promise<MigrateReport> => {
-    report.lockWaitedMs = lockWaitedMs;
+  const underLock = async (connection: Connection, locks: HeldLocks): Promise<MigrateReport> => {
+    report.lockWaitedMs = locks.waitedMs;
+    const read = locks.alongside;
     const migrations = await loading;
     const missing = read ? 'error' in read && isMissingLedger(read.error) : options.ledgerAbsent === true;
     const probe: LedgerProbe | undefined = missing ? await probeLedger(connection, theLedger) : undefined;
@@ -258,10 +275,12 @@ export async function runMigrations(
     // With the default parse, lint reads the same parse trees (one parse per file, not two).
     // (Linting while the files run, for --lint=warn, was measured: no faster on 200 or 1,000
     // files — the second parse and the rules compete with the server for the same CPUs.)
-    const parser = options.prepare ? undefined : openParser({ texts: thePlan.steps.length });
+    // With a verdict for every file, no parser is opened (libpg-query is never loaded).
+    const texts = options.prepare ? 0 : toParse(thePlan.steps.map(scriptOf), options.verdicts);
+    const parser = texts > 0 ? openParser({ texts }) : undefined;
     try {
-      const linter = options.lint?.start && parser ? options.lint.start(connection, options.schema, thePlan.steps) : undefined;
-      const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, linter, parser);
+      const linter = options.lint?.start && !options.prepare ? options.lint.start(connection, options.schema, thePlan.steps) : undefined;
+      const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, { linter, parser, verdicts: options.verdicts });
       parser?.close(); // the child's memory goes before the migrations run
       report.planned = thePlan.steps.map((step, i) => ({
         ...stepRef(step),
@@ -274,11 +293,18 @@ export async function runMigrations(
       if (options.rollbackTo !== undefined) await ensureAuditTable(connection, options.schema); // each rollback is recorded there
 
       const execute = executeOptions(options);
+      let after: LedgerRow[] | undefined;
       try {
         for (const [i, step] of thePlan.steps.entries()) {
           stopIfAsked(options.signal, `before ${scriptOf(step).file}`);
-          const flushCommit = i === thePlan.steps.length - 1;
-          report.applied.push(await executeStep(connection, step, statements[i]!, { ...execute, flushCommit }));
+          // The run's last commit flushes the WAL; the ledger as it then is comes back in its round
+          // trip, and the locks are released there (unless afterRun still needs them).
+          const last = i === thePlan.steps.length - 1;
+          const unlock = last && !options.afterRun ? locks.unlockSql : [];
+          const { after: done, ...result } = await executeStep(connection, step, statements[i]!, { ...execute, flushCommit: last, after: last ? [theLedger.selectSql(), ...unlock] : [] });
+          report.applied.push(result);
+          if (done?.[0]) after = toLedgerRows(done[0].rows as RawLedgerRow[], migrations);
+          if (done && unlock.length > 0) locks.released();
         }
       } catch (error) {
         // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
@@ -288,8 +314,8 @@ export async function runMigrations(
         if (!flushed) [report.unconfirmed, report.applied] = [report.applied, []];
         throw error;
       } finally {
-        // The states after the run, after a failure too: the error carries this report.
-        const after = await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
+        // The states after the run, after a failure too (read again then): the error carries this report.
+        after ??= await readLedger(connection, options.schema, { kind: theLedger.kind, migrations }).catch(() => undefined);
         if (after) report.entries = (options.rollbackTo === undefined ? plan(migrations, after, options) : planRollback(migrations, after, options.rollbackTo)).entries;
       }
       return report;
@@ -302,9 +328,9 @@ export async function runMigrations(
     // is one to read: not for a schema known to have none, not under sqlx's lock, taken second).
     const alongside = theLedger.kind === 'cutover' && !options.ledgerAbsent ? theLedger.selectSql() : undefined;
     const { schema, ledger, onEvent, timeouts: { lockWaitMs }, clock } = options;
-    return await withMigrationLock(connector, { schema, ledger, onEvent, lockWaitMs, clock, alongside }, async (connection, lockWaitedMs, read) => {
+    return await withMigrationLock(connector, { schema, ledger, onEvent, lockWaitMs, clock, alongside }, async (connection, locks) => {
       try {
-        return await underLock(connection, lockWaitedMs, read);
+        return await underLock(connection, locks);
       } finally {
         await options.afterRun?.(connection, report);
       }
