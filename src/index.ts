@@ -6,6 +6,7 @@
  * await migrate({ url: process.env.DATABASE_URL });
  */
 export { migrate, plan, status, resolve, rollback } from './library/index.js';
+export { rollbackWithBackup, type RollbackWithBackupOptions, type RollbackOutcome } from './library/rollback-with-backup.js';
 export { readMigrations } from './target/index.js';
 export { adopt, SOURCE_TOOLS } from './adopt/index.js';
 export type { AdoptOptions, AdoptReport, AdoptedEntry, SourceTool } from './adopt/index.js';
@@ -32,5 +33,5 @@ export type { RegisterInstanceOptions, InstancesReport, Instance, InstanceRecord
 export type { UpgradeOptions, UpgradePorts, UpgradeReport, UpgradeStep } from './deploy/index.js';
 export { healthHandler, createHealthHandler, healthResult } from './serve/index.js';
 export type { HealthHandlerOptions, HealthHandler, HealthBody, HealthResult } from './serve/index.js';
-export { backup, restore, listBackupsIn, invalidIndexes, rebuildIndexes, rollbackWithBackup, rehearseMigrations, copy } from './backup/index.js';
-export type { BackupApiOptions, RestoreApiOptions, RehearseApiOptions, CopyApiOptions, RollbackWithBackupOptions, RollbackOutcome, BackupReport, RestoreReport, RehearseReport, CopyReport, BackupManifest, InvalidIndex, SchemaDiff, OldCodeReport, ProcessRunner, BackupFiles } from './backup/index.js';
+export { backup, restore, listBackupsIn, invalidIndexes, rebuildIndexes, rehearseMigrations, copy } from './backup/index.js';
+export type { BackupApiOptions, RestoreApiOptions, RehearseApiOptions, CopyApiOptions, BackupReport, RestoreReport, RehearseReport, CopyReport, BackupManifest, InvalidIndex, SchemaDiff, OldCodeReport, ProcessRunner, BackupFiles } from './backup/index.js';

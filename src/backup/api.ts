@@ -3,13 +3,9 @@
  * wired to the Node edge (node.ts). Nothing here decides anything.
  */
 import { targetSchema, connectorFor, readMigrations, resolveRun, type MigrationsOptions, type RunOptions } from '../target/index.js';
-import { rollback, type MigrateOptions } from '../library/index.js';
 import type { BundledFile } from '../migrations/bundle.js';
 import { rehearse, type RehearseReport } from './rehearse.js';
 import { copySchemas, type CopyReport } from './copy.js';
-import { CutoverError } from '../errors.js';
-import type { MigrateReport } from '../run/migrate.js';
-import { rollbackFromBackup } from './rollback.js';
 import { takeBackup, type BackupDeps, type BackupReport } from './backup.js';
 import type { SchemaSelection } from './catalog.js';
 import { nodeBackupFiles, nodeProcessRunner, packageVersion } from './node.js';
@@ -137,46 +133,6 @@ export async function invalidIndexes(options: { url: string; schema?: string }):
 export function rebuildIndexes(options: { url: string; schema?: string; lockWaitMs?: number }): Promise<RebuildReport> {
   const schema = targetSchema(options);
   return rebuildInvalidIndexes(connectorFor({ url: options.url, schema }, 'resolve'), { schema, lockWaitMs: options.lockWaitMs });
-}
-
-/** Options of {@link rollbackWithBackup}. */
-export interface RollbackWithBackupOptions extends Omit<MigrateOptions, 'env'>, ToolOptions {
-  url: string;
-  to: string;
-  dryRun?: boolean;
-  /** Where to look for a backup when down files are missing (default `.cutover/backups`). */
-  backupDir?: string;
-  /** Asked before restoring a backup (default: refuse). */
-  confirm?: (backup: StoredBackup, ageMs: number) => Promise<boolean>;
-  dropOld?: boolean;
-}
-
-/** What {@link rollbackWithBackup} did: ran down files, or restored a backup. */
-export type RollbackOutcome =
-  | { via: 'down'; report: MigrateReport }
-  | { via: 'backup'; backup: StoredBackup['manifest']; restore: RestoreReport };
-
-/**
- * Roll back to `to` with down files when every one exists; otherwise with
- * the newest backup whose ledger stops at `to`, after `confirm`; otherwise
- * refuse (NOT_REVERSIBLE) saying what is missing.
- *
- * @example
- * const outcome = await rollbackWithBackup({ url, to: '20260301120000', confirm: async () => true });
- */
-export async function rollbackWithBackup(options: RollbackWithBackupOptions): Promise<RollbackOutcome> {
-  try {
-    return { via: 'down', report: await rollback(options) };
-  } catch (error) {
-    if (!(error instanceof CutoverError) || error.code !== 'NOT_REVERSIBLE' || options.dryRun) throw error;
-    const schema = targetSchema(options);
-    const deps = backupDeps(options.url, schema, 'rollback', options);
-    const { backup, restore } = await rollbackFromBackup(deps, {
-      schema, to: options.to, dir: options.backupDir ?? DEFAULT_BACKUP_DIR, confirm: options.confirm ?? (async () => false),
-      pgBin: options.pgBin, lockWaitMs: options.lockWaitMs, dropOld: options.dropOld === true,
-    }, error);
-    return { via: 'backup', backup: backup.manifest, restore };
-  }
 }
 
 /** Options of {@link rehearseMigrations}. */

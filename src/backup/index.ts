@@ -1,6 +1,6 @@
 /** Backups, restore, rehearsal, copies between servers, invalid indexes: the public surface of src/backup. */
-export { backup, restore, listBackupsIn, invalidIndexes, rebuildIndexes, rollbackWithBackup, rehearseMigrations, copy, DEFAULT_BACKUP_DIR } from './api.js';
-export type { BackupApiOptions, RestoreApiOptions, RehearseApiOptions, CopyApiOptions, RollbackWithBackupOptions, RollbackOutcome, ToolOptions } from './api.js';
+export { backup, restore, listBackupsIn, invalidIndexes, rebuildIndexes, rehearseMigrations, copy, DEFAULT_BACKUP_DIR } from './api.js';
+export type { BackupApiOptions, RestoreApiOptions, RehearseApiOptions, CopyApiOptions, ToolOptions } from './api.js';
 export type { BackupReport, WrittenBackup } from './backup.js';
 export type { SchemaSelection } from './catalog.js';
 export type { RestoreReport } from './restore.js';

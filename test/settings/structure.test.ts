@@ -53,4 +53,13 @@ describe('the import graph', () => {
       .some((m) => join(file, '..', m[1]!.replace(/\.js$/, '.ts')) === join(SRC, 'api.ts')));
     expect(importers.map((f) => relative(SRC, f))).toEqual([]);
   });
+
+  it('no arrow points up: no concept imports a front door (src/library, src/cli, src/index.ts, src/api.ts)', () => {
+    const front = (path: string) => /^(library|cli)\//.test(path) || path === 'index.ts' || path === 'api.ts';
+    const arrows = sources().map((file) => relative(SRC, file)).filter((from) => !front(from)).flatMap((from) =>
+      [...readFileSync(join(SRC, from), 'utf8').matchAll(/(?:from\s+|import\(\s*)'(\.[^']+)'/g)]
+        .map((m) => relative(SRC, join(SRC, from, '..', m[1]!.replace(/\.js$/, '.ts'))))
+        .filter(front).map((to) => `${from} -> ${to}`));
+    expect(arrows).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 /** `cutover rollback --to <version> [--dry-run]`: run down files, newest first; without them, restore a backup at that version. */
 import type { Command } from 'commander';
-import { rollbackWithBackup } from '../../backup/api.js';
+import { rollbackWithBackup } from '../../library/rollback-with-backup.js';
 import { describeAge } from '../../backup/manifest.js';
 import { backupDir, toolOptions } from './backup.js';
 import { confirmOrRefuse } from './restore.js';
