@@ -26,8 +26,16 @@ async function commandChunks(): Promise<string[]> {
   return [...text.matchAll(/import\("\.\/([^"]+)"\)/g)].map((m) => join(BUNDLE, m[1]!));
 }
 
+/** The probe's note at exit (the part read here). */
+interface ExitNote {
+  cjs: { url: string }[];
+  /** V8's young generation at the probe's start and at exit, in kB. */
+  startNewSpaceKB: number;
+  newSpaceKB: number;
+}
+
 /** Run the built CLI with the probe; the files (bundle chunks, node_modules) it loaded. */
-async function loaded(args: string[]): Promise<{ code: number; stdout: string; files: string[] }> {
+async function loaded(args: string[]): Promise<{ code: number; stdout: string; files: string[]; exit: ExitNote }> {
   const dir = await mkdtemp(join(tmpdir(), 'cutover-startup-'));
   cleanup(() => rm(dir, { recursive: true, force: true }));
   const out = join(dir, 'notes.jsonl');
@@ -42,8 +50,8 @@ async function loaded(args: string[]): Promise<{ code: number; stdout: string; f
   const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? -1)));
   const lines = (file: string) => readFile(file, 'utf8').then((text) => text.trim().split('\n').map((line) => JSON.parse(line)));
   const esm = (await lines(modules)).filter((m: { url: string }) => m.url.startsWith('file:')).map((m: { url: string }) => fileURLToPath(m.url));
-  const exit = (await lines(out)).find((n: { at: string }) => n.at === 'exit') as { cjs: { url: string }[] };
-  return { code, stdout, files: [...esm, ...exit.cjs.map((m) => m.url)] };
+  const exit = (await lines(out)).find((n: { at: string }) => n.at === 'exit') as ExitNote;
+  return { code, stdout, files: [...esm, ...exit.cjs.map((m) => m.url)], exit };
 }
 
 const PG = /node_modules[\\/]pg[\\/]lib[\\/]client\.js$/;
@@ -91,5 +99,16 @@ describe('what the built CLI loads', () => {
     expect(files.filter((f) => PARSER.test(f) || LINT_ENGINE.test(f))).toEqual([]);
     const commands = await commandChunks();
     expect(files.filter((f) => commands.includes(f)).map((f) => f.replace(/^.*[\\/]/, '').replace(/-[A-Z0-9]+\.js$/, ''))).toEqual(['migrate']);
+  });
+
+  it('keeps V8\'s young generation at its initial size while it lints many files (src/cli/heap.ts)', async () => {
+    // 300 files of three statements: enough allocation for V8's default to grow it (to 8 MB here).
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 300; i++) {
+      files[`${String(i).padStart(4, '0')}_t${i}.sql`] = `CREATE TABLE t${i} (id bigint PRIMARY KEY, name text NOT NULL);\nCREATE INDEX t${i}_name ON t${i} (name);\nINSERT INTO t${i} (id, name) SELECT g, 'n' || g FROM generate_series(1, 10) g;\n`;
+    }
+    const { code, exit } = await loaded(['lint', '--dir', await migrationsDir(files)]);
+    expect([0, 3]).toContain(code);
+    expect(exit.newSpaceKB).toBeLessThanOrEqual(2 * exit.startNewSpaceKB);
   });
 });

@@ -4,11 +4,13 @@
  */
 import { parseHereWithLiftoff } from '../sql/parse-host.js';
 import { packageVersion } from '../version.js';
+import { favourMemory } from './heap.js';
 import type { CliIo } from './io.js';
 
 /** Run the CLI on this process; resolves to the exit code. */
 export async function run(argv: string[] = process.argv.slice(2)): Promise<number> {
   parseHereWithLiftoff(); // this process is the CLI's own: `lint` parses here (src/sql/parse-host.ts)
+  favourMemory(); // and its heap is sized for memory (./heap.ts)
   const { main } = await import('./main.js');
   const io: CliIo = {
     stdout: process.stdout,
