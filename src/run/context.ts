@@ -10,6 +10,7 @@ import type { LintHook } from '../lint/hook.js';
 import type { PlanOptions, Step } from '../plan/types.js';
 import type { RunnableStatement } from '../sql/statements.js';
 import type { OnEvent } from './events.js';
+import type { VerdictStore } from '../verdicts/index.js';
 import type { MigrateReport } from './migrate.js';
 
 /** How long a run waits and how it retries, every default applied (docs/locking.md). */
@@ -63,6 +64,8 @@ export interface RunHooks {
    * passes one that parses each file once for every target sharing the migration set.
    */
   prepare?: (steps: Step[]) => Promise<RunnableStatement[][]>;
+  /** Verdicts to use and fill (src/verdicts): a pending file with one is validated from it, unparsed. */
+  verdicts?: VerdictStore | undefined;
   /**
    * Called under the lock with the validated steps, before anything runs; a
    * throw stops the run with nothing done (the post-deploy guard, src/deploy).
