@@ -99,8 +99,7 @@ export async function runFleetMigrate(context: Context, flags: FleetFlags & { ph
   try {
     report = await withTargets(context, flags, (targets) => migrateFleet({
       ...settings, targets, phase: flags.phase, ...(flags.to ? { to: flags.to } : {}),
-      ...(concurrency ? { concurrency } : {}), ...(canary ? { canary } : {}),
-      ...(flags.continueOnError ? { continueOnError: true } : {}), ...(flags.shard ? { shard: flags.shard } : {}),
+      concurrency, canary, continueOnError: flags.continueOnError, ...(flags.shard ? { shard: flags.shard } : {}),
       onEvent: (event) => display.onEvent(event),
     }));
   } catch (error) {
@@ -119,7 +118,7 @@ export async function runFleetStatus(context: Context, flags: FleetFlags & { che
   const concurrency = wholeNumber('concurrency', flags.concurrency, 1);
   const report = await withTargets(context, flags, (targets) => fleetStatus({
     targets, ...context.source, strict: context.settings.strict,
-    ...(concurrency ? { concurrency } : {}), ...(flags.shard ? { shard: flags.shard } : {}),
+    concurrency, ...(flags.shard ? { shard: flags.shard } : {}),
   }));
   const upToDate = report.counts.upToDate === report.total;
   if (flags.check && !upToDate) {
