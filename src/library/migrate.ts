@@ -2,14 +2,13 @@
  * The library's `migrate`, `plan` and `rollback`: options in, the target resolved once
  * (src/target), the core called. Nothing here decides anything.
  */
-import type { Session } from '../db/session.js';
 import type { FormatNotice } from '../migrations/formats/types.js';
 import type { MigrateReport } from '../run/migrate.js';
 import { runMigrations } from '../run/migrate.js';
 import type { RunContext } from '../run/context.js';
 import { guardedRun, type GuardOptions } from '../deploy/guarded-run.js';
 import { runAutoContract, type AutoContractReport } from '../deploy/auto-contract.js';
-import { findInvalidIndexes } from '../backup/invalid-indexes.js';
+import { invalidIndexesFrom, invalidIndexesSql } from '../backup/invalid-indexes.js';
 import { connectorFor, readMigrations, resolveRun, targetDir, targetSchema, type RunOptions, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { lintHook, type LintGate, type LintHook } from '../lint/hook.js';
@@ -72,10 +71,9 @@ function gateHook(options: LintGateOptions, verdicts: VerdictStore | undefined):
 function runContext(options: MigrateOptions): RunContext & GuardOptions {
   const schema = targetSchema(options);
   const { waitForInstancesMs, force, guardPollMs } = options;
-  const findInvalid = async (connection: Session, report: MigrateReport) => {
-    // A lost connection was reported already: no indexes said is better than a second error.
-    report.invalidIndexes = await findInvalidIndexes(connection, schema).catch(() => []);
-  };
+  // Its rows come with the run's last round trip; none when it failed (a lost connection was
+  // reported already: no indexes said is better than a second error).
+  const findInvalid = { sql: invalidIndexesSql(schema), read: (rows: unknown[], report: MigrateReport) => { report.invalidIndexes = invalidIndexesFrom(schema, rows); } };
   const verdicts = verdictsOf(options);
   return {
     ...resolveRun(options), schema, waitForInstancesMs, force, guardPollMs, verdicts, lint: gateHook(options, verdicts),
