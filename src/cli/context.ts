@@ -236,8 +236,8 @@ export function runSettings(context: Context) {
     lockRetries: s.lockRetries,
     strict: s.strict,
     allowOutOfOrder: s.allowOutOfOrder,
-    ...(s.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: s.statementTimeoutMs }),
-    ...(s.lockWaitMs === undefined ? {} : { lockWaitMs: s.lockWaitMs }),
+    statementTimeoutMs: s.statementTimeoutMs,
+    lockWaitMs: s.lockWaitMs,
     onEvent: (event: RunEvent) => context.onEvent(event),
   };
 }

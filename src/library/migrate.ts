@@ -2,19 +2,17 @@
  * The library's `migrate`, `plan` and `rollback`: options in, the target resolved once
  * (src/target), the core called. Nothing here decides anything.
  */
-import type { Session } from '../db/session.js';
 import type { FormatNotice } from '../migrations/formats/types.js';
 import type { MigrateReport } from '../run/migrate.js';
 import { runMigrations } from '../run/migrate.js';
 import type { RunContext } from '../run/context.js';
 import { guardedRun, type GuardOptions } from '../deploy/guarded-run.js';
 import { runAutoContract, type AutoContractReport } from '../deploy/auto-contract.js';
-import { findInvalidIndexes } from '../backup/invalid-indexes.js';
-import { connectorFor, readMigrations, resolveRun, targetSchema, type RunOptions, type TargetOptions } from '../target/index.js';
+import { invalidIndexesFrom, invalidIndexesSql } from '../backup/invalid-indexes.js';
+import { connectorFor, readMigrations, resolveRun, targetDir, targetSchema, type RunOptions, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { lintHook, type LintGate, type LintHook } from '../lint/hook.js';
 import type { Severity } from '../lint/types.js';
-import { SETTINGS } from '../config/settings.js';
 import { openVerdicts, type CacheOptions, type VerdictStore } from '../verdicts/index.js';
 
 /** The lint gate's options (docs/lint.md "The gate"). */
@@ -52,7 +50,7 @@ export type MigrateOptions = TargetOptions & RunOptions & GuardOptions & LintGat
  * (`cache: false` turns both off; `cacheDir` moves the cache).
  */
 function verdictsOf(options: MigrateOptions): VerdictStore | undefined {
-  return openVerdicts({ cache: options.cache, cacheDir: options.cacheDir, from: options.dir ?? SETTINGS.dir.default, embedded: options.migrations?.map((file) => file.verdict) });
+  return openVerdicts({ cache: options.cache, cacheDir: options.cacheDir, from: targetDir(options), embedded: options.migrations?.map((file) => file.verdict) });
 }
 
 /** The gate's hook from the library's options (`error` unless told otherwise). */
@@ -73,10 +71,9 @@ function gateHook(options: LintGateOptions, verdicts: VerdictStore | undefined):
 function runContext(options: MigrateOptions): RunContext & GuardOptions {
   const schema = targetSchema(options);
   const { waitForInstancesMs, force, guardPollMs } = options;
-  const findInvalid = async (connection: Session, report: MigrateReport) => {
-    // A lost connection was reported already: no indexes said is better than a second error.
-    report.invalidIndexes = await findInvalidIndexes(connection, schema).catch(() => []);
-  };
+  // Its rows come with the run's last round trip; none when it failed (a lost connection was
+  // reported already: no indexes said is better than a second error).
+  const findInvalid = { sql: invalidIndexesSql(schema), read: (rows: unknown[], report: MigrateReport) => { report.invalidIndexes = invalidIndexesFrom(schema, rows); } };
   const verdicts = verdictsOf(options);
   return {
     ...resolveRun(options), schema, waitForInstancesMs, force, guardPollMs, verdicts, lint: gateHook(options, verdicts),

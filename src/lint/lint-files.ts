@@ -7,8 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { throwAll, type CutoverError } from '../errors.js';
 import type { MigrationsOptions } from '../target/index.js';
-import { targetSchema } from '../target/schema.js';
-import { SETTINGS } from '../config/settings.js';
+import { targetDir, targetSchema } from '../target/schema.js';
 import { directorySource } from '../migrations/directory.js';
 import { loadMigrations, readScript } from '../migrations/load.js';
 import type { Migration, MigrationScript } from '../migrations/types.js';
@@ -48,7 +47,7 @@ async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> 
   const layout = { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) };
   // The directory reader itself, not the library's readMigrations: offline lint loads no database driver.
   const read = (dir: string) => loadMigrations(directorySource(dir, options.onLink ? { onLink: options.onLink } : {}), { ...layout, sum: 'strict' });
-  if (!options.paths?.length) return read(options.dir ?? SETTINGS.dir.default);
+  if (!options.paths?.length) return read(targetDir(options));
   const scripts: MigrationScript[] = [];
   const problems: CutoverError[] = [];
   for (const path of options.paths) {

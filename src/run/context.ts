@@ -51,6 +51,16 @@ export interface RunSettings extends PlanOptions {
   onEvent?: OnEvent | undefined;
 }
 
+/**
+ * A read a run makes under the lock once it has ended. Its SQL (one parameterless statement)
+ * shares the round trip of the run's last commit or of the unlock, never one of its own;
+ * `read` gets its rows, or none when it failed, and puts what it found in the report.
+ */
+export interface AfterRun {
+  sql: string;
+  read(rows: unknown[], report: MigrateReport): void;
+}
+
 /** What cutover's own callers hook into a run. */
 export interface RunHooks {
   /**
@@ -72,11 +82,10 @@ export interface RunHooks {
    */
   beforeRun?: (steps: readonly Step[], connection: Connection) => Promise<void>;
   /**
-   * Called under the lock once the run has ended, after a failure too, on the
-   * run's connection (`migrate({ invalidIndexes: true })` looks for invalid
-   * indexes here); what it adds to the report is reported. It must not throw.
+   * A read under the lock once the run has ended, after a failure too
+   * (`migrate({ invalidIndexes: true })` looks for invalid indexes here).
    */
-  afterRun?: (connection: Connection, report: MigrateReport) => Promise<void>;
+  afterRun?: AfterRun | undefined;
   /** Lint the pending steps (`plan`, the `migrate` gate): findings and locks go in the report (src/lint/hook.ts). */
   lint?: LintHook | undefined;
 }

@@ -8,8 +8,8 @@ import type { FormatNotice } from '../migrations/formats/types.js';
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
 import { acquireMigrationLocks, type MigrationLocks } from '../db/advisory-lock.js';
 import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type Ledger, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
-import type { Clock, RunContext } from './context.js';
-import type { Connection, Connector } from '../db/session.js';
+import type { AfterRun, Clock, RunContext } from './context.js';
+import { sendBatch, type Connection, type Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
 import type { LedgerRow, Plan, Problem, StatusEntry, Step } from '../plan/types.js';
@@ -201,6 +201,16 @@ async function recognize(connection: Connection, rows: LedgerRow[], migrations: 
   return result.rows;
 }
 
+/**
+ * afterRun's read, still under the lock, and the unlock in one round trip, when the run's last
+ * commit did not carry them (nothing ran, or a failure). A failed read reports nothing found.
+ */
+async function closeRun(connection: Connection, locks: HeldLocks, afterRun: AfterRun, report: MigrateReport): Promise<void> {
+  const outcome = await sendBatch(connection, [afterRun.sql, ...locks.unlockSql]);
+  afterRun.read(outcome.failed === undefined ? outcome.results[0]!.rows : [], report);
+  if (outcome.failed === undefined) locks.released();
+}
+
 /** A failure after commits that may not have reached the disk says so (the report lists them in `unconfirmed`). */
 function withUnconfirmed(error: unknown, report: MigrateReport): unknown {
   if (!(error instanceof CutoverError) || !report.unconfirmed?.length) return error;
@@ -249,6 +259,8 @@ export async function runMigrations(
     schema: options.schema, target: connector.describe, phase: options.phase ?? 'all', dryRun: options.dryRun ?? false,
     lockWaitedMs: 0, planned: [], applied: [], deferred: [], warnings: [], entries: [], durationMs: 0,
   };
+  const { afterRun } = options;
+  let closed = false; // afterRun's read and the unlock went with the last commit
   // The run under the schema's lock, on its connection.
   // `read`: the ledger's read that came with the lock, if it did. Failed for want of a ledger (a new
   // schema), the schema is probed; failed otherwise (no privilege …), readLedger says why.
@@ -297,14 +309,17 @@ export async function runMigrations(
       try {
         for (const [i, step] of thePlan.steps.entries()) {
           stopIfAsked(options.signal, `before ${scriptOf(step).file}`);
-          // The run's last commit flushes the WAL; the ledger as it then is comes back in its round
-          // trip, and the locks are released there (unless afterRun still needs them).
+          // The run's last commit flushes the WAL; the ledger as it then is, afterRun's read and the
+          // unlock share its round trip, in that order (the read still under the lock).
           const last = i === thePlan.steps.length - 1;
-          const unlock = last && !options.afterRun ? locks.unlockSql : [];
-          const { after: done, ...result } = await executeStep(connection, step, statements[i]!, { ...execute, flushCommit: last, after: last ? [theLedger.selectSql(), ...unlock] : [] });
+          const closing = last ? [theLedger.selectSql(), ...(afterRun ? [afterRun.sql] : []), ...locks.unlockSql] : [];
+          const { after: done, ...result } = await executeStep(connection, step, statements[i]!, { ...execute, flushCommit: last, after: closing });
           report.applied.push(result);
-          if (done?.[0]) after = toLedgerRows(done[0].rows as RawLedgerRow[], migrations);
-          if (done && unlock.length > 0) locks.released();
+          if (!done?.length) continue;
+          after = toLedgerRows(done[0]!.rows as RawLedgerRow[], migrations);
+          if (afterRun) afterRun.read(done[1]!.rows, report);
+          locks.released();
+          closed = true;
         }
       } catch (error) {
         // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
@@ -332,7 +347,7 @@ export async function runMigrations(
       try {
         return await underLock(connection, locks);
       } finally {
-        await options.afterRun?.(connection, report);
+        if (afterRun && !closed) await closeRun(connection, locks, afterRun, report);
       }
     });
   } catch (caught) {
