@@ -14,7 +14,8 @@ import type { Migration, MigrationScript } from '../migrations/types.js';
 import { versionOrder } from '../migrations/formats/index.js';
 import { openParser, type Parser } from '../sql/parse-host.js';
 import { toParse } from '../verdicts/index.js';
-import { lintScripts, type LintOptions, type LintReport } from './engine.js';
+import type { LintOptions, LintReport } from './engine.js';
+import { cachedReport } from './report-cache.js';
 
 /** Options of {@link lintMigrations}. */
 export interface LintFilesOptions extends Omit<LintOptions, 'catalog'>, Pick<MigrationsOptions, 'dir' | 'format' | 'onDetect' | 'onLink'> {
@@ -76,15 +77,19 @@ export async function lintMigrations(options: LintFilesOptions): Promise<LintRep
   let parser = options.parser ?? (options.verdicts ? undefined : open());
   try {
     const scripts = await scriptsOf(options);
-    if (!parser && toParse(scripts, options.verdicts) > 0) parser = open();
     const lintFile = judged(scripts, options);
-    const engine = { ...options, parser, ...(lintFile ? { lintFile } : {}) };
-    if (!options.url) return await lintScripts(scripts, engine);
+    const lintAll = async (more: Partial<LintOptions> = {}) => {
+      if (!parser && toParse(scripts, options.verdicts) > 0) parser = open();
+      // The engine and its rules load only when something is linted (not for a kept report).
+      const { lintScripts } = await import('./engine.js');
+      return lintScripts(scripts, { ...options, parser, ...(lintFile ? { lintFile } : {}), ...more });
+    };
+    if (!options.url) return await (options.verdicts ? cachedReport(options.verdicts, scripts, { ...options, ...(lintFile ? { lintFile } : {}) }, lintAll) : lintAll());
     const [{ pgConnector }, { loadCatalog }] = await Promise.all([import('../db/pg.js'), import('./live-catalog.js')]);
     const connection = await pgConnector({ url: options.url, applicationName: 'cutover lint' }).connect();
     try {
       const catalog = await loadCatalog(connection, targetSchema(options));
-      return await lintScripts(scripts, { ...engine, catalog });
+      return await lintAll({ catalog });
     } finally {
       await connection.close();
     }
