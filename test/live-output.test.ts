@@ -56,3 +56,30 @@ describe('live output', () => {
     expect(json.stderr).not.toContain('\r');
   });
 });
+
+describe('progress bars (17.6)', () => {
+  it('a fleet on a TTY: one live line with a bar, done/total, failures and elapsed; piped and --json: no live line', async () => {
+    const db = await freshDatabase();
+    onTestFinished(db.drop);
+    const { query } = await import('./support/db.js');
+    await query(db.url, 'CREATE SCHEMA a_bad; CREATE TABLE a_bad.slow (id int); CREATE SCHEMA t1; CREATE SCHEMA t2');
+    const dir = await migrationsDir({ '1_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(0.4);\n' });
+    const fleet = (tty: boolean, ...extra: string[]) => run(['migrate', '--url', db.url, '--dir', dir, '--schemas', 'a_bad,t*', '--concurrency', '1', '--continue-on-error', ...extra], tty, { NO_COLOR: '1' });
+    const live = await fleet(true);
+    expect(live.code).toBe(1);
+    const lines = live.stderr.split('\r\x1b[2K');
+    expect(lines.some((l) => /^fleet \[[█·]{20}\] [0-3]\/3 · 1 failed · \S+/.test(l)), live.stderr).toBe(true);
+    expect(live.stderr).toContain('failed: schema "a_bad"');
+    expect(live.stderr.slice(live.stderr.lastIndexOf('fleet [')).split('\n')[0]).toContain('\r\x1b[2K'); // cleared before the error is printed
+
+    await query(db.url, 'DROP SCHEMA t1 CASCADE; DROP SCHEMA t2 CASCADE; CREATE SCHEMA t1; CREATE SCHEMA t2');
+    const piped = await fleet(false);
+    expect(piped.stderr).toContain('failed: schema "a_bad"');
+    expect(piped.stderr).not.toContain('\r');
+    expect(piped.stderr).not.toContain('fleet [');
+    await query(db.url, 'DROP SCHEMA t1 CASCADE; DROP SCHEMA t2 CASCADE; CREATE SCHEMA t1; CREATE SCHEMA t2');
+    const json = await fleet(true, '--json');
+    expect(JSON.parse(json.stdout).error.code).toBe('FLEET_FAILED');
+    expect(json.stderr).not.toContain('\r');
+  });
+});

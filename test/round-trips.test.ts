@@ -9,8 +9,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CutoverError, migrate, migrateFleet } from '../src/index.js';
-import { ident } from '../src/db/sql.js';
-import { migrationsDir } from './support/cli.js';
+import { ident, literal } from '../src/db/sql.js';
+import { cli, migrationsDir } from './support/cli.js';
 import { testSchema } from './support/db.js';
 import { cleanup, database } from './support/fixtures.js';
 import { query } from './support/query.js';
@@ -103,6 +103,30 @@ describe('migrate({ pool }): round trips after connecting', () => {
     const failing = { ...history, '3_bad.sql': 'CREATE INDEX items_sku ON items (sku);\n\nUPDATE items SET price = price + nope;\n' };
     const error = await migrate({ pool: await openPool(url), schema, dir: await migrationsDir(failing) }).then(() => undefined, (e: unknown) => e as CutoverError);
     expect(error!.details).toMatchObject({ file: '3_bad.sql', line: 3, column: 34, statement: 2, sqlstate: '42703' });
+  });
+});
+
+describe('cutover migrate (the CLI): round trips after connecting', () => {
+  it('no-op 2, one pending migration 3, the invalid-index check included', async () => {
+    const url = await database();
+    await cli(['migrate', '--url', url, '--schema', schema, '--dir', await migrationsDir(history)]);
+    // An index a failed CREATE INDEX CONCURRENTLY left behind: the check must still find it.
+    await query(url, `CREATE INDEX broken ON ${ident(schema)}.items (sku); UPDATE pg_index SET indisvalid = false WHERE indexrelid = ${literal(`${ident(schema)}.broken`)}::regclass`);
+    const dir = await migrationsDir(upgrade);
+
+    const pending = countQueries();
+    const applied = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
+    pending.stop();
+    expect(applied, applied.stderr).toMatchObject({ code: 0 });
+    expect(JSON.parse(applied.stdout).invalidIndexes.map((i: { index: string }) => i.index)).toEqual(['broken']);
+    expect(pending.connections()).toHaveLength(1);
+    expect(pending.sent.length, `queries sent:\n${listed(pending.on(0))}`).toBeLessThanOrEqual(3);
+
+    const noop = countQueries();
+    const again = await cli(['migrate', '--url', url, '--schema', schema, '--dir', dir, '--json']);
+    noop.stop();
+    expect(JSON.parse(again.stdout).invalidIndexes.map((i: { index: string }) => i.index)).toEqual(['broken']);
+    expect(noop.sent.length, `queries sent:\n${listed(noop.on(0))}`).toBeLessThanOrEqual(2);
   });
 });
 

@@ -40,8 +40,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
   }
   const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? SETTINGS.dir.default);
   const migrations = await loadMigrations(source, {
-    ...(options.format ? { format: options.format } : {}), ...(options.onDetect ? { onDetect: options.onDetect } : {}),
-    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+    ...(options.format ? { format: options.format } : {}), onDetect: options.onDetect, onNotice: options.onNotice,
   });
   const connector = connectorFor(options, 'adopt');
   const { url: _url, pool: _pool, dir: _dir, migrations: _bundle, format: _format, onDetect: _onDetect, onNotice: _onNotice, applicationName: _name, ledger: _ledger, ...rest } = options;

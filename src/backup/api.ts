@@ -9,7 +9,7 @@ import { copySchemas, type CopyReport } from './copy.js';
 import { takeBackup, type BackupDeps, type BackupReport } from './backup.js';
 import type { SchemaSelection } from './catalog.js';
 import { nodeBackupFiles, nodeProcessRunner, packageVersion } from './node.js';
-import type { BackupFiles, ProcessRunner } from './ports.js';
+import type { BackupFiles, OnBackupProgress, ProcessRunner } from './ports.js';
 import { restoreBackup, type RestoreReport } from './restore.js';
 import { findBackup, listBackups, type StoredBackup } from './store.js';
 import { findInvalidIndexes, rebuildInvalidIndexes, type InvalidIndex, type RebuildReport } from './invalid-indexes.js';
@@ -27,6 +27,8 @@ export interface ToolOptions {
   runner?: ProcessRunner;
   files?: BackupFiles;
   clock?: () => Date;
+  /** Told as each step of a backup, restore or copy starts (a schema's dump, …), and at the end. */
+  onProgress?: OnBackupProgress;
 }
 
 /** Build the dependencies of a backup-side call from a URL. */
@@ -38,6 +40,7 @@ export function backupDeps(url: string, schema: string, command: string, options
     files: options.files ?? nodeBackupFiles,
     now: options.clock ?? (() => new Date()),
     cutoverVersion: options.cutoverVersion ?? packageVersion(),
+    onProgress: options.onProgress,
   };
 }
 
@@ -194,5 +197,6 @@ export function copy(options: CopyApiOptions): Promise<CopyReport> {
     runner: options.runner ?? nodeProcessRunner(options.env ?? process.env),
     files: options.files ?? nodeBackupFiles,
     now: options.clock ?? (() => new Date()),
+    onProgress: options.onProgress,
   }, { from: options.from, to: options.to, schemas: options.schemas ?? 'all', noOwner: options.noOwner === true, pgBin: options.pgBin });
 }

@@ -14,7 +14,7 @@ import { installedExtensions } from './extensions.js';
 import { findPgTools, toolConnection, toolFailed, type PgTools } from './pg-tools.js';
 
 export { toolFailed } from './pg-tools.js';
-import type { BackupFiles, ProcessRunner } from './ports.js';
+import type { BackupFiles, OnBackupProgress, ProcessRunner } from './ports.js';
 import { listBackups } from './store.js';
 
 /** What backups need from outside. */
@@ -26,6 +26,8 @@ export interface BackupDeps {
   files: BackupFiles;
   now: () => Date;
   cutoverVersion: string;
+  /** Told as each schema's dump starts, and at the end. */
+  onProgress?: OnBackupProgress | undefined;
 }
 
 /** Options of {@link takeBackup}. */
@@ -114,7 +116,8 @@ export async function takeBackup(deps: BackupDeps, options: BackupOptions): Prom
       const { rows } = await connection.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
       const snapshot = rows[0]!.snapshot;
       const at = deps.now();
-      for (const schema of schemas) {
+      for (const [done, schema] of schemas.entries()) {
+        deps.onProgress?.({ done, total: schemas.length, step: `schema "${schema}"` });
         const id = backupId(at, server.database, schema);
         const dumpPath = deps.files.join(options.out, `${id}.dump`);
         const manifestPath = deps.files.join(options.out, `${id}.json`);
@@ -135,6 +138,7 @@ export async function takeBackup(deps: BackupDeps, options: BackupOptions): Prom
         });
         backups.push({ manifest, manifestPath, dumpPath });
       }
+      deps.onProgress?.({ done: schemas.length, total: schemas.length });
     } finally {
       await connection.query('COMMIT').catch(() => {});
     }

@@ -14,7 +14,7 @@ import { dumpSchema } from './backup.js';
 import { availableExtensions, createExtensionsSql, installedExtensions, splitDump } from './extensions.js';
 import { compareContents, manifestLedger, schemaExists, selectedSchemas, serverInfo, tableCounts, type SchemaSelection } from './catalog.js';
 import { findPgTools, toolConnection, toolFailed } from './pg-tools.js';
-import type { BackupFiles, ProcessRunner } from './ports.js';
+import type { BackupFiles, OnBackupProgress, ProcessRunner } from './ports.js';
 
 /** What a copy needs from outside. */
 export interface CopyDeps {
@@ -22,6 +22,8 @@ export interface CopyDeps {
   runner: ProcessRunner;
   files: BackupFiles;
   now: () => Date;
+  /** Told as each schema's dump and load start, as the check starts, and at the end. */
+  onProgress?: OnBackupProgress | undefined;
 }
 
 /** Options of {@link copySchemas}. */
@@ -115,6 +117,8 @@ export async function copySchemas(deps: CopyDeps, options: CopyOptions): Promise
       }
     }
     const warnings: string[] = [];
+    // Steps: a dump per schema, a load per schema, the check.
+    const step = (done: number, what?: string) => deps.onProgress?.({ done, total: 2 * schemas.length + 1, step: what });
     const extensions = await planTargetExtensions(source, target, schemas, toConnector.describe, warnings);
 
     // Counts and ledgers in the snapshot the dumps use: what the target must hold.
@@ -123,6 +127,7 @@ export async function copySchemas(deps: CopyDeps, options: CopyOptions): Promise
     try {
       const { rows } = await source.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
       for (const [i, schema] of schemas.entries()) {
+        step(i, `dumping schema "${schema}"`);
         expected.set(schema, { tables: await tableCounts(source, schema), ledger: await manifestLedger(source, schema) });
         const dump = deps.files.join(temp.path, `${i}.dump`);
         await dumpSchema({ ...deps, url: options.from }, tools, schema, dump, [`--snapshot=${rows[0]!.snapshot}`]);
@@ -132,6 +137,7 @@ export async function copySchemas(deps: CopyDeps, options: CopyOptions): Promise
     }
     const into = toolConnection(options.to, 'cutover copy');
     for (const [i, schema] of schemas.entries()) {
+      step(schemas.length + i, `loading schema "${schema}"`);
       // One psql transaction per schema: the schema (unless the target has it, empty: `public`), the extensions, then its objects and rows.
       const dir = deps.files.join(temp.path, String(i));
       await deps.files.mkdir(dir);
@@ -149,12 +155,14 @@ export async function copySchemas(deps: CopyDeps, options: CopyOptions): Promise
         throw toolFailed('COPY_FAILED', `loading schema "${schema}" into ${toConnector.describe}`, result, 'The load of that schema was rolled back. A missing role: create the roles first (pg_dumpall --globals-only), or pass --no-owner.');
       }
     }
+    step(2 * schemas.length, 'checking');
     const copied: CopiedSchema[] = [];
     for (const schema of schemas) {
       const want = expected.get(schema)!;
       const got = { tables: await tableCounts(target, schema), ledger: await manifestLedger(target, schema) };
       copied.push({ schema, tables: got.tables, ledgerVersions: got.ledger.map((r) => r.version), differences: compareContents(want, got) });
     }
+    step(2 * schemas.length + 1);
     const report: CopyReport = {
       from: { target: fromConnector.describe, serverVersion: from.serverVersion }, to: { target: toConnector.describe, serverVersion: to.serverVersion },
       schemas: copied, extensions, warnings, ok: copied.every((s) => s.differences.length === 0), durationMs: deps.now().getTime() - started,

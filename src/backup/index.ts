@@ -3,6 +3,7 @@ export { backup, restore, listBackupsIn, invalidIndexes, rebuildIndexes, rehears
 export type { BackupApiOptions, RestoreApiOptions, RehearseApiOptions, CopyApiOptions, ToolOptions } from './api.js';
 export type { BackupReport, WrittenBackup } from './backup.js';
 export type { SchemaSelection } from './catalog.js';
+export type { BackupProgress, OnBackupProgress } from './ports.js';
 export type { RestoreReport } from './restore.js';
 export type { RehearseReport, MigrationRehearsal } from './rehearse.js';
 export type { TableRows } from './rows-touched.js';

@@ -8,7 +8,7 @@
  */
 import { CutoverError } from '../errors.js';
 import type { Connector, Session } from '../db/session.js';
-import { ident } from '../db/sql.js';
+import { ident, literal } from '../db/sql.js';
 import { withMigrationLock } from '../run/migrate.js';
 
 /** An index Postgres marked invalid. */
@@ -34,23 +34,36 @@ export function rebuildSql(schema: string, index: string, definition: string): [
 }
 
 /**
- * The invalid indexes of a schema (partitioned parents left out: theirs is a different fix).
+ * The query for a schema's invalid indexes (partitioned parents left out: theirs is a different
+ * fix), parameterless so that it can share a round trip (a run's last one, src/run/migrate.ts).
+ *
+ * @example
+ * const { rows } = await client.query(invalidIndexesSql('public'));
+ * const invalid = invalidIndexesFrom('public', rows);
+ */
+export function invalidIndexesSql(schema: string): string {
+  return `SELECT c.relname AS index, t.relname AS table, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_class t ON t.oid = i.indrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ${literal(schema)} AND NOT i.indisvalid AND c.relkind = 'i'
+      ORDER BY c.relname`;
+}
+
+/** The invalid indexes from the rows of {@link invalidIndexesSql}, each with its fix. */
+export function invalidIndexesFrom(schema: string, rows: readonly unknown[]): InvalidIndex[] {
+  return (rows as { index: string; table: string; definition: string }[]).map((r) => ({ schema, ...r, fix: rebuildSql(schema, r.index, r.definition).join(';\n') + ';' }));
+}
+
+/**
+ * The invalid indexes of a schema.
  *
  * @example
  * const invalid = await findInvalidIndexes(client, 'public');
  */
 export async function findInvalidIndexes(session: Session, schema: string): Promise<InvalidIndex[]> {
-  const { rows } = await session.query<{ index: string; table: string; definition: string }>(
-    `SELECT c.relname AS index, t.relname AS table, pg_get_indexdef(i.indexrelid) AS definition
-       FROM pg_index i
-       JOIN pg_class c ON c.oid = i.indexrelid
-       JOIN pg_class t ON t.oid = i.indrelid
-       JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND NOT i.indisvalid AND c.relkind = 'i'
-      ORDER BY c.relname`,
-    [schema],
-  );
-  return rows.map((r) => ({ schema, ...r, fix: rebuildSql(schema, r.index, r.definition).join(';\n') + ';' }));
+  return invalidIndexesFrom(schema, (await session.query(invalidIndexesSql(schema))).rows);
 }
 
 /** One line per invalid index, with the fix, for people. */

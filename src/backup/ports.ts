@@ -42,3 +42,13 @@ export interface BackupFiles {
   tempDir(): Promise<{ path: string; remove(): Promise<void> }>;
   join(...parts: string[]): string;
 }
+
+/** How far a backup, restore or copy is: `done` of `total` steps, and the step starting now (`schema "tenant_7"`). */
+export interface BackupProgress {
+  done: number;
+  total: number;
+  step?: string | undefined;
+}
+
+/** Told as each step of a backup, restore or copy starts, and once at the end. */
+export type OnBackupProgress = (progress: BackupProgress) => void;

@@ -27,7 +27,7 @@ import { withMigrationLock } from '../run/migrate.js';
 import { compareContents, manifestLedger, schemaExists, serverInfo, tableCounts } from './catalog.js';
 import { ledgerVersion } from './manifest.js';
 import { findPgTools, parseToolVersion, toolConnection, toolFailed, type PgTools } from './pg-tools.js';
-import type { BackupFiles, ProcessRunner } from './ports.js';
+import type { BackupFiles, OnBackupProgress, ProcessRunner } from './ports.js';
 import { verifyBackupFile, type StoredBackup } from './store.js';
 import { availableExtensions, createExtensionsSql, installedExtensions, moveExtensionsSql, splitDump } from './extensions.js';
 
@@ -38,6 +38,8 @@ export interface RestoreDeps {
   runner: ProcessRunner;
   files: BackupFiles;
   now: () => Date;
+  /** Told as each step starts (check the dump, restore it beside, verify, swap), and at the end. */
+  onProgress?: OnBackupProgress | undefined;
 }
 
 /** Options of {@link restoreBackup}. */
@@ -141,6 +143,8 @@ async function planExtensions(connection: Session, schema: string, manifest: Sto
  */
 export async function restoreBackup(deps: RestoreDeps, backup: StoredBackup, options: RestoreOptions = {}): Promise<RestoreReport> {
   const started = deps.now().getTime();
+  const step = (done: number, what?: string) => deps.onProgress?.({ done, total: 4, step: what });
+  step(0, 'checking the dump');
   await verifyBackupFile(deps.files, backup);
   const { manifest } = backup;
   const schema = manifest.schema;
@@ -158,8 +162,10 @@ export async function restoreBackup(deps: RestoreDeps, backup: StoredBackup, opt
       }
     }
     const extensions = await planExtensions(connection, schema, manifest, deps.connector.describe);
+    step(1, `restoring schema "${schema}" beside the live one`);
     await restoreBeside(deps, tools, backup.dumpPath, { schema, staging, hold: live ? besideName(schema, 'hold', at) : undefined }, extensions);
 
+    step(2, 'verifying');
     const restored = { tables: await tableCounts(connection, staging), ledger: await manifestLedger(connection, staging) };
     const problems = compareContents(manifest, restored);
     if (problems.length > 0) {
@@ -168,6 +174,7 @@ export async function restoreBackup(deps: RestoreDeps, backup: StoredBackup, opt
         hint: `Schema "${schema}" was not touched; the copy was dropped. Use another backup.`, details: { schema, backup: manifest.id, problems },
       });
     }
+    step(3, 'swapping');
     // One transaction: the restored schema takes the name, and the extensions that were the live schema's.
     await connection.query(`BEGIN; ${live ? `ALTER SCHEMA ${ident(schema)} RENAME TO ${ident(old)}; ` : ''}ALTER SCHEMA ${ident(staging)} RENAME TO ${ident(schema)}; ${live ? moveExtensionsSql(extensions.move, schema) : ''}COMMIT`);
     let previous: RestoreReport['previous'];
@@ -175,6 +182,7 @@ export async function restoreBackup(deps: RestoreDeps, backup: StoredBackup, opt
       if (options.dropOld) await connection.query(`DROP SCHEMA ${ident(old)} CASCADE`);
       previous = { schema: old, dropped: options.dropOld === true };
     }
+    step(4);
     return {
       schema, target: deps.connector.describe, backup: { id: manifest.id, createdAt: manifest.createdAt, file: backup.dumpPath },
       ledgerVersion: ledgerVersion(manifest), tables: restored.tables, ...(previous ? { previous } : {}), durationMs: deps.now().getTime() - started,

@@ -18,6 +18,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<numbe
     env: process.env,
     cwd: process.cwd(),
     isTTY: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
     now: () => new Date(),
     waitForInterrupt: () => new Promise((resolve) => {
       process.once('SIGINT', () => resolve());

@@ -5,7 +5,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { cacheDirFor } from '../config/cache-dir.js';
 import { CutoverError } from '../errors.js';
 import type { TargetOptions } from '../target/index.js';
 import { isInteractive, PG_TRIGGERS } from '../config/connection-sources.js';
@@ -214,18 +215,29 @@ function noDatabase(context: Context): CutoverError {
   });
 }
 
+/**
+ * The verdict cache of a command (`--no-cache`, `--cache-dir`, CUTOVER_CACHE_DIR): off, or its
+ * directory, resolved here so that the library's own default (the environment) never applies.
+ */
+export function cacheSettings(context: Context): { cache: boolean; cacheDir?: string } {
+  const s = context.settings;
+  const cacheDir = cacheDirFor({ cache: s.cache, cacheDir: s.cacheDir === undefined ? undefined : resolve(context.io.cwd, s.cacheDir) }, { from: context.dir, env: context.io.env });
+  return cacheDir === undefined ? { cache: false } : { cache: true, cacheDir };
+}
+
 /** Settings passed to library calls. */
 export function runSettings(context: Context) {
   const s = context.settings;
   return {
     schema: s.schema,
+    ...cacheSettings(context),
     ...context.source,
     lockTimeoutMs: s.lockTimeoutMs,
     lockRetries: s.lockRetries,
     strict: s.strict,
     allowOutOfOrder: s.allowOutOfOrder,
-    ...(s.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: s.statementTimeoutMs }),
-    ...(s.lockWaitMs === undefined ? {} : { lockWaitMs: s.lockWaitMs }),
+    statementTimeoutMs: s.statementTimeoutMs,
+    lockWaitMs: s.lockWaitMs,
     onEvent: (event: RunEvent) => context.onEvent(event),
   };
 }

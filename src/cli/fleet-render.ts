@@ -7,6 +7,7 @@
 import { formatDuration } from '../duration.js';
 import type { FleetStatusReport } from '../fleet/status.js';
 import type { FleetEvent, FleetReport, TargetRef, TargetResult } from '../fleet/types.js';
+import type { ProgressCounts } from './progress.js';
 import { renderError } from './render.js';
 
 /** What the progress display knows, folded from events. */
@@ -80,8 +81,23 @@ function slowestRunning(progress: FleetProgress): { target: TargetRef; since: nu
   return slowest;
 }
 
+/** The parts of a progress line after done/total: outcomes, rate, canary, the slowest running target. */
+function progressDetails(progress: FleetProgress, now: number): { outcomes: string[]; rate: string; tail: string[] } {
+  const perSecond = rate(progress, now);
+  const tail: string[] = [];
+  if (progress.canary > 0 && !progress.canaryPassed && progress.done < progress.canary) tail.push(`canary ${progress.done}/${progress.canary}`);
+  const slowest = slowestRunning(progress);
+  if (slowest) tail.push(`slowest now "${slowest.target.schema}" ${formatDuration(now - slowest.since)}`);
+  return {
+    outcomes: [`${progress.counts.applied} applied`, `${progress.counts.upToDate} up to date`],
+    rate: `${perSecond >= 10 ? Math.round(perSecond) : perSecond.toFixed(1)}/s`,
+    tail,
+  };
+}
+
 /**
- * One progress line: done/failed/total, rate, ETA, the slowest running target.
+ * One progress line: done/failed/total, rate, ETA, the slowest running target (the line logged
+ * every 10 s off a terminal).
  *
  * @example
  * renderProgress(progress, Date.now()); // 'fleet 1200/2000 · 1190 applied · 10 up to date · 0 failed · 400/s · ETA 2s · slowest now "tenant_7" 1.2s'
@@ -89,18 +105,23 @@ function slowestRunning(progress: FleetProgress): { target: TargetRef; since: nu
 export function renderProgress(progress: FleetProgress, now: number): string {
   const perSecond = rate(progress, now);
   const left = progress.total - progress.done;
-  const parts = [
-    `fleet ${progress.done}/${progress.total}`,
-    `${progress.counts.applied} applied`,
-    `${progress.counts.upToDate} up to date`,
-    `${progress.counts.failed} failed`,
-    `${perSecond >= 10 ? Math.round(perSecond) : perSecond.toFixed(1)}/s`,
-  ];
+  const { outcomes, rate: shownRate, tail } = progressDetails(progress, now);
+  const parts = [`fleet ${progress.done}/${progress.total}`, ...outcomes, `${progress.counts.failed} failed`, shownRate];
   if (left > 0 && perSecond > 0) parts.push(`ETA ${formatDuration((left / perSecond) * 1000)}`);
-  if (progress.canary > 0 && !progress.canaryPassed && progress.done < progress.canary) parts.push(`canary ${progress.done}/${progress.canary}`);
-  const slowest = slowestRunning(progress);
-  if (slowest) parts.push(`slowest now "${slowest.target.schema}" ${formatDuration(now - slowest.since)}`);
-  return parts.join(' · ');
+  return [...parts, ...tail].join(' · ');
+}
+
+/**
+ * The fleet's live progress line on a terminal (src/cli/progress.ts draws it): the bar,
+ * done/total, failures, elapsed and ETA, then outcomes, rate, canary and the slowest target.
+ *
+ * @example
+ * liveProgress(io, flags, () => fleetProgressCounts(progress, io.now().getTime()));
+ */
+export function fleetProgressCounts(progress: FleetProgress, now: number): ProgressCounts | undefined {
+  if (progress.total === 0) return undefined;
+  const { outcomes, rate: shownRate, tail } = progressDetails(progress, now);
+  return { label: 'fleet', done: progress.done, total: progress.total, failed: progress.counts.failed, startedAt: progress.startedAt, parts: [...outcomes, shownRate, ...tail] };
 }
 
 function where(t: TargetRef): string {

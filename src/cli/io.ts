@@ -12,6 +12,8 @@ export interface CliIo {
   cwd: string;
   /** Whether stderr is a terminal (colours, progress). */
   isTTY: boolean;
+  /** The terminal's width, when stderr is one (a progress line is cut to it). */
+  columns?: number | undefined;
   now(): Date;
   /** Resolves on SIGINT/SIGTERM (for `cutover dev`). */
   waitForInterrupt(): Promise<void>;

@@ -48,5 +48,9 @@ export function settingOptions(command: string): Option[] {
 
 /** The flag values of every setting, by key (commander names each flag's value after the setting). */
 export function settingFlags(flags: Record<string, unknown>): Partial<Record<SettingKey, unknown>> {
-  return Object.fromEntries((Object.keys(SETTINGS) as SettingKey[]).map((key) => [key, flags[key]]));
+  return Object.fromEntries((Object.keys(SETTINGS) as SettingKey[]).map((key) => {
+    const setting: Setting = SETTINGS[key];
+    // A `--no-x` flag only ever says false: commander's implied true is no flag given (the environment and the file may still say).
+    return [key, setting.flag?.startsWith('--no-') && flags[key] === true ? undefined : flags[key]];
+  }));
 }

@@ -145,6 +145,18 @@ export const SETTINGS = {
     commands: ['status', 'serve', 'upgrade'],
     doc: `duration; \`status\`, \`serve\` (the health body) and \`upgrade\` warn about a post migration pending longer than this, counted from the newest migration applied below it ([zero-downtime.md](zero-downtime.md#post-left-pending))`,
   },
+  cache: {
+    kind: 'boolean', flag: '--no-cache', env: 'CUTOVER_CACHE', default: true, summary: "use and fill the verdict cache: a file's parse and lint facts, kept by its bytes (docs/performance.md); --no-cache parses every file",
+    commands: ['lint', 'migrate', 'plan', 'bundle'],
+    doc: `boolean; \`false\` (\`--no-cache\`): no verdict is read or written, a bundle's embedded verdicts are not used either, every file is parsed ([performance.md](performance.md#verdicts))`,
+  },
+  cacheDir: {
+    kind: 'string', flag: '--cache-dir', env: 'CUTOVER_CACHE_DIR', summary: 'where verdicts are kept (default: node_modules/.cache/cutover of the nearest package, else the user cache directory)',
+    value: '<path>',
+    defaultText: `\`node_modules/.cache/cutover\` of the package holding the migrations, else \`$XDG_CACHE_HOME/cutover\` (\`~/.cache/cutover\`; macOS \`~/Library/Caches/cutover\`, Windows \`%LOCALAPPDATA%\\cutover\\Cache\`)`,
+    commands: ['lint', 'migrate', 'plan', 'bundle'],
+    doc: `path, relative to the working directory; a directory that cannot be written just means no cache ([performance.md](performance.md#verdicts))`,
+  },
   schemas: {
     kind: 'schemaList', flag: '--schemas', summary: 'schemas by name or glob, comma-separated (tenant_*,audit): a fleet run for migrate, status and dashboard; what backup and copy take (docs/commands.md#schema-lists)',
     value: '<list>',
@@ -202,6 +214,10 @@ export interface Settings {
   schemas?: string;
   /** Fleet targets from the config file (docs/fleet.md). */
   targets?: TargetSpec[];
+  /** Use and fill the verdict cache (docs/performance.md). */
+  cache: boolean;
+  /** Where verdicts are kept (default: see src/config/cache-dir.ts). */
+  cacheDir?: string;
   /** For each setting: where its value came from, and the value as shown (URL redacted). */
   origins: Record<SettingKey, { origin: Origin; source?: string; shown: string | undefined }>;
 }
@@ -303,6 +319,7 @@ const FIELD: Record<SettingKey, keyof Settings> = {
   url: 'url', schema: 'schema', dir: 'dir', format: 'format', ledger: 'ledger', lockTimeout: 'lockTimeoutMs', statementTimeout: 'statementTimeoutMs',
   lockRetries: 'lockRetries', lockWait: 'lockWaitMs', strict: 'strict', allowOutOfOrder: 'allowOutOfOrder', schemas: 'schemas', targets: 'targets',
   lintRules: 'lintRules', pgVersion: 'pgVersion', lintSince: 'lintSince', lintSmallTable: 'lintSmallTable', postPendingWarn: 'postPendingWarnMs',
+  cache: 'cache', cacheDir: 'cacheDir',
 };
 
 /**

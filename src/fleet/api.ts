@@ -22,6 +22,8 @@ import { inShard, parseShard } from './shard.js';
 import { readFleetStatus, type FleetStatusReport } from './status.js';
 import type { FleetReport, OnFleetEvent, Shard, Target, TargetRef, TargetSpec } from './types.js';
 import { notifier, type Notifier } from '../db/notify.js';
+import { SETTINGS } from '../config/settings.js';
+import { openVerdicts, type CacheOptions } from '../verdicts/index.js';
 
 /** Where the fleet is and which migrations to use. */
 export interface FleetTargetOptions extends MigrationsOptions {
@@ -36,7 +38,7 @@ export interface FleetTargetOptions extends MigrationsOptions {
 }
 
 /** Options of {@link migrateFleet}. */
-export type MigrateFleetOptions = FleetTargetOptions & Omit<FleetRunOptions, 'concurrency' | 'shard'> & {
+export type MigrateFleetOptions = FleetTargetOptions & Omit<FleetRunOptions, 'concurrency' | 'shard'> & CacheOptions & {
   /** Announce each applied or failed migration with NOTIFY cutover_progress, for a dashboard (default true). */
   notify?: boolean;
 };
@@ -246,9 +248,11 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetR
   const progress = notify ? progressAnnouncer(resolved.databases) : undefined;
   const onEvent: OnFleetEvent | undefined = progress ? (event) => { progress.announce(event); options.onEvent?.(event); } : options.onEvent;
   const run = resolveRun({ ...options, onEvent: undefined }); // the fleet's listener hears the runs' events, tagged
+  // Each file is parsed once for the whole fleet, and not at all when its verdict is kept (docs/performance.md).
+  const verdicts = openVerdicts({ cache: options.cache, cacheDir: options.cacheDir, from: options.dir ?? SETTINGS.dir.default, embedded: options.migrations?.map((file) => file.verdict) });
   try {
     return await runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
-      ...run, canary, continueOnError, onEvent, concurrency: resolved.concurrency, ledgers: feed.get, shard: resolved.shard,
+      ...run, verdicts, canary, continueOnError, onEvent, concurrency: resolved.concurrency, ledgers: feed.get, shard: resolved.shard,
     });
   } finally {
     await Promise.all([reading, progress?.close()]);

@@ -9,6 +9,7 @@ import type { Step } from '../plan/types.js';
 import { scriptOf } from '../run/execute.js';
 import { prepareSteps } from '../run/migrate.js';
 import { checkScript, toRunnable, type RunnableStatement } from '../sql/statements.js';
+import type { VerdictStore } from '../verdicts/index.js';
 
 interface Checked {
   statements: RunnableStatement[];
@@ -16,13 +17,14 @@ interface Checked {
 }
 
 /**
- * A `prepare` for {@link runMigrations} that remembers each script's parse.
+ * A `prepare` for {@link runMigrations} that remembers each script's parse (and, with
+ * `verdicts`, takes it from there when kept: src/verdicts).
  *
  * @example
  * const prepare = sharedPreparer();
  * await runMigrations(connector, migrations, { schema, prepare });
  */
-export function sharedPreparer(): (steps: Step[]) => Promise<RunnableStatement[][]> {
+export function sharedPreparer(verdicts?: VerdictStore): (steps: Step[]) => Promise<RunnableStatement[][]> {
   const cache = new Map<MigrationScript, Promise<Checked>>();
   const checkAlone = async (step: Step): Promise<Checked> => {
     const r = await checkScript(scriptOf(step));
@@ -33,7 +35,7 @@ export function sharedPreparer(): (steps: Step[]) => Promise<RunnableStatement[]
     // if one is bad, each is checked alone so every target is told about exactly its bad files.
     const missing = steps.filter((step) => !cache.has(scriptOf(step)));
     if (missing.length > 0) {
-      const group: Promise<Checked[]> = prepareSteps(missing).then(
+      const group: Promise<Checked[]> = prepareSteps(missing, { verdicts }).then(
         (lists) => lists.map((statements) => ({ statements, problems: [] })),
         () => Promise.all(missing.map(checkAlone)),
       );

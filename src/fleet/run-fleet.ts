@@ -11,7 +11,7 @@ import type { Migration } from '../migrations/types.js';
 import { plan } from '../plan/plan.js';
 import type { LedgerRow, StatusEntry } from '../plan/types.js';
 import { runMigrations, type MigrateReport } from '../run/migrate.js';
-import type { RunSettings } from '../run/context.js';
+import type { RunHooks, RunSettings } from '../run/context.js';
 import type { RunOptions } from '../target/options.js';
 import { postDeployGuard } from '../deploy/guarded-run.js';
 import type { RunEvent } from '../run/events.js';
@@ -34,7 +34,7 @@ export interface FleetRunOptions extends Omit<RunOptions, 'onEvent'> {
 }
 
 /** A fleet run as {@link runFleet} takes it: the run's settings resolved (src/target), and the fleet's own. */
-export interface FleetRunContext extends Omit<RunSettings, 'onEvent'>, Pick<FleetRunOptions, 'concurrency' | 'canary' | 'continueOnError' | 'shard' | 'onEvent'> {
+export interface FleetRunContext extends Omit<RunSettings, 'onEvent'>, Pick<FleetRunOptions, 'concurrency' | 'canary' | 'continueOnError' | 'shard' | 'onEvent'>, Pick<RunHooks, 'verdicts'> {
   /**
    * A target's ledger read beforehand without locks (`null`: it has none,
    * `undefined`: not read). A target whose plan from it has nothing to do
@@ -108,7 +108,7 @@ export async function runFleet(
   const { now } = options.clock;
   const started = now();
   const { concurrency, canary = 0, continueOnError = false, onEvent, shard, ledgers, ...runOptions } = options;
-  const prepare = sharedPreparer();
+  const prepare = sharedPreparer(options.verdicts);
   const results: (TargetResult | undefined)[] = new Array(targets.length);
   const slots = Array.from({ length: Math.max(1, Math.min(concurrency, targets.length)) }, () => new ConnectionSlot());
   const canaryCount = Math.min(canary, targets.length);

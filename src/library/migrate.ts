@@ -2,18 +2,19 @@
  * The library's `migrate`, `plan` and `rollback`: options in, the target resolved once
  * (src/target), the core called. Nothing here decides anything.
  */
-import type { Session } from '../db/session.js';
 import type { FormatNotice } from '../migrations/formats/types.js';
 import type { MigrateReport } from '../run/migrate.js';
 import { runMigrations } from '../run/migrate.js';
 import type { RunContext } from '../run/context.js';
 import { guardedRun, type GuardOptions } from '../deploy/guarded-run.js';
 import { runAutoContract, type AutoContractReport } from '../deploy/auto-contract.js';
-import { findInvalidIndexes } from '../backup/invalid-indexes.js';
+import { invalidIndexesFrom, invalidIndexesSql } from '../backup/invalid-indexes.js';
 import { connectorFor, readMigrations, resolveRun, targetSchema, type RunOptions, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { lintHook, type LintGate, type LintHook } from '../lint/hook.js';
 import type { Severity } from '../lint/types.js';
+import { SETTINGS } from '../config/settings.js';
+import { openVerdicts, type CacheOptions, type VerdictStore } from '../verdicts/index.js';
 
 /** The lint gate's options (docs/lint.md "The gate"). */
 export interface LintGateOptions {
@@ -35,7 +36,7 @@ export interface LintGateOptions {
 }
 
 /** Options of {@link migrate}. */
-export type MigrateOptions = TargetOptions & RunOptions & GuardOptions & LintGateOptions & {
+export type MigrateOptions = TargetOptions & RunOptions & GuardOptions & LintGateOptions & CacheOptions & {
   /** Pre phase, then the post phase if every live instance knows it (docs/zero-downtime.md); the report says what happened in `contract`. */
   autoContract?: boolean;
   /**
@@ -45,15 +46,23 @@ export type MigrateOptions = TargetOptions & RunOptions & GuardOptions & LintGat
   invalidIndexes?: boolean;
 };
 
+/**
+ * The run's verdicts (docs/performance.md): a bundle's embedded ones, then the cache
+ * (`cache: false` turns both off; `cacheDir` moves the cache).
+ */
+function verdictsOf(options: MigrateOptions): VerdictStore | undefined {
+  return openVerdicts({ cache: options.cache, cacheDir: options.cacheDir, from: options.dir ?? SETTINGS.dir.default, embedded: options.migrations?.map((file) => file.verdict) });
+}
+
 /** The gate's hook from the library's options (`error` unless told otherwise). */
-function gateHook(options: LintGateOptions): LintHook | undefined {
+function gateHook(options: LintGateOptions, verdicts: VerdictStore | undefined): LintHook | undefined {
   const { lint = 'error' } = options;
   if (typeof lint === 'object') return lint;
   if (lint === 'off') return undefined;
   if (lint !== 'error' && lint !== 'warn') {
     throw new CutoverError('CONFIG', `lint "${String(lint)}" is not one of error, warn, off`, { hint: 'error stops on error findings (the default), warn reports them, off does not lint.', details: { setting: 'lint' } });
   }
-  return lintHook({ rules: options.lintRules, smallTableRows: options.lintSmallTable, since: options.lintSince, pgVersion: options.pgVersion }, lint === 'error');
+  return lintHook({ rules: options.lintRules, smallTableRows: options.lintSmallTable, since: options.lintSince, pgVersion: options.pgVersion, verdicts }, lint === 'error');
 }
 
 /**
@@ -63,12 +72,12 @@ function gateHook(options: LintGateOptions): LintHook | undefined {
 function runContext(options: MigrateOptions): RunContext & GuardOptions {
   const schema = targetSchema(options);
   const { waitForInstancesMs, force, guardPollMs } = options;
-  const findInvalid = async (connection: Session, report: MigrateReport) => {
-    // A lost connection was reported already: no indexes said is better than a second error.
-    report.invalidIndexes = await findInvalidIndexes(connection, schema).catch(() => []);
-  };
+  // Its rows come with the run's last round trip; none when it failed (a lost connection was
+  // reported already: no indexes said is better than a second error).
+  const findInvalid = { sql: invalidIndexesSql(schema), read: (rows: unknown[], report: MigrateReport) => { report.invalidIndexes = invalidIndexesFrom(schema, rows); } };
+  const verdicts = verdictsOf(options);
   return {
-    ...resolveRun(options), schema, waitForInstancesMs, force, guardPollMs, lint: gateHook(options),
+    ...resolveRun(options), schema, waitForInstancesMs, force, guardPollMs, verdicts, lint: gateHook(options, verdicts),
     afterRun: options.invalidIndexes ? findInvalid : undefined,
   };
 }
@@ -122,6 +131,6 @@ export async function plan(options: MigrateOptions): Promise<MigrateReport> {
  */
 export async function rollback(options: MigrateOptions & { to: string; dryRun?: boolean }): Promise<MigrateReport> {
   const connector = connectorFor(options, 'rollback');
-  return runMigrations(connector, readMigrations(options, { sum: true }), { ...resolveRun(options), schema: targetSchema(options), dryRun: options.dryRun, rollbackTo: options.to });
+  return runMigrations(connector, readMigrations(options, { sum: true }), { ...resolveRun(options), schema: targetSchema(options), verdicts: verdictsOf(options), dryRun: options.dryRun, rollbackTo: options.to });
 }
 

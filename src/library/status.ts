@@ -30,7 +30,7 @@ export async function status(options: TargetOptions & { strict?: boolean }): Pro
   const connection = await connector.connect();
   try {
     const ledger = (await readLedger(connection, schema, { kind, migrations })) ?? [];
-    const result = planSteps(migrations, ledger, { phase: 'all', ...(options.strict ? { strict: true } : {}) });
+    const result = planSteps(migrations, ledger, { phase: 'all', strict: options.strict });
     const pending = { pre: 0, post: 0 };
     for (const entry of result.entries) if (entry.state === 'pending') pending[entry.phase]++;
     const invalidIndexes = await findInvalidIndexes(connection, schema);

@@ -9,9 +9,9 @@
 import { CutoverError, throwAll } from '../errors.js';
 import { SETTINGS } from '../config/settings.js';
 import type { MigrationScript } from '../migrations/types.js';
-import { splitStatements, type Statement } from '../sql/statements.js';
+import type { Statement } from '../sql/statements.js';
 import type { Parser } from '../sql/parse-host.js';
-import { splitChunks } from '../sql/split-many.js';
+import { splitWithVerdicts, type VerdictStore } from '../verdicts/index.js';
 import { SchemaModel, type Catalog } from './catalog.js';
 import { sqlName, statementFacts, track, type RelationLock, type StatementFacts } from './facts/index.js';
 import { checkRuleId, ruleDocsUrl, RULES, type RuleId } from './registry.js';
@@ -30,6 +30,8 @@ export interface LintOptions {
   smallTableRows?: number;
   /** An open parser ({@link openParser}) to use, e.g. one started before the files were read. */
   parser?: Parser;
+  /** Verdicts to use and fill (src/verdicts): a file with one (parse trees kept) is linted unparsed. */
+  verdicts?: VerdictStore | undefined;
   /**
    * The scripts are the pending migrations of one run, in order, onto the live catalog (the
    * `migrate` gate, `plan`): a relation created by an earlier script of the run, or absent from
@@ -231,12 +233,12 @@ export function createLinter(options: LintOptions = {}): Linter {
   return {
     file,
     async run(scripts, parser) {
-      // Parsed a chunk at a time: one parser call per chunk is fast, and no more parse trees are
-      // alive at once than a chunk or two hold (a thousand files' trees would double peak memory).
-      for await (const { scripts: chunk, statements: parsed } of splitChunks(scripts, { tree: true, ...(parser ? { parser } : {}) })) {
-        // A chunk that did not parse as a whole: file by file, so the error names the right file.
-        const statements = parsed ?? (await Promise.all(chunk.map((script) => splitStatements(script))));
-        chunk.forEach((script, i) => file(script, statements[i]!));
+      // From verdicts where kept; else parsed a chunk at a time: one parser call per chunk is fast,
+      // and no more parse trees are alive at once than a chunk or two hold (a thousand files' trees
+      // would double peak memory). A file that does not parse stops the run at its line and column.
+      for await (const one of splitWithVerdicts(scripts, { tree: true, parser, verdicts: options.verdicts })) {
+        if ('error' in one) throw one.error;
+        file(one.script, one.statements);
       }
       return finish();
     },

@@ -13,7 +13,8 @@ import { directorySource } from '../migrations/directory.js';
 import { loadMigrations, readScript } from '../migrations/load.js';
 import type { Migration, MigrationScript } from '../migrations/types.js';
 import { versionOrder } from '../migrations/formats/index.js';
-import { openParser } from '../sql/parse-host.js';
+import { openParser, type Parser } from '../sql/parse-host.js';
+import { toParse } from '../verdicts/index.js';
 import { lintScripts, type LintOptions, type LintReport } from './engine.js';
 
 /** Options of {@link lintMigrations}. */
@@ -27,6 +28,8 @@ export interface LintFilesOptions extends Omit<LintOptions, 'catalog'>, Pick<Mig
   since?: string;
   /** Judge only the files this accepts (`lint --changed`); the others are read but not judged. */
   only?: (file: string) => boolean;
+  /** Opens the parser when some file has no verdict (default: {@link openParser}). */
+  openParser?: () => Parser;
 }
 
 /** Which files get findings: newer than `since`, and accepted by `only`. */
@@ -68,10 +71,13 @@ async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> 
  * if (report.counts.error > 0) process.exitCode = 3;
  */
 export async function lintMigrations(options: LintFilesOptions): Promise<LintReport> {
-  // The parser starts first: it gets ready while the files are read (and the catalog loaded).
-  const parser = options.parser ?? openParser();
+  // Without verdicts the parser starts first: it gets ready while the files are read (and the
+  // catalog loaded). With them, only once some file is found without one.
+  const open = options.openParser ?? (() => openParser());
+  let parser = options.parser ?? (options.verdicts ? undefined : open());
   try {
     const scripts = await scriptsOf(options);
+    if (!parser && toParse(scripts, options.verdicts) > 0) parser = open();
     const lintFile = judged(scripts, options);
     const engine = { ...options, parser, ...(lintFile ? { lintFile } : {}) };
     if (!options.url) return await lintScripts(scripts, engine);
@@ -84,6 +90,6 @@ export async function lintMigrations(options: LintFilesOptions): Promise<LintRep
       await connection.close();
     }
   } finally {
-    if (!options.parser) parser.close();
+    if (!options.parser) parser?.close();
   }
 }

@@ -20,6 +20,7 @@ import type { Migration } from '../migrations/types.js';
 import type { LedgerRow } from '../plan/types.js';
 import { loadParser } from '../sql/parser.js';
 import { splitStatements, type AstNode } from '../sql/statements.js';
+import { indexBuildOf, indexShape as normalise, type IndexBuild } from '../sql/index-build.js';
 
 /** The index a `CREATE INDEX CONCURRENTLY <name> ON …` statement builds. */
 export interface ConcurrentIndex {
@@ -33,19 +34,6 @@ export interface ConcurrentIndex {
 
 /** What the catalog holds under an index's name. */
 export type IndexState = { found: false } | { found: true; valid: boolean; building: boolean; definition: string };
-
-/** Parse-tree fields that differ between a file's statement and pg_get_indexdef without changing the index. */
-function normalise(node: AstNode): string {
-  const strip = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(strip);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'location').map(([key, v]) => [key, strip(v)]));
-    }
-    return value;
-  };
-  const { concurrent: _c, if_not_exists: _i, relation, ...rest } = node;
-  return JSON.stringify(strip({ ...rest, relation: { relname: relation?.relname } }));
-}
 
 /** The IndexStmt of one statement's text, if it is a single CREATE INDEX. */
 async function indexStmt(text: string): Promise<AstNode | undefined> {
@@ -63,8 +51,13 @@ async function indexStmt(text: string): Promise<AstNode | undefined> {
  */
 export async function concurrentIndexOf(text: string, schema: string): Promise<ConcurrentIndex | undefined> {
   const node = await indexStmt(text);
-  if (!node?.concurrent || !node.idxname) return undefined;
-  return { schema: node.relation?.schemaname ?? schema, name: node.idxname, table: node.relation?.relname, shape: normalise(node) };
+  return node ? indexIn(indexBuildOf('IndexStmt', node), schema) : undefined;
+}
+
+/** The named index of a build (in `schema` unless the statement names one), or undefined. */
+function indexIn(build: IndexBuild | undefined, schema: string): ConcurrentIndex | undefined {
+  if (!build?.name) return undefined;
+  return { schema: build.schemaname ?? schema, name: build.name, table: build.table!, shape: build.shape };
 }
 
 /**
@@ -154,8 +147,9 @@ async function buildsFinished(session: Session, migration: Migration, schema: st
  * is building it), drop it so that the statement builds it again. Returns the
  * index, for {@link checkBuilt}.
  */
-export async function prepareBuild(session: Session, text: string, schema: string): Promise<ConcurrentIndex | undefined> {
-  const index = await concurrentIndexOf(text, schema);
+export async function prepareBuild(session: Session, statement: { text: string; indexBuild?: IndexBuild }, schema: string): Promise<ConcurrentIndex | undefined> {
+  // Known from the file's parse (or its verdict); a statement made otherwise is parsed here.
+  const index = statement.indexBuild ? indexIn(statement.indexBuild, schema) : await concurrentIndexOf(statement.text, schema);
   if (!index) return undefined;
   const state = await indexState(session, index);
   if (state.found && !state.valid && !state.building) await session.query(dropInvalidSql(index));

@@ -10,6 +10,7 @@ import type { LintHook } from '../lint/hook.js';
 import type { PlanOptions, Step } from '../plan/types.js';
 import type { RunnableStatement } from '../sql/statements.js';
 import type { OnEvent } from './events.js';
+import type { VerdictStore } from '../verdicts/index.js';
 import type { MigrateReport } from './migrate.js';
 
 /** How long a run waits and how it retries, every default applied (docs/locking.md). */
@@ -50,6 +51,16 @@ export interface RunSettings extends PlanOptions {
   onEvent?: OnEvent | undefined;
 }
 
+/**
+ * A read a run makes under the lock once it has ended. Its SQL (one parameterless statement)
+ * shares the round trip of the run's last commit or of the unlock, never one of its own;
+ * `read` gets its rows, or none when it failed, and puts what it found in the report.
+ */
+export interface AfterRun {
+  sql: string;
+  read(rows: unknown[], report: MigrateReport): void;
+}
+
 /** What cutover's own callers hook into a run. */
 export interface RunHooks {
   /**
@@ -63,17 +74,18 @@ export interface RunHooks {
    * passes one that parses each file once for every target sharing the migration set.
    */
   prepare?: (steps: Step[]) => Promise<RunnableStatement[][]>;
+  /** Verdicts to use and fill (src/verdicts): a pending file with one is validated from it, unparsed. */
+  verdicts?: VerdictStore | undefined;
   /**
    * Called under the lock with the validated steps, before anything runs; a
    * throw stops the run with nothing done (the post-deploy guard, src/deploy).
    */
   beforeRun?: (steps: readonly Step[], connection: Connection) => Promise<void>;
   /**
-   * Called under the lock once the run has ended, after a failure too, on the
-   * run's connection (`migrate({ invalidIndexes: true })` looks for invalid
-   * indexes here); what it adds to the report is reported. It must not throw.
+   * A read under the lock once the run has ended, after a failure too
+   * (`migrate({ invalidIndexes: true })` looks for invalid indexes here).
    */
-  afterRun?: (connection: Connection, report: MigrateReport) => Promise<void>;
+  afterRun?: AfterRun | undefined;
   /** Lint the pending steps (`plan`, the `migrate` gate): findings and locks go in the report (src/lint/hook.ts). */
   lint?: LintHook | undefined;
 }

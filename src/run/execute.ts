@@ -240,7 +240,7 @@ async function runStatementByStatement(connection: Connection, step: Step, state
       // without a limit (unless the file sets one) and is never retried.
       const concurrently = statement.needsNoTransaction?.includes('CONCURRENTLY') === true;
       if (concurrently) await connection.query(`SET lock_timeout = ${Math.round(script.lockTimeoutMs ?? 0)}`);
-      const index = concurrently ? await prepareBuild(connection, statement.text, options.schema) : undefined;
+      const index = concurrently ? await prepareBuild(connection, statement, options.schema) : undefined;
       for (let attempt = 1; ; attempt++) {
         const attemptLockTimeout = lockTimeoutFor(attempt, options, script.lockTimeoutMs);
         if (!concurrently && attemptLockTimeout !== lockTimeoutSet) {

@@ -8,14 +8,14 @@ import type { FormatNotice } from '../migrations/formats/types.js';
 import { asCutoverError, CutoverError, throwAll } from '../errors.js';
 import { acquireMigrationLocks, type MigrationLocks } from '../db/advisory-lock.js';
 import { checkOtherLedger, createLedger, ensureAuditTable, isMissingLedger, ledgerFor, probeLedger, readLedger, toLedgerRows, type Ledger, type LedgerKind, type LedgerProbe, type RawLedgerRow } from '../db/ledger.js';
-import type { Clock, RunContext } from './context.js';
-import type { Connection, Connector } from '../db/session.js';
+import type { AfterRun, Clock, RunContext } from './context.js';
+import { sendBatch, type Connection, type Connector } from '../db/session.js';
 import type { Migration } from '../migrations/types.js';
 import { plan, planRollback } from '../plan/plan.js';
 import type { LedgerRow, Plan, Problem, StatusEntry, Step } from '../plan/types.js';
-import { checkScript, checkStatements, toRunnable, type RunnableStatement } from '../sql/statements.js';
+import { checkStatements, toRunnable, type RunnableStatement } from '../sql/statements.js';
 import { openParser, type Parser } from '../sql/parse-host.js';
-import { splitChunks } from '../sql/split-many.js';
+import { splitWithVerdicts, toParse, type VerdictStore } from '../verdicts/index.js';
 import type { MigrationRef } from './events.js';
 import type { LintedStatement, Linter, LintReport } from '../lint/engine.js';
 import type { LintHook } from '../lint/hook.js';
@@ -73,29 +73,42 @@ export function historyError(errors: Problem[]): CutoverError {
   });
 }
 
+/** Options of {@link prepareSteps}. */
+export interface PrepareOptions {
+  /** Lint each file from the same parse (a promise: it loads while the parser starts). */
+  linter?: Promise<Linter> | undefined;
+  /** An open parser for the files without a verdict. */
+  parser?: Parser | undefined;
+  /** Verdicts to use and fill (src/verdicts): a file with one is not parsed. */
+  verdicts?: VerdictStore | undefined;
+}
+
 /**
  * Parse and validate every step's script; all problems at once (exit 2).
- * With a `linter` (a promise: it loads while the parser starts), each file
- * is linted from the same parse, in order.
+ * With a `linter`, each file is linted from the same parse, in order; with
+ * `verdicts`, a file whose verdict is kept is validated from it, unparsed.
  */
-export async function prepareSteps(steps: Step[], linter?: Promise<Linter>, parser?: Parser): Promise<RunnableStatement[][]> {
+export async function prepareSteps(steps: Step[], options: PrepareOptions = {}): Promise<RunnableStatement[][]> {
   const scripts = steps.map(scriptOf);
   const checked: RunnableStatement[][] = [];
   const problems: CutoverError[] = [];
   // Settled, not awaited bare: a bad file must still win over a linter that failed to load.
-  const lint = linter?.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const lint = options.linter?.then((value) => ({ value }), (error: unknown) => ({ error }));
   try {
     // Files go to the parser in chunks: one call per file costs most on a cold parser, while one
     // call for a thousand files would hold all their parse trees at once.
-    for await (const { scripts: chunk, statements: parsed } of splitChunks(scripts, { tree: linter !== undefined, ...(parser ? { parser } : {}) })) {
+    for await (const one of splitWithVerdicts(scripts, { tree: options.linter !== undefined, parser: options.parser, verdicts: options.verdicts })) {
       const settled = await lint;
-      for (const [i, script] of chunk.entries()) {
-        // A chunk that did not parse as a whole (a syntax error somewhere): each file alone, naming every bad one.
-        const one = parsed ? { statements: parsed[i]!, problems: checkStatements(script, parsed[i]!) } : await checkScript(script);
-        problems.push(...one.problems);
-        checked.push(one.statements.map(toRunnable));
-        if (settled && 'value' in settled && problems.length === 0) settled.value.file(script, one.statements);
+      // A file that did not parse: every bad file is named, with its line and column.
+      if ('error' in one) {
+        if (!(one.error instanceof CutoverError)) throw one.error;
+        problems.push(one.error);
+        checked.push([]);
+        continue;
       }
+      problems.push(...checkStatements(one.script, one.statements));
+      checked.push(one.statements.map(toRunnable));
+      if (settled && 'value' in settled && problems.length === 0) settled.value.file(one.script, one.statements);
     }
     throwAll(problems);
     const settled = await lint;
@@ -188,6 +201,16 @@ async function recognize(connection: Connection, rows: LedgerRow[], migrations: 
   return result.rows;
 }
 
+/**
+ * afterRun's read, still under the lock, and the unlock in one round trip, when the run's last
+ * commit did not carry them (nothing ran, or a failure). A failed read reports nothing found.
+ */
+async function closeRun(connection: Connection, locks: HeldLocks, afterRun: AfterRun, report: MigrateReport): Promise<void> {
+  const outcome = await sendBatch(connection, [afterRun.sql, ...locks.unlockSql]);
+  afterRun.read(outcome.failed === undefined ? outcome.results[0]!.rows : [], report);
+  if (outcome.failed === undefined) locks.released();
+}
+
 /** A failure after commits that may not have reached the disk says so (the report lists them in `unconfirmed`). */
 function withUnconfirmed(error: unknown, report: MigrateReport): unknown {
   if (!(error instanceof CutoverError) || !report.unconfirmed?.length) return error;
@@ -236,6 +259,8 @@ export async function runMigrations(
     schema: options.schema, target: connector.describe, phase: options.phase ?? 'all', dryRun: options.dryRun ?? false,
     lockWaitedMs: 0, planned: [], applied: [], deferred: [], warnings: [], entries: [], durationMs: 0,
   };
+  const { afterRun } = options;
+  let closed = false; // afterRun's read and the unlock went with the last commit
   // The run under the schema's lock, on its connection.
   // `read`: the ledger's read that came with the lock, if it did. Failed for want of a ledger (a new
   // schema), the schema is probed; failed otherwise (no privilege …), readLedger says why.
@@ -262,10 +287,12 @@ export async function runMigrations(
     // With the default parse, lint reads the same parse trees (one parse per file, not two).
     // (Linting while the files run, for --lint=warn, was measured: no faster on 200 or 1,000
     // files — the second parse and the rules compete with the server for the same CPUs.)
-    const parser = options.prepare ? undefined : openParser({ texts: thePlan.steps.length });
+    // With a verdict for every file, no parser is opened (libpg-query is never loaded).
+    const texts = options.prepare ? 0 : toParse(thePlan.steps.map(scriptOf), options.verdicts);
+    const parser = texts > 0 ? openParser({ texts }) : undefined;
     try {
-      const linter = options.lint?.start && parser ? options.lint.start(connection, options.schema, thePlan.steps) : undefined;
-      const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, linter, parser);
+      const linter = options.lint?.start && !options.prepare ? options.lint.start(connection, options.schema, thePlan.steps) : undefined;
+      const statements = options.prepare ? await options.prepare(thePlan.steps) : await prepareSteps(thePlan.steps, { linter, parser, verdicts: options.verdicts });
       parser?.close(); // the child's memory goes before the migrations run
       report.planned = thePlan.steps.map((step, i) => ({
         ...stepRef(step),
@@ -282,14 +309,17 @@ export async function runMigrations(
       try {
         for (const [i, step] of thePlan.steps.entries()) {
           stopIfAsked(options.signal, `before ${scriptOf(step).file}`);
-          // The run's last commit flushes the WAL; the ledger as it then is comes back in its round
-          // trip, and the locks are released there (unless afterRun still needs them).
+          // The run's last commit flushes the WAL; the ledger as it then is, afterRun's read and the
+          // unlock share its round trip, in that order (the read still under the lock).
           const last = i === thePlan.steps.length - 1;
-          const unlock = last && !options.afterRun ? locks.unlockSql : [];
-          const { after: done, ...result } = await executeStep(connection, step, statements[i]!, { ...execute, flushCommit: last, after: last ? [theLedger.selectSql(), ...unlock] : [] });
+          const closing = last ? [theLedger.selectSql(), ...(afterRun ? [afterRun.sql] : []), ...locks.unlockSql] : [];
+          const { after: done, ...result } = await executeStep(connection, step, statements[i]!, { ...execute, flushCommit: last, after: closing });
           report.applied.push(result);
-          if (done?.[0]) after = toLedgerRows(done[0].rows as RawLedgerRow[], migrations);
-          if (done && unlock.length > 0) locks.released();
+          if (!done?.length) continue;
+          after = toLedgerRows(done[0]!.rows as RawLedgerRow[], migrations);
+          if (afterRun) afterRun.read(done[1]!.rows, report);
+          locks.released();
+          closed = true;
         }
       } catch (error) {
         // Earlier steps committed without waiting for the WAL flush; a commit that writes an xid
@@ -317,7 +347,7 @@ export async function runMigrations(
       try {
         return await underLock(connection, locks);
       } finally {
-        await options.afterRun?.(connection, report);
+        if (afterRun && !closed) await closeRun(connection, locks, afterRun, report);
       }
     });
   } catch (caught) {

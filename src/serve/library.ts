@@ -41,7 +41,8 @@ export function healthHandler(options: HealthHandlerOptions): HealthHandler & { 
   migrations?.catch(() => {});
   const handler = createHealthHandler({
     session: options.pool ?? own!, schema: targetSchema(options), appVersion: options.appVersion ?? null,
-    ...(options.onError ? { onError: options.onError } : {}), ...(migrations ? { migrations } : {}), ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.postPendingWarnMs === undefined ? {} : { postPendingWarnMs: options.postPendingWarnMs }), ...(options.ledger ? { ledger: options.ledger } : {}),
+    onError: options.onError, migrations, postPendingWarnMs: options.postPendingWarnMs,
+    ...(options.atLeast ? { atLeast: options.atLeast } : {}), ...(options.ledger ? { ledger: options.ledger } : {}),
   }) as HealthHandler & { close(): Promise<void> };
   handler.close = async () => { await own?.end(); };
   return handler;

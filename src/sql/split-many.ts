@@ -12,7 +12,7 @@
 import type { MigrationScript } from '../migrations/types.js';
 import { locator } from './location.js';
 import { parseTexts, type ParseOutcome, type Parser } from './parse-host.js';
-import { NO_TRANSACTION_NODE_KINDS, needsNoTransaction, splitStatements, type AstNode, type Statement } from './statements.js';
+import { classify, NO_TRANSACTION_NODE_KINDS, splitStatements, type AstNode, type Statement } from './statements.js';
 
 const SEPARATOR = '\n;';
 const SEPARATOR_BYTES = Buffer.byteLength(SEPARATOR);
@@ -77,8 +77,7 @@ function statementsOf(scripts: readonly Script[], outcome: ParseOutcome): Statem
     const statement: Statement = {
       index: out[fileIndex]!.length, text: rawText.trim(), start, end: file.toChar(endByte), ...file.lineColumn(start), kind: raw.kind, node,
     };
-    const reason = needsNoTransaction(raw.kind, node);
-    if (reason) statement.needsNoTransaction = reason;
+    classify(statement);
     out[fileIndex]!.push(statement);
   }
   return out;

@@ -10,6 +10,7 @@ import { loadParser } from './parser.js';
 import { parseHere } from './parse-host.js';
 import { parseInPieces } from './pieces.js';
 import { ident } from '../db/sql.js';
+import { indexBuildOf, type IndexBuild } from './index-build.js';
 
 /** A parse-tree node, as libpg-query returns it. */
 export type AstNode = Record<string, any>;
@@ -31,10 +32,26 @@ export interface Statement {
   node: AstNode;
   /** Set when Postgres refuses to run it inside a transaction block: what it is. */
   needsNoTransaction?: string;
+  /** A `CREATE INDEX CONCURRENTLY`: the index it builds (checked before and after the build). */
+  indexBuild?: IndexBuild;
 }
 
 /** The statement kinds whose parse node {@link needsNoTransaction} reads (the others it decides by kind alone). */
 export const NO_TRANSACTION_NODE_KINDS: readonly string[] = ['IndexStmt', 'DropStmt', 'ReindexStmt', 'VacuumStmt', 'AlterTableStmt'];
+
+/**
+ * Set what a statement's parse node tells about running it: whether it needs to run outside a
+ * transaction block, and the index a concurrent build makes.
+ *
+ * @example
+ * classify(statement); // statement.needsNoTransaction === 'CREATE INDEX CONCURRENTLY'
+ */
+export function classify(statement: Statement): void {
+  const reason = needsNoTransaction(statement.kind, statement.node);
+  if (reason) statement.needsNoTransaction = reason;
+  const build = indexBuildOf(statement.kind, statement.node);
+  if (build) statement.indexBuild = build;
+}
 
 /** Why a statement cannot run in a transaction block, or undefined. */
 export function needsNoTransaction(kind: string, node: AstNode): string | undefined {
@@ -112,8 +129,7 @@ export async function splitStatements(script: Pick<MigrationScript, 'file' | 'sq
       kind,
       node: inner,
     };
-    const reason = needsNoTransaction(kind, inner);
-    if (reason) statement.needsNoTransaction = reason;
+    classify(statement);
     return statement;
   });
 }

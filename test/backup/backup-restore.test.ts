@@ -88,6 +88,28 @@ describe('backup', () => {
     expect((await cutover('backup', '--schemas', 'nobody_*')).error.code).toBe('SCHEMA_NOT_FOUND');
   });
 
+  it('on a terminal: a live line of the schemas (bar, done/total, elapsed); piped and --json: no line, the output as before (17.6)', async () => {
+    await query(bed.db.url, ['p_a', 'p_b', 'p_c'].map((name) => `CREATE SCHEMA ${ident(name)}; CREATE TABLE ${ident(name)}.t AS SELECT generate_series(1, 100) AS id`).join(';'));
+    const run = (tty: boolean, ...extra: string[]) => cli(['backup', '--schemas', 'p_*', '--url', bed.db.url, '--dir', dir, ...extra], { cwd: bed.work, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, tty });
+    const done = /^backed up schema "p_a" [^\n]*\nbacked up schema "p_b" [^\n]*\nbacked up schema "p_c" [^\n]*\ndone in \S+\n$/;
+    const live = await run(true);
+    expect(live.code, live.stderr).toBe(0);
+    expect(live.stderr).toMatch(/^\r\x1b\[2Kbackup \[·{20}\] 0\/3 · 0 failed · \S+ · schema "p_a"/);
+    expect(live.stderr.endsWith('\r\x1b[2K')).toBe(true); // gone before the result is printed
+    expect(live.stdout).toMatch(done);
+    const piped = await run(false);
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toMatch(done);
+    const json = await run(true, '--json');
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout).backups).toHaveLength(3);
+    // restore: its four steps on the same line
+    const restored = await cli(['restore', JSON.parse(json.stdout).backups[0].manifestPath, '--yes', '--url', bed.db.url, '--dir', dir], { cwd: bed.work, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, tty: true });
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stderr).toMatch(/^\r\x1b\[2Krestore \[·{20}\] 0\/4 · 0 failed · \S+ · checking the dump/);
+    expect(restored.stderr.endsWith('\r\x1b[2K')).toBe(true);
+  });
+
   it('never writes over a backup: the same id again is BACKUP_EXISTS and the first files stay as they were (16.1)', async () => {
     await cutover('migrate', '--schema', schema);
     const out = join(bed.work, 'same');

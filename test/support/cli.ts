@@ -8,6 +8,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 
+/**
+ * The verdict cache as this test run has it (test/support/global-setup.ts turns it off unless
+ * CUTOVER_CACHE is set): CLI runs get it too, so that a test of parsing sees a parse.
+ */
+export function cacheEnv(): Record<string, string> {
+  const { CUTOVER_CACHE, CUTOVER_CACHE_DIR } = process.env;
+  return { ...(CUTOVER_CACHE === undefined ? {} : { CUTOVER_CACHE }), ...(CUTOVER_CACHE_DIR === undefined ? {} : { CUTOVER_CACHE_DIR }) };
+}
+
 /** What a CLI run produced. */
 export interface CliResult {
   code: number;
@@ -25,7 +34,7 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
   const code = await main(args, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    env: options.env ?? {},
+    env: { ...cacheEnv(), ...options.env },
     cwd: options.cwd ?? process.cwd(),
     isTTY: options.tty ?? false,
     now: () => new Date(),
@@ -41,7 +50,7 @@ export const BIN = resolve(import.meta.dirname, '../../bin/cutover.js');
 export function spawnCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? process.cwd(),
-    env: { PATH: process.env.PATH ?? '', ...options.env },
+    env: { PATH: process.env.PATH ?? '', ...cacheEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -28,6 +28,9 @@ declare module 'vitest' {
 const THROWAWAY = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // No verdict cache unless asked for (CUTOVER_CACHE=true): tests of parsing must see a parse,
+  // and runs must not fill the user's cache. The verdict tests turn it on with their own directory.
+  process.env.CUTOVER_CACHE ??= 'false';
   let adminUrl = process.env.TEST_DATABASE_URL;
   let teardown = async (): Promise<void> => undefined;
   if (!adminUrl) {

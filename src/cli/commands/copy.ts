@@ -8,6 +8,7 @@ import { CutoverError, EXIT } from '../../errors.js';
 import type { Runner } from '../program.js';
 import { toolOptions } from './backup.js';
 import { settingOption } from '../setting-options.js';
+import { withStepProgress } from '../progress.js';
 
 interface CopyFlags {
   from: string;
@@ -46,7 +47,7 @@ export function register(program: Command, runner: Runner): void {
       const list = context.settings.schemas;
       const schemas = list !== undefined ? { list } : 'all' as const;
       try {
-        const report = await copy({ from: flags.from, to: flags.to, schemas, noOwner: !flags.owner, ...toolOptions(context, flags.pgBin) });
+        const report = await withStepProgress(context, 'copy', (onProgress) => copy({ from: flags.from, to: flags.to, schemas, noOwner: !flags.owner, ...toolOptions(context, flags.pgBin), onProgress }));
         context.result(report, renderCopy(report));
         return EXIT.ok;
       } catch (error) {

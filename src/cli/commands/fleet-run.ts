@@ -10,12 +10,12 @@ import type { FleetEvent, FleetReport, TargetSpec } from '../../fleet/types.js';
 import type { PhaseOption } from '../../plan/types.js';
 import { runSettings, withDatabase, type Context } from '../context.js';
 import { listed, type FleetFlags } from './fleet-flags.js';
-import { newProgress, renderFleetReport, renderFleetStatus, renderProgress, renderTargetFailure, trackProgress } from '../fleet-render.js';
+import { fleetProgressCounts, newProgress, renderFleetReport, renderFleetStatus, renderProgress, renderTargetFailure, trackProgress } from '../fleet-render.js';
+import { liveProgress } from '../progress.js';
 import { renderEvent } from '../render.js';
 
-/** How often a line is logged without a TTY, and the TTY display is redrawn. */
+/** How often a line is logged without a TTY. */
 const LOG_EVERY_MS = 10_000;
-const REDRAW_EVERY_MS = 200;
 
 function wholeNumber(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -40,33 +40,20 @@ export async function withTargets<T>(context: Context, flags: FleetFlags, work: 
   }]));
 }
 
-/** Progress on stderr: redrawn in place on a TTY, a line every 10 s otherwise; failures as they happen. */
+/** Progress on stderr: a live line on a TTY (src/cli/progress.ts), a line every 10 s otherwise; failures as they happen. */
 function progressDisplay(context: Context) {
   const { io, flags } = context;
   const progress = newProgress();
   const now = () => io.now().getTime();
-  const live = io.isTTY && !flags.quiet;
-  let drawn = false;
-  const clear = () => {
-    if (drawn) io.stderr.write('\r\x1b[K');
-    drawn = false;
-  };
-  const draw = () => {
-    if (progress.total === 0) return;
-    if (live) {
-      io.stderr.write(`\r\x1b[K${renderProgress(progress, now())}`);
-      drawn = true;
-    } else context.say(renderProgress(progress, now()));
-  };
-  const say = (text: string) => {
-    clear();
-    context.say(text);
-  };
-  const timer = flags.quiet ? undefined : setInterval(draw, live ? REDRAW_EVERY_MS : LOG_EVERY_MS);
+  const line = liveProgress(io, flags, () => fleetProgressCounts(progress, now()));
+  const say = (text: string) => (line.live ? line.say(text) : context.say(text));
+  // Off a terminal: a plain line every 10 s, as logs want it.
+  const timer = line.live || flags.quiet ? undefined : setInterval(() => progress.total > 0 && context.say(renderProgress(progress, now())), LOG_EVERY_MS);
   timer?.unref?.();
   return {
     onEvent(event: FleetEvent) {
       trackProgress(progress, event);
+      line.draw();
       switch (event.type) {
         case 'fleet-started':
           say(`fleet: ${event.total} targets, concurrency ${event.concurrency}${event.canary ? `, canary ${event.canary} first` : ''}`);
@@ -85,14 +72,14 @@ function progressDisplay(context: Context) {
           // A single run's event: the ones worth a line anyway (lock waits, retries), the rest with --verbose.
           const important = event.type === 'lock-waiting' || event.type === 'migration-retrying';
           if (!important && !flags.verbose) break;
-          const line = renderEvent(event, flags.verbose);
-          if (line) say(`[${event.target.schema}] ${line}`);
+          const text = renderEvent(event, flags.verbose);
+          if (text) say(`[${event.target.schema}] ${text}`);
         }
       }
     },
     stop() {
       if (timer) clearInterval(timer);
-      clear();
+      line.stop();
     },
   };
 }
@@ -112,8 +99,7 @@ export async function runFleetMigrate(context: Context, flags: FleetFlags & { ph
   try {
     report = await withTargets(context, flags, (targets) => migrateFleet({
       ...settings, targets, phase: flags.phase, ...(flags.to ? { to: flags.to } : {}),
-      ...(concurrency ? { concurrency } : {}), ...(canary ? { canary } : {}),
-      ...(flags.continueOnError ? { continueOnError: true } : {}), ...(flags.shard ? { shard: flags.shard } : {}),
+      concurrency, canary, continueOnError: flags.continueOnError, ...(flags.shard ? { shard: flags.shard } : {}),
       onEvent: (event) => display.onEvent(event),
     }));
   } catch (error) {
@@ -132,7 +118,7 @@ export async function runFleetStatus(context: Context, flags: FleetFlags & { che
   const concurrency = wholeNumber('concurrency', flags.concurrency, 1);
   const report = await withTargets(context, flags, (targets) => fleetStatus({
     targets, ...context.source, strict: context.settings.strict,
-    ...(concurrency ? { concurrency } : {}), ...(flags.shard ? { shard: flags.shard } : {}),
+    concurrency, ...(flags.shard ? { shard: flags.shard } : {}),
   }));
   const upToDate = report.counts.upToDate === report.total;
   if (flags.check && !upToDate) {

@@ -7,7 +7,8 @@
 import { Option, type Command } from 'commander';
 import { relative } from 'node:path';
 import { CutoverError, EXIT } from '../../errors.js';
-import { LINT_OUTPUTS, type Context } from '../context.js';
+import { cacheSettings, LINT_OUTPUTS, type Context } from '../context.js';
+import { openVerdicts } from '../../verdicts/index.js';
 import type { Runner } from '../program.js';
 import { settingOptions } from '../setting-options.js';
 
@@ -22,7 +23,9 @@ interface LintFlags {
 /** Lint options from the resolved settings (`lint`, `upgrade`). */
 export function lintSettings(context: Context) {
   const s = context.settings;
+  const verdicts = openVerdicts({ ...cacheSettings(context), from: context.dir, onNote: (note) => { if (context.flags.verbose) context.say(note); } });
   return {
+    ...(verdicts ? { verdicts } : {}),
     ...(s.lintRules ? { rules: s.lintRules } : {}),
     ...(s.pgVersion === undefined ? {} : { pgVersion: s.pgVersion }),
     ...(s.lintSince === undefined ? {} : { since: s.lintSince }),
@@ -70,14 +73,18 @@ export function register(program: Command, runner: Runner): void {
     .option('--changed <git-ref>', 'judge only the files added or changed since this git ref (e.g. origin/main)')
     .action(runner.action<LintFlags>(async (context, flags, args) => {
       const changed = flags.changed === undefined ? undefined : new Set(await changedFiles(context, flags.changed));
-      // The parser starts first (in this process when it is the CLI's own, else in a child): it
-      // gets ready while the linter's modules load and the files are read.
-      const parser = (await import('../../sql/parse-host.js')).openParser({ here: true });
+      // Without verdicts, the parser starts first (in this process when it is the CLI's own, else in
+      // a child): it gets ready while the linter's modules load and the files are read. With them,
+      // it is opened only for files that have none.
+      const { openParser } = await import('../../sql/parse-host.js');
+      const openHere = () => openParser({ here: true });
+      const settings = lintSettings(context);
+      const parser = settings.verdicts ? undefined : openHere();
       try {
         const [{ lintMigrations }, { renderLint }] = await Promise.all([import('../../lint/lint-files.js'), import('../../lint/render/index.js')]);
         const paths = args.map((p) => (p.startsWith('/') ? p : `${context.io.cwd}/${p}`));
         const report = await lintMigrations({
-          ...context.source, paths, schema: context.settings.schema, ...lintSettings(context), parser,
+          ...context.source, paths, schema: context.settings.schema, ...settings, openParser: openHere, ...(parser ? { parser } : {}),
           ...(changed ? { only: (file: string) => changed.has(file.split('/').pop()!) } : {}),
           ...(context.settings.url ? { url: context.settings.url } : {}),
         });
@@ -88,7 +95,7 @@ export function register(program: Command, runner: Runner): void {
         else context.io.stdout.write(`${text}\n`);
         return report.counts.error > 0 ? EXIT.check : EXIT.ok;
       } finally {
-        parser.close();
+        parser?.close();
       }
     }));
   for (const option of settingOptions('lint')) command.addOption(option);

@@ -72,7 +72,7 @@ export function register(program: Command, runner: Runner): void {
       const waitMs = durationFlag('--wait', flags.wait);
       const options = {
         ...runSettings(context), phase: flags.phase, ...(flags.to ? { to: flags.to } : {}),
-        ...(waitMs === undefined ? {} : { waitForInstancesMs: waitMs }),
+        waitForInstancesMs: waitMs,
         ...(flags.force ? { force: { reason: flags.reason! } } : {}),
         lint: flags.lint, ...gateSettings(context),
       };
@@ -84,8 +84,7 @@ export function register(program: Command, runner: Runner): void {
         if (flags.backup && !flags.dryRun) await (await import('./backup.js')).backupIfPending(context, url, options, flags);
         try {
           if (flags.dryRun) return await plan({ url, ...options, invalidIndexes: true });
-          const signal = interruption(context.io);
-          return await migrate({ url, ...options, invalidIndexes: true, ...(signal ? { signal } : {}) });
+          return await migrate({ url, ...options, invalidIndexes: true, signal: interruption(context.io) });
         } catch (error) {
           warnInvalid(((error as CutoverError).report as MigrateReport | undefined)?.invalidIndexes);
           throw error;

@@ -103,8 +103,7 @@ export function register(program: Command, runner: Runner): void {
       if (flags.keepScratch && flags.scratchEmbedded) throw new CutoverError('USAGE', '--keep-scratch cannot keep a --scratch-embedded copy: the throwaway server and its directory are removed at the end', { hint: 'To look at the copy afterwards, rehearse on a server of your own with --scratch-url and --keep-scratch.' });
       try {
         const report = await withDatabase(context, (url) => withScratch(context, flags, (scratchUrl) => rehearseMigrations({
-          url, ...run, ...(scratchUrl ? { scratchUrl } : {}), ...(flags.schemaOnly ? { schemaOnly: true } : {}),
-          ...(flags.keepScratch ? { keep: true } : {}), ...(queries ? { queries } : {}), ...toolOptions(context, flags.pgBin),
+          url, ...run, ...(scratchUrl ? { scratchUrl } : {}), schemaOnly: flags.schemaOnly, keep: flags.keepScratch, queries, ...toolOptions(context, flags.pgBin),
         })));
         context.result(report, renderRehearsal(report));
         return EXIT.ok;

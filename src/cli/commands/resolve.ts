@@ -18,7 +18,7 @@ interface ResolveFlags {
 async function rebuildInvalid(context: Context, version: string | undefined): Promise<ExitCode> {
   if (version !== undefined) throw new CutoverError('USAGE', '--rebuild-invalid-indexes takes no <version>', { hint: 'cutover resolve --rebuild-invalid-indexes' });
   const lockWaitMs = context.settings.lockWaitMs;
-  const report = await withDatabase(context, (url) => rebuildIndexes({ url, schema: context.settings.schema, ...(lockWaitMs === undefined ? {} : { lockWaitMs }) }));
+  const report = await withDatabase(context, (url) => rebuildIndexes({ url, schema: context.settings.schema, lockWaitMs }));
   const names = report.rebuilt.map((i) => `${i.index} on ${i.table}`);
   context.result({ ok: true, ...report }, names.length ? `rebuilt ${names.length} invalid index${names.length === 1 ? '' : 'es'} in schema "${report.schema}" concurrently: ${names.join(', ')}` : `schema "${report.schema}" has no invalid indexes: nothing to do`);
   return EXIT.ok;
@@ -49,7 +49,7 @@ export function register(program: Command, runner: Runner): void {
       const report = await withDatabase(context, (url) => resolve({
         url, schema: context.settings.schema, ...context.source, version: args[0]!, action,
         ...(flags.reason ? { reason: flags.reason } : {}),
-        ...(context.settings.lockWaitMs === undefined ? {} : { lockWaitMs: context.settings.lockWaitMs }),
+        lockWaitMs: context.settings.lockWaitMs,
       }));
       context.result({ ok: true, ...report }, `version ${report.version} in schema "${report.schema}": ${report.before.state} → ${report.after ? report.after.state : 'removed from the ledger (it will run again)'} (recorded in cutover_audit)`);
       return EXIT.ok;

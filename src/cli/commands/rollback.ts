@@ -29,7 +29,7 @@ export function register(program: Command, runner: Runner): void {
     .option('--pg-bin <dir>', 'directory of pg_restore and psql (env PG_BIN; default: PATH)')
     .action(runner.action<RollbackFlags>(async (context, flags) => {
       const outcome = await withDatabase(context, (url) => rollbackWithBackup({
-        url, ...runSettings(context), to: flags.to, ...(flags.dryRun ? { dryRun: true } : {}),
+        url, ...runSettings(context), to: flags.to, dryRun: flags.dryRun,
         backupDir: backupDir(context, flags.backupDir), ...toolOptions(context, flags.pgBin),
         confirm: async (backup, ageMs) => {
           const question = `down files are missing: restore backup ${backup.manifest.id} of schema "${backup.manifest.schema}" (ledger at ${flags.to}, taken ${describeAge(ageMs)} ago)?`;
