@@ -3,8 +3,7 @@
  * (`{ url | pool, schema, dir | migrations, format }`) turned into the core's
  * ports. Nothing here decides anything.
  */
-import { SETTINGS } from '../config/settings.js';
-import { targetSchema, connectorFor, whoAmI, type TargetOptions } from '../target/index.js';
+import { targetDir, targetSchema, connectorFor, whoAmI, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { bundleSource } from '../migrations/bundle.js';
 import { directorySource } from '../migrations/directory.js';
@@ -38,7 +37,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
       details: { ledger: options.ledger },
     });
   }
-  const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? SETTINGS.dir.default);
+  const source = options.migrations ? bundleSource(options.migrations) : directorySource(targetDir(options));
   const migrations = await loadMigrations(source, {
     ...(options.format ? { format: options.format } : {}), onDetect: options.onDetect, onNotice: options.onNotice,
   });

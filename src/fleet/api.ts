@@ -5,7 +5,7 @@
  * picks a concurrency the server can take, and calls the core.
  */
 import { availableParallelism } from 'node:os';
-import { readMigrations, resolveRun, targetLedger, type MigrationsOptions } from '../target/index.js';
+import { readMigrations, resolveRun, targetDir, targetLedger, type MigrationsOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { pgConnector } from '../db/pg.js';
 import { describeUrl } from '../db/url.js';
@@ -22,7 +22,6 @@ import { inShard, parseShard } from './shard.js';
 import { readFleetStatus, type FleetStatusReport } from './status.js';
 import type { FleetReport, OnFleetEvent, Shard, Target, TargetRef, TargetSpec } from './types.js';
 import { notifier, type Notifier } from '../db/notify.js';
-import { SETTINGS } from '../config/settings.js';
 import { openVerdicts, type CacheOptions } from '../verdicts/index.js';
 
 /** Where the fleet is and which migrations to use. */
@@ -249,7 +248,7 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetR
   const onEvent: OnFleetEvent | undefined = progress ? (event) => { progress.announce(event); options.onEvent?.(event); } : options.onEvent;
   const run = resolveRun({ ...options, onEvent: undefined }); // the fleet's listener hears the runs' events, tagged
   // Each file is parsed once for the whole fleet, and not at all when its verdict is kept (docs/performance.md).
-  const verdicts = openVerdicts({ cache: options.cache, cacheDir: options.cacheDir, from: options.dir ?? SETTINGS.dir.default, embedded: options.migrations?.map((file) => file.verdict) });
+  const verdicts = openVerdicts({ cache: options.cache, cacheDir: options.cacheDir, from: targetDir(options), embedded: options.migrations?.map((file) => file.verdict) });
   try {
     return await runFleet(resolved.targets, (t) => resolved.databases.get(t.database)!, migrations, {
       ...run, verdicts, canary, continueOnError, onEvent, concurrency: resolved.concurrency, ledgers: feed.get, shard: resolved.shard,

@@ -9,11 +9,10 @@ import type { RunContext } from '../run/context.js';
 import { guardedRun, type GuardOptions } from '../deploy/guarded-run.js';
 import { runAutoContract, type AutoContractReport } from '../deploy/auto-contract.js';
 import { invalidIndexesFrom, invalidIndexesSql } from '../backup/invalid-indexes.js';
-import { connectorFor, readMigrations, resolveRun, targetSchema, type RunOptions, type TargetOptions } from '../target/index.js';
+import { connectorFor, readMigrations, resolveRun, targetDir, targetSchema, type RunOptions, type TargetOptions } from '../target/index.js';
 import { CutoverError } from '../errors.js';
 import { lintHook, type LintGate, type LintHook } from '../lint/hook.js';
 import type { Severity } from '../lint/types.js';
-import { SETTINGS } from '../config/settings.js';
 import { openVerdicts, type CacheOptions, type VerdictStore } from '../verdicts/index.js';
 
 /** The lint gate's options (docs/lint.md "The gate"). */
@@ -51,7 +50,7 @@ export type MigrateOptions = TargetOptions & RunOptions & GuardOptions & LintGat
  * (`cache: false` turns both off; `cacheDir` moves the cache).
  */
 function verdictsOf(options: MigrateOptions): VerdictStore | undefined {
-  return openVerdicts({ cache: options.cache, cacheDir: options.cacheDir, from: options.dir ?? SETTINGS.dir.default, embedded: options.migrations?.map((file) => file.verdict) });
+  return openVerdicts({ cache: options.cache, cacheDir: options.cacheDir, from: targetDir(options), embedded: options.migrations?.map((file) => file.verdict) });
 }
 
 /** The gate's hook from the library's options (`error` unless told otherwise). */

@@ -7,15 +7,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { throwAll, type CutoverError } from '../errors.js';
 import type { MigrationsOptions } from '../target/index.js';
-import { targetSchema } from '../target/schema.js';
-import { SETTINGS } from '../config/settings.js';
+import { targetDir, targetSchema } from '../target/schema.js';
 import { directorySource } from '../migrations/directory.js';
 import { loadMigrations, readScript } from '../migrations/load.js';
 import type { Migration, MigrationScript } from '../migrations/types.js';
 import { versionOrder } from '../migrations/formats/index.js';
 import { openParser, type Parser } from '../sql/parse-host.js';
 import { toParse } from '../verdicts/index.js';
-import { lintScripts, type LintOptions, type LintReport } from './engine.js';
+import type { LintOptions, LintReport } from './engine.js';
+import { cachedReport } from './report-cache.js';
 
 /** Options of {@link lintMigrations}. */
 export interface LintFilesOptions extends Omit<LintOptions, 'catalog'>, Pick<MigrationsOptions, 'dir' | 'format' | 'onDetect' | 'onLink'> {
@@ -47,7 +47,7 @@ async function scriptsOf(options: LintFilesOptions): Promise<MigrationScript[]> 
   const layout = { ...(format ? { format } : {}), ...(onDetect ? { onDetect } : {}) };
   // The directory reader itself, not the library's readMigrations: offline lint loads no database driver.
   const read = (dir: string) => loadMigrations(directorySource(dir, options.onLink ? { onLink: options.onLink } : {}), { ...layout, sum: 'strict' });
-  if (!options.paths?.length) return read(options.dir ?? SETTINGS.dir.default);
+  if (!options.paths?.length) return read(targetDir(options));
   const scripts: MigrationScript[] = [];
   const problems: CutoverError[] = [];
   for (const path of options.paths) {
@@ -77,15 +77,19 @@ export async function lintMigrations(options: LintFilesOptions): Promise<LintRep
   let parser = options.parser ?? (options.verdicts ? undefined : open());
   try {
     const scripts = await scriptsOf(options);
-    if (!parser && toParse(scripts, options.verdicts) > 0) parser = open();
     const lintFile = judged(scripts, options);
-    const engine = { ...options, parser, ...(lintFile ? { lintFile } : {}) };
-    if (!options.url) return await lintScripts(scripts, engine);
+    const lintAll = async (more: Partial<LintOptions> = {}) => {
+      if (!parser && toParse(scripts, options.verdicts) > 0) parser = open();
+      // The engine and its rules load only when something is linted (not for a kept report).
+      const { lintScripts } = await import('./engine.js');
+      return lintScripts(scripts, { ...options, parser, ...(lintFile ? { lintFile } : {}), ...more });
+    };
+    if (!options.url) return await (options.verdicts ? cachedReport(options.verdicts, scripts, { ...options, ...(lintFile ? { lintFile } : {}) }, lintAll) : lintAll());
     const [{ pgConnector }, { loadCatalog }] = await Promise.all([import('../db/pg.js'), import('./live-catalog.js')]);
     const connection = await pgConnector({ url: options.url, applicationName: 'cutover lint' }).connect();
     try {
       const catalog = await loadCatalog(connection, targetSchema(options));
-      return await lintScripts(scripts, { ...engine, catalog });
+      return await lintAll({ catalog });
     } finally {
       await connection.close();
     }

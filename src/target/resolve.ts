@@ -16,7 +16,7 @@ import { loadMigrations } from '../migrations/load.js';
 import type { Migration } from '../migrations/types.js';
 import type { Clock, RunSettings, Timeouts } from '../run/context.js';
 import type { ClockOptions, MigrationsOptions, RunOptions, TargetOptions, TimeoutOptions } from './options.js';
-import { targetLedger, targetSchema } from './schema.js';
+import { targetDir, targetLedger, targetSchema } from './schema.js';
 
 /** A library call's target, every default applied. */
 export interface Target {
@@ -104,7 +104,7 @@ export function connectorFor(options: TargetOptions, command: string): Connector
  * const migrations = await readMigrations({ dir: 'db/migrations' });
  */
 export function readMigrations(options: MigrationsOptions, check: { sum?: boolean } = {}): Promise<Migration[]> {
-  const source = options.migrations ? bundleSource(options.migrations) : directorySource(options.dir ?? SETTINGS.dir.default, { onLink: options.onLink });
+  const source = options.migrations ? bundleSource(options.migrations) : directorySource(targetDir(options), { onLink: options.onLink });
   return loadMigrations(source, {
     format: options.format ?? SETTINGS.format.default, onDetect: options.onDetect, onNotice: options.onNotice,
     checksum: options.ledger === 'sqlx' ? 'sqlx' : 'cutover', sum: check.sum === true && !options.migrations,

@@ -1,4 +1,4 @@
-/** The target schema's and ledger's defaults, in a module that loads no database driver (offline `lint` uses it). */
+/** The target's schema, ledger and migrations directory with their defaults, in a module that loads no database driver (offline `lint` uses it). */
 import { SETTINGS } from '../config/settings.js';
 import type { LedgerKind } from '../db/ledger.js';
 
@@ -20,4 +20,14 @@ export function targetSchema(options: { schema?: string | undefined }): string {
  */
 export function targetLedger(options: { ledger?: LedgerKind | undefined }): LedgerKind {
   return options.ledger ?? SETTINGS.ledger.default;
+}
+
+/**
+ * The migrations directory a call reads: the option, else the settings table's default.
+ *
+ * @example
+ * targetDir({}); // 'migrations'
+ */
+export function targetDir(options: { dir?: string | undefined }): string {
+  return options.dir ?? SETTINGS.dir.default;
 }

@@ -21,6 +21,10 @@ export interface VerdictStore {
   put(sql: string, statements: readonly Statement[], trees: boolean): void;
   /** The verdict of `sql` as stored, for a bundle to embed. */
   verdict(sql: string): Verdict | undefined;
+  /** A whole run's result kept under `key` (offline lint: ../lint/report-cache.ts), or undefined. */
+  result(key: string): unknown;
+  /** Keep a whole run's result under `key`. */
+  keepResult(key: string, value: unknown): void;
 }
 
 /** Hashes are asked for the same texts several times in a run (has, get, put): computed once each. */
@@ -48,14 +52,17 @@ export function directoryStore(dir: string, options: { versions?: VerdictVersion
   const pathOf = (sql: string) => join(dir, `${verdictKey(sha(sql), versions())}.json`);
   let writable = true;
   let made = false;
-  const read = (sql: string): unknown => {
+  const read = (sql: string): unknown => readJson(pathOf(sql));
+  // A result's key is made by its caller from the inputs; the versions go in here.
+  const resultPath = (key: string) => join(dir, `result-${verdictKey(key, versions())}.json`);
+  const readJson = (path: string): unknown => {
     try {
-      return JSON.parse(readFileSync(pathOf(sql), 'utf8'));
+      return JSON.parse(readFileSync(path, 'utf8'));
     } catch {
-      return undefined; // missing, unreadable, truncated or not JSON: no verdict
+      return undefined; // missing, unreadable, truncated or not JSON: nothing kept
     }
   };
-  const write = (path: string, verdict: Verdict) => {
+  const write = (path: string, verdict: unknown) => {
     if (!writable) return;
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
@@ -85,6 +92,11 @@ export function directoryStore(dir: string, options: { versions?: VerdictVersion
       const stored = read(sql) as Verdict | undefined;
       return fromVerdict(stored, sql, { trees: false, versions: versions(), sha: sha(sql) }) ? stored : undefined;
     },
+    result(key) {
+      const stored = readJson(resultPath(key)) as { key?: unknown; value?: unknown } | undefined;
+      return stored?.key === key ? stored.value : undefined;
+    },
+    keepResult: (key, value) => write(resultPath(key), { key, value }),
   };
 }
 
@@ -112,5 +124,7 @@ export function embeddedStore(verdicts: readonly (Verdict | string)[], next?: Ve
     get: (sql, trees) => own(sql, trees) ?? next?.get(sql, trees),
     put: (sql, statements, trees) => next?.put(sql, statements, trees),
     verdict: (sql) => (own(sql, false) ? (bySha.get(sha(sql)) as Verdict) : next?.verdict(sql)),
+    result: (key) => next?.result(key),
+    keepResult: (key, value) => next?.keepResult(key, value),
   };
 }
