@@ -97,10 +97,10 @@ describe('migrate({ pool }): round trips after connecting', () => {
     expect(error!.report?.entries.map((e) => [e.version, e.state])).toEqual([['1', 'applied'], ['2', 'applied'], ['3', 'pending']]);
   });
 
-  it('a statement failing with a position is shown at that position, in the later statement', async () => {
+  it('a statement failing with a position is shown at that position, in the later statement (the server counts characters, not UTF-16 units)', async () => {
     const url = await database();
     await migrate({ url, schema, dir: await migrationsDir(history) });
-    const failing = { ...history, '3_bad.sql': 'CREATE INDEX items_sku ON items (sku);\n\nUPDATE items SET price = price + nope;\n' };
+    const failing = { ...history, '3_bad.sql': "COMMENT ON TABLE items IS 'prices in € 🚀';\n\nUPDATE items SET price = price + nope;\n" };
     const error = await migrate({ pool: await openPool(url), schema, dir: await migrationsDir(failing) }).then(() => undefined, (e: unknown) => e as CutoverError);
     expect(error!.details).toMatchObject({ file: '3_bad.sql', line: 3, column: 34, statement: 2, sqlstate: '42703' });
   });
