@@ -151,7 +151,7 @@ describe('embedded verdicts (a bundle)', () => {
 });
 
 describe('the settings', () => {
-  it('--no-cache says false; without it (commander's implied true) the environment decides', () => {
+  it('--no-cache says false; without it (commander implies true) the environment decides', () => {
     const resolve = (flags: Record<string, unknown>, env: Record<string, string>) => resolveSettings({ flags: settingFlags(flags), env });
     expect(resolve({ cache: true }, { CUTOVER_CACHE: 'false' }).cache).toBe(false);
     expect(resolve({ cache: true }, {}).origins.cache.origin).toBe('default');
