@@ -67,7 +67,7 @@ describe('migrate({ pool }): round trips after connecting', () => {
     fresh.stop();
     // No ledger yet (the budget is for an existing one): the failed read makes the lock's own
     // round trip ask pg_locks whether the lock was taken, then the probe for the ledger and
-    // its creation come on top of the 3.
+    // its creation (with the schema's, for a new schema) come on top of the 3.
     expect(fresh.sent.length, `queries sent:\n${listed(fresh.on(0))}`).toBeLessThanOrEqual(6);
 
     const log = countQueries();

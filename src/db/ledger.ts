@@ -220,10 +220,11 @@ export async function createLedger(session: Session, schema: string, kind: Ledge
   const ledger = ledgerFor(schema, kind);
   const schemaExists = probe ? probe.schema : (await session.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists', [schema])).rows[0]?.exists;
   try {
-    if (!schemaExists) await session.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
     // Without waiting for the WAL flush: the migrations recorded in it commit after it, and the run's
-    // last commit flushes the WAL (this too) before the run reports success.
-    await session.query(`BEGIN; SET LOCAL synchronous_commit = off; ${ledger.createSql()} COMMIT`);
+    // last commit flushes the WAL (this too) before the run reports success. The schema, when it
+    // is new, is made in the same transaction (one round trip).
+    const createSchema = schemaExists ? '' : `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}; `;
+    await session.query(`BEGIN; SET LOCAL synchronous_commit = off; ${createSchema}${ledger.createSql()} COMMIT`);
   } catch (error) {
     await session.query('ROLLBACK').catch(() => {}); // a failed CREATE leaves the transaction open
     if ((error as { code?: string }).code === SQLSTATE.INSUFFICIENT_PRIVILEGE) {
