@@ -92,7 +92,7 @@ export interface RebuildReport {
  */
 export async function rebuildInvalidIndexes(connector: Connector, options: { schema: string; lockWaitMs?: number | undefined }): Promise<RebuildReport> {
   const { schema } = options;
-  return withMigrationLock(connector, { schema, ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }) }, async (connection) => {
+  return withMigrationLock(connector, { schema, lockWaitMs: options.lockWaitMs }, async (connection) => {
     const rebuilt: InvalidIndex[] = [];
     for (const index of await findInvalidIndexes(connection, schema)) {
       const [drop, create] = rebuildSql(schema, index.index, index.definition);

@@ -148,7 +148,7 @@ export async function restoreBackup(deps: RestoreDeps, backup: StoredBackup, opt
   await verifyBackupFile(deps.files, backup);
   const { manifest } = backup;
   const schema = manifest.schema;
-  return withMigrationLock(deps.connector, { schema, ...(options.lockWaitMs === undefined ? {} : { lockWaitMs: options.lockWaitMs }) }, async (connection) => {
+  return withMigrationLock(deps.connector, { schema, lockWaitMs: options.lockWaitMs }, async (connection) => {
     const server = await serverInfo(connection);
     const dumpMajor = parseToolVersion(`(PostgreSQL) ${manifest.pgDumpVersion}`)?.major ?? 0;
     const tools = await findPgTools(deps.runner, deps.files, { pgBin: options.pgBin, serverMajor: Math.max(server.major, dumpMajor), target: deps.connector.describe });

@@ -69,7 +69,7 @@ export async function registerInstance(options: RegisterInstanceOptions): Promis
   return startInstance({
     connector, schema, heartbeatMs,
     info: { id, host: options.host ?? hostname(), appVersion: options.appVersion, knownVersion, pid: process.pid, applicationName, ttlMs },
-    ...(options.onError ? { onError: options.onError } : {}),
+    onError: options.onError,
     onHeartbeat: async (session) => {
       options.onBeat?.();
       if (!options.autoContract) return;

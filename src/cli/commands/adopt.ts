@@ -85,7 +85,7 @@ export function register(program: Command, runner: Runner): void {
         ...(flags.table !== undefined ? { table: flags.table } : {}),
         ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
         dryRun: flags.dryRun === true, allowMissing: flags.allowMissing === true, acceptEdited: flags.acceptEdited === true,
-        ...(settings.lockWaitMs === undefined ? {} : { lockWaitMs: settings.lockWaitMs }),
+        lockWaitMs: settings.lockWaitMs,
         onEvent: (event) => context.onEvent(event),
       }));
       context.result({ ok: true, ...report }, renderAdoptReport(report, context.flags.verbose === true));

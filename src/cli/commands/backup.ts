@@ -73,7 +73,7 @@ export function register(program: Command, runner: Runner): void {
       if (flags.allSchemas && list !== undefined) throw new CutoverError('USAGE', '--all-schemas and --schemas exclude each other', { hint: 'Give one of them.' });
       const schemas = flags.allSchemas ? 'all' as const : list !== undefined ? { list } : [context.settings.schema];
       const report = await withDatabase(context, (url) => withStepProgress(context, 'backup', (onProgress) => backup({
-        url, schema: context.settings.schema, schemas, out, ...(keep === undefined ? {} : { keep }), cutoverVersion: version, ...toolOptions(context, flags.pgBin), onProgress,
+        url, schema: context.settings.schema, schemas, out, keep, cutoverVersion: version, ...toolOptions(context, flags.pgBin), onProgress,
       })));
       const lines = report.backups.map(({ manifest: m, dumpPath }) => `backed up schema "${m.schema}" of ${m.database} to ${dumpPath} (${formatSize(m.size)}, ${m.tables.length} tables, ledger at ${ledgerVersion(m)})`);
       if (report.pruned.length) lines.push(`pruned ${report.pruned.length} older backup${report.pruned.length === 1 ? '' : 's'} (--keep ${keep}): ${report.pruned.join(', ')}`);

@@ -25,11 +25,7 @@ export function lintSettings(context: Context) {
   const s = context.settings;
   const verdicts = openVerdicts({ ...cacheSettings(context), from: context.dir, onNote: (note) => { if (context.flags.verbose) context.say(note); } });
   return {
-    ...(verdicts ? { verdicts } : {}),
-    ...(s.lintRules ? { rules: s.lintRules } : {}),
-    ...(s.pgVersion === undefined ? {} : { pgVersion: s.pgVersion }),
-    ...(s.lintSince === undefined ? {} : { since: s.lintSince }),
-    smallTableRows: s.lintSmallTable,
+    verdicts, rules: s.lintRules, pgVersion: s.pgVersion, since: s.lintSince, smallTableRows: s.lintSmallTable,
   };
 }
 
@@ -37,10 +33,7 @@ export function lintSettings(context: Context) {
 export function gateSettings(context: Context) {
   const s = context.settings;
   return {
-    ...(s.lintRules ? { lintRules: s.lintRules } : {}),
-    ...(s.pgVersion === undefined ? {} : { pgVersion: s.pgVersion }),
-    ...(s.lintSince === undefined ? {} : { lintSince: s.lintSince }),
-    lintSmallTable: s.lintSmallTable,
+    lintRules: s.lintRules, pgVersion: s.pgVersion, lintSince: s.lintSince, lintSmallTable: s.lintSmallTable,
   };
 }
 

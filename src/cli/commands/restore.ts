@@ -57,8 +57,7 @@ export function register(program: Command, runner: Runner): void {
       const age = describeAge(context.io.now().getTime() - Date.parse(manifest.createdAt));
       await confirmOrRefuse(context, flags.yes, `replace schema "${manifest.schema}" with backup ${manifest.id} (taken ${age} ago)?`);
       const report = await withDatabase(context, (url) => withStepProgress(context, 'restore', (onProgress) => restore({
-        url, backup: found.manifestPath, dir, ...(flags.dropOld ? { dropOld: true } : {}),
-        ...(context.settings.lockWaitMs === undefined ? {} : { lockWaitMs: context.settings.lockWaitMs }), ...toolOptions(context, flags.pgBin), onProgress,
+        url, backup: found.manifestPath, dir, dropOld: flags.dropOld, lockWaitMs: context.settings.lockWaitMs, ...toolOptions(context, flags.pgBin), onProgress,
       })));
       const previous = report.previous ? (report.previous.dropped ? '; the previous schema was dropped' : `; the previous schema is kept as "${report.previous.schema}" (drop it once satisfied: DROP SCHEMA … CASCADE, or restore with --drop-old)`) : '';
       context.result({ ok: true, ...report }, `restored schema "${report.schema}" on ${report.target} from backup ${report.backup.id} (${report.tables.length} tables verified, ledger at ${report.ledgerVersion}) in ${formatDuration(report.durationMs)}${previous}`);
