@@ -146,7 +146,7 @@ export const SETTINGS = {
     doc: `duration; \`status\`, \`serve\` (the health body) and \`upgrade\` warn about a post migration pending longer than this, counted from the newest migration applied below it ([zero-downtime.md](zero-downtime.md#post-left-pending))`,
   },
   cache: {
-    kind: 'boolean', flag: '--no-cache', env: 'CUTOVER_CACHE', default: true, summary: "use and fill the verdict cache: a file's parse and lint facts, kept by its bytes (docs/performance.md); --no-cache parses every file",
+    kind: 'boolean', flag: '--no-cache', env: 'CUTOVER_CACHE', default: true, summary: "the verdict cache: each file's parse and lint facts, kept by its bytes, used and filled (docs/performance.md); --no-cache: parse every file",
     commands: ['lint', 'migrate', 'plan', 'bundle'],
     doc: `boolean; \`false\` (\`--no-cache\`): no verdict is read or written, a bundle's embedded verdicts are not used either, every file is parsed ([performance.md](performance.md#verdicts))`,
   },

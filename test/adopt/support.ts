@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach } from 'vitest';
 import { ident } from '../../src/db/sql.js';
-import { cli } from '../support/cli.js';
+import { cliJson } from '../support/cli.js';
 import { freshDatabase, testSchema } from '../support/db.js';
 
 export const schema = testSchema();
@@ -51,10 +51,8 @@ export async function sql<Row = Record<string, unknown>>(url: string, text: stri
 }
 
 /** The CLI against `url` and the test schema, with `--json`. */
-export async function cutover(url: string, dir: string, ...args: string[]) {
-  const result = await cli([...args, '--url', url, '--schema', schema, '--dir', dir, '--json']);
-  const json = result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout);
-  return { ...result, json, error: json?.error };
+export function cutover(url: string, dir: string, ...args: string[]) {
+  return cliJson([...args, '--url', url, '--schema', schema, '--dir', dir]);
 }
 
 export interface LedgerRow {

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
-import { cli, type CliResult } from '../support/cli.js';
+import { cliJson, type JsonCliResult } from '../support/cli.js';
 import { query } from '../support/query.js';
 
 const run = promisify(execFile);
@@ -110,10 +110,7 @@ export async function schemasOf(url: string): Promise<string[]> {
 export type BackupDatabase = Awaited<ReturnType<typeof databaseOn>>;
 
 /** A CLI run with `--json`: its result, the parsed document, and the error in it. */
-export interface JsonRun extends CliResult {
-  json: any;
-  error: any;
-}
+export type JsonRun = JsonCliResult;
 
 /** What {@link backupTestbed} gives a test file; read the fields inside tests and hooks. */
 export interface BackupTestbed {
@@ -192,10 +189,8 @@ export function backupTestbed(name: string): BackupTestbed {
     get server() { return need(server, 'the server'); },
     get db() { return need(db, 'the database'); },
     get work() { return need(work, 'the work directory'); },
-    async cutover(dir, ...args) {
-      const result = await cli([...args, '--url', need(db, 'the database').url, '--dir', dir, '--json'], { cwd: need(work, 'the work directory'), env: { PATH: process.env.PATH ?? '' } });
-      const json = result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout);
-      return { ...result, json, error: json?.error };
+    cutover(dir, ...args) {
+      return cliJson([...args, '--url', need(db, 'the database').url, '--dir', dir], { cwd: need(work, 'the work directory'), env: { PATH: process.env.PATH ?? '' } });
     },
   };
 }

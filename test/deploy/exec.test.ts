@@ -4,7 +4,6 @@
  * signals on, and exits with the app's code; a database that goes away and a
  * wrapper killed outright leave a row that expires by its TTL.
  */
-import { createServer, connect, type Socket } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { ident } from '../../src/db/sql.js';
 import { cli, migrationsDir, spawnCli } from '../support/cli.js';
 import { query, testSchema } from '../support/db.js';
 import { cleanup, database, until } from '../support/fixtures.js';
+import { tcpProxy } from '../support/cutting-proxy.js';
 
 const schema = testSchema();
 
@@ -147,28 +147,3 @@ describe('cutover exec', () => {
     });
   });
 });
-
-/** A TCP proxy in front of the test server; `close()` is the database going away (refused from then on). */
-async function tcpProxy(url: string): Promise<{ url: string; close(): Promise<void> }> {
-  const target = new URL(url);
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => sockets.delete(socket));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxied = new URL(url);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String((server.address() as { port: number }).port);
-  const close = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    for (const socket of sockets) socket.destroy();
-  });
-  cleanup(close);
-  return { url: proxied.toString(), close };
-}

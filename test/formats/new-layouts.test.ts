@@ -6,36 +6,29 @@
  * a Go migration reported as a gap, and bad input refused with exit 2
  * before anything runs. Every case asserts what is in the database.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ident } from '../../src/db/sql.js';
-import { cli, migrationsDir } from '../support/cli.js';
-import { freshDatabase, query, testSchema } from '../support/db.js';
+import { cli, cliJson, migrationsDir } from '../support/cli.js';
+import { query, testSchema } from '../support/db.js';
+import { database } from '../support/fixtures.js';
 
 const schema = testSchema();
 const S = ident(schema);
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-
+let url: string;
 beforeEach(async () => {
-  db = await freshDatabase();
-});
-afterEach(async () => {
-  await db.drop();
+  url = await database();
 });
 
-async function cutover(dir: string, ...args: string[]) {
-  const result = await cli([...args, '--url', db.url, '--schema', schema, '--dir', dir, '--json']);
-  const json = result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout);
-  return { ...result, json, error: json?.error };
-}
+const cutover = (dir: string, ...args: string[]) => cliJson([...args, '--url', url, '--schema', schema, '--dir', dir]);
 
 async function exists(relation: string): Promise<boolean> {
-  const [row] = await query<{ exists: boolean }>(db.url, 'SELECT to_regclass($1) IS NOT NULL AS exists', [`${S}.${ident(relation)}`]);
+  const [row] = await query<{ exists: boolean }>(url, 'SELECT to_regclass($1) IS NOT NULL AS exists', [`${S}.${ident(relation)}`]);
   return row!.exists;
 }
 
 async function ledger(): Promise<[string, boolean][]> {
   if (!(await exists('cutover_migrations'))) return [];
-  const rows = await query<{ version: string; transactional: boolean }>(db.url, `SELECT version, transactional FROM ${S}.cutover_migrations WHERE state = 'applied' ORDER BY applied_at, version`);
+  const rows = await query<{ version: string; transactional: boolean }>(url, `SELECT version, transactional FROM ${S}.cutover_migrations WHERE state = 'applied' ORDER BY applied_at, version`);
   return rows.map((r) => [r.version, r.transactional]);
 }
 
@@ -55,11 +48,11 @@ describe('goose', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('warning: 20240103000000_backfill.go (version 20240103000000) is not run by cutover');
     expect(await ledger()).toEqual([['20240101000000', true], ['20240102000000', false], ['20240104000000', true]]);
-    const [index] = await query<{ indisvalid: boolean }>(db.url, 'SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)', [`${S}.jobs_s`]);
+    const [index] = await query<{ indisvalid: boolean }>(url, 'SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)', [`${S}.jobs_s`]);
     expect(index?.indisvalid).toBe(true);
-    expect(await query(db.url, 'SELECT to_regprocedure($1) IS NOT NULL AS ok', [`${S}.jobs_count()`])).toEqual([{ ok: true }]);
+    expect(await query(url, 'SELECT to_regprocedure($1) IS NOT NULL AS ok', [`${S}.jobs_count()`])).toEqual([{ ok: true }]);
 
-    const back = await cli(['rollback', '--to', '20240101000000', '--url', db.url, '--schema', schema, '--dir', dir, '--format', 'goose', '--json', '--backup-dir', dir]);
+    const back = await cli(['rollback', '--to', '20240101000000', '--url', url, '--schema', schema, '--dir', dir, '--format', 'goose', '--json', '--backup-dir', dir]);
     expect(back.code, back.stderr).toBe(1); // 20240104000000 has no Down section: refused, nothing touched
     expect(JSON.parse(back.stdout).error).toMatchObject({ code: 'NOT_REVERSIBLE', version: '20240104000000' });
     expect(await exists('more')).toBe(true);
@@ -67,7 +60,7 @@ describe('goose', () => {
 
   it('plan names the Go migration as a gap', async () => {
     const dir = await migrationsDir(files);
-    const text = await cli(['plan', '--format', 'goose', '--url', db.url, '--schema', schema, '--dir', dir]);
+    const text = await cli(['plan', '--format', 'goose', '--url', url, '--schema', schema, '--dir', dir]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stderr).toContain('warning: 20240103000000_backfill.go (version 20240103000000) is not run by cutover');
   });
@@ -100,7 +93,7 @@ describe('drizzle-kit', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('skipped 0001_abandoned_dagger.sql: not in meta/_journal.json');
     expect(await ledger()).toEqual([['0000_reflective_puck', true], ['0001_striped_tattoo', true]]);
-    expect(await query(db.url, `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'user' ORDER BY ordinal_position`, [schema]))
+    expect(await query(url, `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'user' ORDER BY ordinal_position`, [schema]))
       .toEqual([{ column_name: 'id' }, { column_name: 'role' }, { column_name: 'email' }]);
   });
 
@@ -112,9 +105,9 @@ describe('drizzle-kit', () => {
       { kind: 'ignored', file: '0001_abandoned_dagger.sql', reason: 'not in meta/_journal.json: drizzle never runs it' },
       { kind: 'ignored', file: 'meta/_journal.json.backup', reason: 'only meta/_journal.json is read' },
     ]);
-    const text = await cli(['plan', '--format', 'drizzle', '--verbose', '--url', db.url, '--schema', schema, '--dir', dir]);
+    const text = await cli(['plan', '--format', 'drizzle', '--verbose', '--url', url, '--schema', schema, '--dir', dir]);
     expect(text.stderr).toContain('skipped 0001_abandoned_dagger.sql: not in meta/_journal.json');
-    const quiet = await cli(['plan', '--format', 'drizzle', '--url', db.url, '--schema', schema, '--dir', dir]);
+    const quiet = await cli(['plan', '--format', 'drizzle', '--url', url, '--schema', schema, '--dir', dir]);
     expect(quiet.stderr).not.toContain('abandoned_dagger');
   });
 

@@ -43,6 +43,24 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
   return { code, stdout, stderr };
 }
 
+/** A CLI run with `--json`: its result, the parsed document (undefined when stdout is empty), and the error in it. */
+export interface JsonCliResult extends CliResult {
+  json: any;
+  error: any;
+}
+
+/**
+ * Run the CLI in-process with `--json` appended, and parse what it printed.
+ *
+ * @example
+ * const { code, json, error } = await cliJson(['migrate', '--url', url, '--dir', dir]);
+ */
+export async function cliJson(args: string[], options: Parameters<typeof cli>[1] = {}): Promise<JsonCliResult> {
+  const result = await cli([...args, '--json'], options);
+  const json = result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout);
+  return { ...result, json, error: json?.error };
+}
+
 /** The built CLI (npm test builds first). */
 export const BIN = resolve(import.meta.dirname, '../../bin/cutover.js');
 

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCacheDir, cacheDirFor } from '../../src/config/cache-dir.js';
+import { resolveSettings } from '../../src/config/settings.js';
+import { settingFlags } from '../../src/cli/setting-options.js';
 import { splitStatements } from '../../src/sql/statements.js';
 import { directoryStore, embeddedStore, splitWithVerdicts } from '../../src/verdicts/index.js';
 import { verdictVersions, type Verdict } from '../../src/verdicts/verdict.js';
@@ -145,5 +147,15 @@ describe('embedded verdicts (a bundle)', () => {
     const foreign = JSON.stringify({ ...JSON.parse(verdict), parser: '1.0.0' });
     expect(embeddedStore([foreign], directoryStore(dir)).get(SQL, true)).toBeUndefined();
     expect(embeddedStore(['{"truncated', JSON.stringify(made)], directoryStore(dir)).get(SQL, false)).toBeUndefined();
+  });
+});
+
+describe('the settings', () => {
+  it('--no-cache says false; without it (commander implies true) the environment decides', () => {
+    const resolve = (flags: Record<string, unknown>, env: Record<string, string>) => resolveSettings({ flags: settingFlags(flags), env });
+    expect(resolve({ cache: true }, { CUTOVER_CACHE: 'false' }).cache).toBe(false);
+    expect(resolve({ cache: true }, {}).origins.cache.origin).toBe('default');
+    expect(resolve({ cache: false }, { CUTOVER_CACHE: 'true' }).cache).toBe(false);
+    expect(resolve({ cacheDir: 'c' }, { CUTOVER_CACHE_DIR: '/x' }).cacheDir).toBe('c');
   });
 });

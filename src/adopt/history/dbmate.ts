@@ -5,6 +5,7 @@
  * not its `dirty` column; Rails' table has the same shape.
  */
 import type { HistoryReader } from '../types.js';
+import { appliedOnly } from './applied-only.js';
 
 /**
  * dbmate.
@@ -16,13 +17,9 @@ export const dbmateHistory: HistoryReader = {
   tool: 'dbmate',
   table: 'schema_migrations',
   columns: { required: ['version'], absent: ['dirty'] },
-  async read(session, table) {
-    const result = await session.query<{ version: string }>(`SELECT version::text AS version FROM ${table} ORDER BY version`);
-    return {
-      tool: 'dbmate',
-      rows: result.rows.map((row) => ({ key: row.version, description: null, state: 'applied' as const, appliedAt: null, durationMs: null })),
-      ignored: [],
-    };
-  },
-  fix: () => 'dbmate records no failures.',
+  ...appliedOnly({
+    tool: 'dbmate',
+    query: (table) => `SELECT version::text AS version FROM ${table} ORDER BY version`,
+    row: (row: { version: string }) => ({ key: row.version }),
+  }),
 };

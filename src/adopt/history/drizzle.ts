@@ -8,6 +8,7 @@
  * runs a deploy in one transaction, so a failure leaves no row.
  */
 import type { HistoryReader } from '../types.js';
+import { appliedOnly } from './applied-only.js';
 
 /**
  * drizzle.
@@ -20,20 +21,14 @@ export const drizzleHistory: HistoryReader = {
   table: '__drizzle_migrations',
   schema: 'drizzle',
   columns: { required: ['id', 'hash', 'created_at'] },
-  async read(session, table) {
-    const result = await session.query<{ hash: string; created_at: string | null }>(`SELECT hash, created_at::text AS created_at FROM ${table} ORDER BY id`);
-    return {
-      tool: 'drizzle',
-      rows: result.rows.map((row) => ({
-        key: row.created_at ?? '', description: null, state: 'applied' as const,
-        appliedAt: row.created_at === null ? null : new Date(Number(row.created_at)), durationMs: null,
-        checksum: { kind: 'sha256-lf' as const, hex: row.hash },
-      })),
-      ignored: [],
-    };
-  },
+  ...appliedOnly({
+    tool: 'drizzle',
+    query: (table) => `SELECT hash, created_at::text AS created_at FROM ${table} ORDER BY id`,
+    row: (row: { hash: string; created_at: string | null }) => ({
+      key: row.created_at ?? '', appliedAt: row.created_at === null ? null : new Date(Number(row.created_at)), checksum: { kind: 'sha256-lf', hex: row.hash },
+    }),
+  }),
   // A row names its migration by the journal's `when`.
   matches: (row, migration) => migration.toolKey === row.key,
   ledgerKey: (row) => ({ version: row.key, name: `drizzle migration of ${row.appliedAt?.toISOString() ?? 'unknown time'}` }),
-  fix: () => 'drizzle records no failures.',
 };

@@ -6,6 +6,7 @@
  * now SQL files of the same names (`20240101120000_create_users.sql`).
  */
 import type { HistoryReader } from '../types.js';
+import { appliedOnly } from './applied-only.js';
 import { byFileName } from './by-name.js';
 import { asDate } from './table.js';
 
@@ -19,14 +20,10 @@ export const knexHistory: HistoryReader = {
   tool: 'knex',
   table: 'knex_migrations',
   columns: { required: ['id', 'name', 'batch', 'migration_time'] },
-  async read(session, table) {
-    const result = await session.query<{ name: string; migration_time: Date | null }>(`SELECT name, migration_time::timestamptz AS migration_time FROM ${table} ORDER BY id`);
-    return {
-      tool: 'knex',
-      rows: result.rows.map((row) => ({ key: row.name, description: null, state: 'applied' as const, appliedAt: asDate(row.migration_time), durationMs: null })),
-      ignored: [],
-    };
-  },
+  ...appliedOnly({
+    tool: 'knex',
+    query: (table) => `SELECT name, migration_time::timestamptz AS migration_time FROM ${table} ORDER BY id`,
+    row: (row: { name: string; migration_time: Date | null }) => ({ key: row.name, appliedAt: asDate(row.migration_time) }),
+  }),
   ...byFileName,
-  fix: () => 'knex records no failures.',
 };

@@ -6,6 +6,7 @@
  * migrations are now SQL files of the same names.
  */
 import type { HistoryReader } from '../types.js';
+import { appliedOnly } from './applied-only.js';
 import { byFileName } from './by-name.js';
 import { asDate } from './table.js';
 
@@ -19,14 +20,10 @@ export const kyselyHistory: HistoryReader = {
   tool: 'kysely',
   table: 'kysely_migration',
   columns: { required: ['name', 'timestamp'] },
-  async read(session, table) {
-    const result = await session.query<{ name: string; timestamp: string | null }>(`SELECT name, "timestamp" FROM ${table} ORDER BY "timestamp", name`);
-    return {
-      tool: 'kysely',
-      rows: result.rows.map((row) => ({ key: row.name, description: null, state: 'applied' as const, appliedAt: asDate(row.timestamp), durationMs: null })),
-      ignored: [],
-    };
-  },
+  ...appliedOnly({
+    tool: 'kysely',
+    query: (table) => `SELECT name, "timestamp" FROM ${table} ORDER BY "timestamp", name`,
+    row: (row: { name: string; timestamp: string | null }) => ({ key: row.name, appliedAt: asDate(row.timestamp) }),
+  }),
   ...byFileName,
-  fix: () => 'kysely records no failures.',
 };

@@ -7,6 +7,7 @@
  * statements and its row go in one batch.
  */
 import type { HistoryReader } from '../types.js';
+import { appliedOnly } from './applied-only.js';
 
 /**
  * The Supabase CLI.
@@ -19,13 +20,10 @@ export const supabaseHistory: HistoryReader = {
   table: 'schema_migrations',
   schema: 'supabase_migrations',
   columns: { required: ['version', 'statements', 'name'] },
-  async read(session, table) {
-    const result = await session.query<{ version: string; name: string | null }>(`SELECT version, name FROM ${table} ORDER BY version`);
-    return {
-      tool: 'supabase',
-      rows: result.rows.map((row) => ({ key: row.version, description: row.name, state: 'applied' as const, appliedAt: null, durationMs: null })),
-      ignored: [],
-    };
-  },
-  fix: () => 'The Supabase CLI records no failures.',
+  ...appliedOnly({
+    tool: 'supabase',
+    named: 'The Supabase CLI',
+    query: (table) => `SELECT version, name FROM ${table} ORDER BY version`,
+    row: (row: { version: string; name: string | null }) => ({ key: row.version, description: row.name }),
+  }),
 };
