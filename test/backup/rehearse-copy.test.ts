@@ -176,7 +176,8 @@ describe('copy', () => {
     expect((await cli(['migrate', '--url', bed.db.url, '--schema', 'tenant_b', '--dir', dir])).code).toBe(0);
     const target = await databaseOn(other.adminUrl);
     try {
-      const copied = await cli(['copy', '--from', bed.db.url, '--to', target.url, '--schemas', `${schema},tenant_b`, '--json'], { env: { PATH: process.env.PATH ?? '' } });
+      // The target as a libpq keyword string: pg_restore and psql take it as migrate does (17).
+      const copied = await cli(['copy', '--from', bed.db.url, '--to', keywordString(target.url), '--schemas', `${schema},tenant_b`, '--json'], { env: { PATH: process.env.PATH ?? '' } });
       expect(copied.code, copied.stderr).toBe(0);
       const report = JSON.parse(copied.stdout);
       expect(report.ok).toBe(true);
