@@ -76,7 +76,10 @@ for (const [name, dir] of Object.entries(dirs)) {
 }
 const base = `startup_${process.pid}`;
 const DATABASE_ENV = ['DATABASE_URL', 'DB_SCHEMA', 'CUTOVER_DIR', 'NODE_OPTIONS', ...STRIPPED_ENV, ...Object.keys(process.env).filter((k) => /^PG[A-Z]+$/.test(k))];
-const env = { ...process.env, CI: '1' };
+// Cold by default: no verdict cache (issue 19.1; an older checkout ignores the variable). The
+// `cached` paths use a cache of their own, filled by one run first.
+const env = { ...process.env, CI: '1', CUTOVER_CACHE: 'false' };
+const cached = { CUTOVER_CACHE: 'true', CUTOVER_CACHE_DIR: join(work, 'cache') };
 for (const key of DATABASE_ENV) delete env[key];
 
 function cli(target, args, extraEnv = {}) {
@@ -105,6 +108,13 @@ const PATHS = {
   plan: { label: '`plan`, one file pending', args: () => ['plan', '--url', urlFor(`${base}_done`), '--dir', dirs.pending] },
   status: { label: '`status`', args: () => ['status', '--url', urlFor(`${base}_done`), '--dir', dirs.applied] },
   lint: { label: `\`lint\`, ${APPLIED + 1} files, offline`, args: () => ['lint', '--dir', dirs.pending], codes: [0, 3] },
+  'pending-cached': {
+    label: '`migrate`, one file pending, verdict cached', env: cached,
+    setup: (run) => admin(`CREATE DATABASE ${base}_${run} TEMPLATE ${base}_done`),
+    args: (run) => ['migrate', '--url', urlFor(`${base}_${run}`), '--dir', dirs.pending, '--quiet'],
+    teardown: (run) => admin(`DROP DATABASE ${base}_${run}`),
+  },
+  'lint-cached': { label: `\`lint\`, ${APPLIED + 1} files, offline, verdicts cached`, env: cached, args: () => ['lint', '--dir', dirs.pending], codes: [0, 3] },
 };
 const chosen = opt.paths ? opt.paths.split(',') : Object.keys(PATHS);
 
@@ -116,11 +126,12 @@ async function once(target, id, run, modulesFile) {
   const out = join(work, `probe-${id}-${name}.jsonl`);
   rmSync(out, { force: true });
   try {
-    const r = await cli(target, path.args(name), { STARTUP_PROBE_OUT: out, ...(modulesFile ? { STARTUP_PROBE_MODULES: modulesFile } : {}) });
+    const r = await cli(target, path.args(name), { ...path.env, STARTUP_PROBE_OUT: out, ...(modulesFile ? { STARTUP_PROBE_MODULES: modulesFile } : {}) });
     if (!(path.codes ?? [0]).includes(r.code)) throw new Error(`${target.id} ${id}: exit ${r.code}\n${r.output}`);
     const notes = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     const exit = notes.find((n) => n.at === 'exit');
-    return { ...notes[0], wall: r.wall, totalCpuMs: exit.cpuMs, peakKB: exit.maxRssKB };
+    const parserByExit = exit.cjs.some((m) => /node_modules[\\/]libpg-query[\\/]/.test(m.url));
+    return { ...notes[0], wall: r.wall, totalCpuMs: exit.cpuMs, peakKB: exit.maxRssKB, parserByExit };
   } finally {
     await path.teardown?.(name);
   }
@@ -160,9 +171,9 @@ async function bigRuns() {
       await admin(`CREATE DATABASE ${database}`);
       try {
         const bin = join(target.repo, 'bin', 'cutover.js');
-        const migrate = await measure({ file: process.execPath, args: [bin, 'migrate', '--url', urlFor(database), '--dir', dir, '--quiet'], cwd: work, env: { CI: '1' } });
+        const migrate = await measure({ file: process.execPath, args: [bin, 'migrate', '--url', urlFor(database), '--dir', dir, '--quiet'], cwd: work, env: { CI: '1', CUTOVER_CACHE: 'false' } });
         if (!migrate.ok) throw new Error(`${target.id} migrate ${BIG}: ${migrate.stderr}`);
-        const lint = await measure({ file: process.execPath, args: [bin, 'lint', '--dir', dir, '--output', 'json'], cwd: work, env: { CI: '1' } });
+        const lint = await measure({ file: process.execPath, args: [bin, 'lint', '--dir', dir, '--output', 'json'], cwd: work, env: { CI: '1', CUTOVER_CACHE: 'false' } });
         if (lint.code !== 0 && lint.code !== 3) throw new Error(`${target.id} lint ${BIG}: ${lint.stderr}`);
         peaks[target.id].migrate.push({ mb: migrate.rssKB / 1024, ms: migrate.ms });
         peaks[target.id].lint.push({ mb: lint.rssKB / 1024, ms: lint.ms });
@@ -179,7 +190,8 @@ try {
   const done = await cli(TARGETS[0], ['migrate', '--url', urlFor(`${base}_done`), '--dir', dirs.applied, '--quiet']);
   if (done.code !== 0) throw new Error(`set-up migrate failed:\n${done.output}`);
   const samples = Object.fromEntries(TARGETS.map((t) => [t.id, Object.fromEntries(chosen.map((id) => [id, []]))]));
-  for (const target of TARGETS) await once(target, chosen[0], 'warm'); // the first start after a build reads cold files
+  // The first start after a build reads cold files; the cached paths fill their cache.
+  for (const target of TARGETS) for (const id of chosen.filter((p, i) => i === 0 || PATHS[p].env)) await once(target, id, 'warm');
   for (let r = 0; r < RUNS; r++) {
     // Interleaved, the order rotating, so that load on the machine spreads over every path and checkout.
     for (let k = 0; k < chosen.length; k++) {
@@ -192,7 +204,7 @@ try {
     for (const target of TARGETS) {
       const s = samples[target.id][id];
       const m = (key) => median(s.map((x) => x[key]));
-      rows.push({ id, target: target.id, label: PATHS[id].label, at: s[0].at, ms: m('ms'), cpuMs: m('cpuMs'), rssMB: m('rssKB') / 1024, wall: m('wall'), totalCpuMs: m('totalCpuMs'), peakMB: m('peakKB') / 1024, modules: await modules(target, id) });
+      rows.push({ id, target: target.id, label: PATHS[id].label, at: s[0].at, parserByExit: s.every((x) => x.parserByExit), ms: m('ms'), cpuMs: m('cpuMs'), rssMB: m('rssKB') / 1024, wall: m('wall'), totalCpuMs: m('totalCpuMs'), peakMB: m('peakKB') / 1024, modules: await modules(target, id) });
     }
   }
   const big = RSS_RUNS > 0 ? await bigRuns() : undefined;
@@ -205,9 +217,9 @@ try {
     '',
     `Generated by \`node bench/startup.js --runs ${RUNS}${opt.before ? ' --before <checkout>' : ''} --rss-runs ${RSS_RUNS}\` on ${new Date().toISOString()}: ${os.cpus().length} CPUs, load average ${load}, Node ${process.version}${two ? `; before = ${TARGETS[0].repo}, after = this checkout` : ''}. Medians of ${RUNS} interleaved runs per path${two ? ' and checkout' : ''}. "Until": the first query (the first protocol message 'Q'/'P' the process writes to a socket) or, on paths without one, the exit; ms and CPU ms since the process started (Node.js's own boot included), RSS then; modules = files of the bundle and of node_modules loaded by then, with their size (Node.js's built-ins not counted; libpg-query's .wasm is read, not imported: not counted). Whole process: its CPU and peak RSS${two ? '. Cells read before → after' : ''}.`,
     '',
-    '| path | until | ms | CPU ms | RSS MB | modules | kB | pg | libpg-query | whole process: CPU ms | peak RSS MB |',
-    '|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|',
-    ...chosen.map((id) => `| ${PATHS[id].label} | ${rows.find((r) => r.id === id).at === 'query' ? 'first query' : 'exit'} | ${cell(id, (r) => r.ms.toFixed(0))} | ${cell(id, (r) => r.cpuMs.toFixed(0))} | ${cell(id, (r) => r.rssMB.toFixed(1))} | ${cell(id, (r) => r.modules.count)} | ${cell(id, (r) => r.modules.kB.toFixed(0))} | ${cell(id, (r) => (r.modules.pg ? 'yes' : 'no'))} | ${cell(id, (r) => (r.modules.parser ? 'yes' : 'no'))} | ${cell(id, (r) => r.totalCpuMs.toFixed(0))} | ${cell(id, (r) => r.peakMB.toFixed(1))} |`),
+    '| path | until | ms | CPU ms | RSS MB | modules | kB | pg | libpg-query | whole process: CPU ms | peak RSS MB | libpg-query by exit |',
+    '|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|',
+    ...chosen.map((id) => `| ${PATHS[id].label} | ${rows.find((r) => r.id === id).at === 'query' ? 'first query' : 'exit'} | ${cell(id, (r) => r.ms.toFixed(0))} | ${cell(id, (r) => r.cpuMs.toFixed(0))} | ${cell(id, (r) => r.rssMB.toFixed(1))} | ${cell(id, (r) => r.modules.count)} | ${cell(id, (r) => r.modules.kB.toFixed(0))} | ${cell(id, (r) => (r.modules.pg ? 'yes' : 'no'))} | ${cell(id, (r) => (r.modules.parser ? 'yes' : 'no'))} | ${cell(id, (r) => r.totalCpuMs.toFixed(0))} | ${cell(id, (r) => r.peakMB.toFixed(1))} | ${cell(id, (r) => (r.parserByExit ? 'yes' : 'no'))} |`),
     ...(big ? [
       '',
       `Peak RSS on ${BIG} files (bench/generate.js), ${TIME_BIN ? 'GNU time %M: the largest process of the tree, the parser\'s child included' : 'VmHWM polled'}; medians of ${RSS_RUNS} interleaved runs (target ≤ 80 MB):`,

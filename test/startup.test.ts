@@ -42,7 +42,8 @@ async function loaded(args: string[]): Promise<{ code: number; stdout: string; f
   const modules = join(dir, 'modules.jsonl');
   const { NODE_OPTIONS: _options, DATABASE_URL: _url, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args], {
-    cwd: dir, env: { ...env, CI: '1', STARTUP_PROBE_OUT: out, STARTUP_PROBE_MODULES: modules }, stdio: ['ignore', 'pipe', 'pipe'],
+    // No verdict cache: what a cold run loads (a kept verdict would skip the parser).
+    cwd: dir, env: { ...env, CI: '1', CUTOVER_CACHE: 'false', STARTUP_PROBE_OUT: out, STARTUP_PROBE_MODULES: modules }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -6,7 +6,7 @@
 import { ledgerFor, readLedger } from '../db/ledger.js';
 import type { Session } from '../db/session.js';
 import { ident } from '../db/sql.js';
-import { requireSchemas } from '../fleet/glob.js'; // the list's reading alone, not the fleet runner
+import { requireSchemas } from '../config/schema-list.js';
 import type { ManifestLedgerRow } from './manifest.js';
 
 /** In the text of cutover's own queries of user tables (row counts): a rehearsal never takes them for the app's (old-queries.ts). */
@@ -36,7 +36,7 @@ export async function userSchemas(session: Session): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** Which schemas a backup or copy takes: these names, every user schema, or a `--schemas` list (names and globs, src/fleet/glob.ts). */
+/** Which schemas a backup or copy takes: these names, every user schema, or a `--schemas` list (names and globs, src/config/schema-list.ts). */
 export type SchemaSelection = readonly string[] | 'all' | { list: string };
 
 /**

@@ -13,7 +13,7 @@ import { didYouMean } from '../suggest.js';
 import { connectionCandidates, fillFromEnvFile } from './connection-sources.js';
 import type { TargetSpec } from '../fleet/types.js';
 import { targetsProblem, toTargetSpecs } from './targets.js';
-import { splitSchemaList } from '../fleet/glob.js';
+import { splitSchemaList } from './schema-list.js';
 import { FORMATS, type FormatOption } from '../migrations/formats/types.js';
 import { LEDGER_KINDS, type LedgerKind } from '../db/ledger.js';
 
@@ -210,7 +210,7 @@ export interface Settings {
   lintSmallTable: number;
   /** Warn about a post migration left pending longer than this. */
   postPendingWarnMs: number;
-  /** `--schemas`: names and globs, comma-separated (src/fleet/glob.ts). */
+  /** `--schemas`: names and globs, comma-separated (src/config/schema-list.ts). */
   schemas?: string;
   /** Fleet targets from the config file (docs/fleet.md). */
   targets?: TargetSpec[];

@@ -8,7 +8,7 @@
 import { CutoverError } from '../errors.js';
 import type { Session } from '../db/session.js';
 import { describeUrl } from '../db/url.js';
-import { isSystemSchema, requireSchemas } from './glob.js';
+import { isSystemSchema, requireSchemas } from '../config/schema-list.js';
 import type { TargetSpec } from './types.js';
 
 /** The query finding every schema with a ledger table ($1: `cutover_migrations`, or `_sqlx_migrations` with --ledger sqlx). */

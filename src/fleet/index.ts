@@ -3,7 +3,7 @@ export { migrateFleet, fleetStatus, defaultConcurrency, type MigrateFleetOptions
 export { runFleet, type FleetRunOptions } from './run-fleet.js';
 export { readFleetStatus, fleetMatrix, targetStatus, type FleetStatusReport, type TargetStatus } from './status.js';
 export { parseShard, shardOf, inShard } from './shard.js';
-export { globToRegExp, matchSchemas, selectSchemas, requireSchemas, splitSchemaList } from './glob.js';
+export { globToRegExp, matchSchemas, selectSchemas, requireSchemas, splitSchemaList } from '../config/schema-list.js';
 export { discoverSchemas } from './discover.js';
 export { summarize } from './summary.js';
 export type { TargetSpec, TargetRef, Target, TargetOutcome, TargetResult, FleetReport, FleetEvent, OnFleetEvent, Shard, StopReason } from './types.js';

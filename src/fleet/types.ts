@@ -13,7 +13,7 @@ export interface TargetSpec {
   url: string;
   /** Exact schema names; created on first use, like `--schema`. */
   schemas?: string[];
-  /** A schema list over existing schemas (`--schemas`): names and globs, comma-separated (`tenant_*,audit`; src/fleet/glob.ts). */
+  /** A schema list over existing schemas (`--schemas`): names and globs, comma-separated (`tenant_*,audit`; src/config/schema-list.ts). */
   pattern?: string;
   /** A query returning one text column of schema names. */
   query?: string;

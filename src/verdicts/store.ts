@@ -27,6 +27,12 @@ export interface VerdictStore {
   keepResult(key: string, value: unknown): void;
 }
 
+/**
+ * Texts larger than this get no verdict: their parse trees would make a verdict many times the
+ * text's size, held whole to be written (a 50 MB data load: issue 16.9); they are parsed each run.
+ */
+export const VERDICT_MAX_CHARS = 1 << 20;
+
 /** Hashes are asked for the same texts several times in a run (has, get, put): computed once each. */
 function shaOf(): (sql: string) => string {
   const known = new Map<string, string>();
@@ -84,6 +90,7 @@ export function directoryStore(dir: string, options: { versions?: VerdictVersion
     has: (sql) => existsSync(pathOf(sql)),
     get: (sql, trees) => fromVerdict(read(sql), sql, { trees, versions: versions(), sha: sha(sql) }),
     put(sql, statements, trees) {
+      if (sql.length > VERDICT_MAX_CHARS) return;
       // A verdict with trees serves both uses: never replaced by one without.
       if (!trees && fromVerdict(read(sql), sql, { trees: true, versions: versions(), sha: sha(sql) })) return;
       write(pathOf(sql), toVerdict(sql, statements, trees, versions(), sha(sql)));

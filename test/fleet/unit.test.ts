@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConcurrency } from '../../src/fleet/api.js';
 import { targetsProblem, toTargetSpecs } from '../../src/config/targets.js';
-import { globToRegExp, matchSchemas, selectSchemas, splitSchemaList } from '../../src/fleet/glob.js';
+import { globToRegExp, matchSchemas, selectSchemas, splitSchemaList } from '../../src/config/schema-list.js';
 import { sharedPreparer } from '../../src/fleet/prepare-cache.js';
 import { inShard, parseShard } from '../../src/fleet/shard.js';
 import { fleetMatrix, targetStatus } from '../../src/fleet/status.js';

@@ -13,6 +13,7 @@ import { resolveSettings } from '../../src/config/settings.js';
 import { settingFlags } from '../../src/cli/setting-options.js';
 import { splitStatements } from '../../src/sql/statements.js';
 import { directoryStore, embeddedStore, splitWithVerdicts } from '../../src/verdicts/index.js';
+import { VERDICT_MAX_CHARS } from '../../src/verdicts/store.js';
 import { verdictVersions, type Verdict } from '../../src/verdicts/verdict.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'cutover-verdicts-'));
@@ -113,6 +114,15 @@ describe('the cache directory', () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/not written \(ENOTDIR\)/);
     expect(store.get(SQL, false)).toBeUndefined();
+  });
+
+  it('keeps no verdict of a very large text (parsed each run instead)', async () => {
+    const dir = scratch();
+    const big = `${'SELECT 1;\n'.repeat(Math.ceil(VERDICT_MAX_CHARS / 10) + 1)}`;
+    const store = directoryStore(dir);
+    store.put(big, await splitStatements({ file: 'big.sql', sql: big }), false);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(store.has(big)).toBe(false);
   });
 
   it('is written atomically: no temporary file is left', async () => {
