@@ -109,6 +109,12 @@ const cacheFor = (tool) => (tool.verdicts ? warmCache : coldCache());
 
 // ------------------------------------------------------------ server, proxy
 const server = process.env.BENCH_DATABASE_URL ? { url: process.env.BENCH_DATABASE_URL, stop() {}, own: false } : { ...(await startServer({ log })), own: true };
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server.stop(); // a throw-away server must not outlive an interrupted bench
+    process.exit(130);
+  });
+}
 const admin = new pg.Client({ connectionString: server.url });
 await admin.connect();
 const pgVersion = (await admin.query('SHOW server_version')).rows[0].server_version;
