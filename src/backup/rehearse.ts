@@ -29,6 +29,7 @@ import { findPgTools, toolConnection } from './pg-tools.js';
 import { conninfoKeywords, toKeywordString } from '../db/conninfo.js';
 import type { BackupFiles, ProcessRunner } from './ports.js';
 import { readTableStats, rowsTouched, tracksCounts, waitForOtherSessions, type TableRows } from './rows-touched.js';
+import { systemClock } from '../clock.js';
 import { diffSchemas, readSchemaObjects, type SchemaDiff } from './schema-diff.js';
 
 /** What a rehearsal needs from outside. */
@@ -125,7 +126,7 @@ function sampleLocks(connection: Connection): { stop(): Promise<{ relation: stri
             AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_toast'`,
       ).catch(() => ({ rows: [] as { relation: string; mode: string }[] }));
       for (const row of rows) seen.set(`${row.relation} ${row.mode}`, row);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await systemClock.sleep(10);
     }
   })();
   return {
@@ -151,8 +152,6 @@ interface StepsContext {
   steps: Step[];
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Run the pending migrations one at a time (`to` each version in turn), so
  * locks and rows can be told apart; after a failure the rest are not run.
@@ -167,7 +166,7 @@ async function runOneByOne(ctx: StepsContext): Promise<{ results: MigrationRehea
   // Every other session must have ended (and so flushed its counters, rows-touched.ts) before a reading:
   // pg_restore's before the first, the migration's before each next one.
   const settle = async (after: string) => {
-    const left = await waitForOtherSessions(copy, own, sleep);
+    const left = await waitForOtherSessions(copy, own, systemClock.sleep);
     if (left.length > 0) rowsNote ??= `session${left.length === 1 ? '' : 's'} ${left.join(', ')} still connected to the scratch database after ${after}: rows written there may be missing`;
   };
   const read = async () => ({ counts: await tableCounts(copy, schema), ...(counting ? { stats: await readTableStats(copy, schema) } : {}) });

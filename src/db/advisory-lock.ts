@@ -17,6 +17,7 @@ import { CutoverError } from '../errors.js';
 import { formatDuration } from '../duration.js';
 import type { QueryResultLike, Session } from './session.js';
 import { storedName } from './sql.js';
+import { systemClock } from '../clock.js';
 
 /** Who holds the lock, for "waiting for …" messages. */
 export interface LockHolder {
@@ -94,8 +95,6 @@ export interface AcquireOptions {
 /** What became of `alongside`: its result, or the server's error for it (no such table …). */
 export type Alongside = { result: QueryResultLike<unknown> } | { error: unknown };
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Describe holders for a message. */
 export function describeHolders(holders: LockHolder[]): string {
   if (holders.length === 0) return 'a session that has since let go';
@@ -144,8 +143,8 @@ async function firstAttempt(session: Session, key: string, alongside: string): P
 
 /** Poll `pg_try_advisory_lock(key)` with back-off until taken; returns how long it waited. */
 async function pollLock(session: Session, target: LockTarget, options: Omit<AcquireOptions, 'schema'>): Promise<{ waitedMs: number; alongside?: Alongside }> {
-  const sleep = options.sleep ?? defaultSleep;
-  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? systemClock.sleep;
+  const now = options.now ?? systemClock.now;
   const started = now();
   let delay = 25;
   let lastReport = -Infinity;

@@ -12,6 +12,7 @@ import type { RunnableStatement } from '../sql/statements.js';
 import type { OnEvent } from './events.js';
 import type { VerdictStore } from '../verdicts/index.js';
 import type { MigrateReport } from './migrate.js';
+import type { Clock } from '../clock.js';
 
 /** How long a run waits and how it retries, every default applied (docs/locking.md). */
 export interface Timeouts {
@@ -27,12 +28,6 @@ export interface Timeouts {
   retryDelayMs: number;
   /** … and its cap. */
   retryDelayMaxMs: number;
-}
-
-/** The clock a run measures and waits with: a port, so tests can pass their own. */
-export interface Clock {
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
 }
 
 /** A run's settings, resolved: everything but where it runs (the schema, the connector). */
@@ -98,3 +93,5 @@ export interface RunContext extends RunSettings, RunHooks {
   /** Roll back to this version instead of migrating. */
   rollbackTo?: string;
 }
+
+export type { Clock };

@@ -17,6 +17,7 @@ import type { Migration } from '../migrations/types.js';
 import type { Clock, RunSettings, Timeouts } from '../run/context.js';
 import type { ClockOptions, MigrationsOptions, RunOptions, TargetOptions, TimeoutOptions } from './options.js';
 import { targetDir, targetLedger, targetSchema } from './schema.js';
+import { systemClock } from '../clock.js';
 
 /** A library call's target, every default applied. */
 export interface Target {
@@ -82,7 +83,7 @@ export function resolveTimeouts(options: TimeoutOptions): Timeouts {
  * const { now, sleep } = resolveClock({});
  */
 export function resolveClock(options: ClockOptions): Clock {
-  return { now: options.now ?? Date.now, sleep: options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))) };
+  return { now: options.now ?? systemClock.now, sleep: options.sleep ?? systemClock.sleep };
 }
 
 /** The connector for a library call: a URL or a pool, search_path pinned to its schema. */

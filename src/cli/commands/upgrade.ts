@@ -24,6 +24,7 @@ import type { Runner } from '../program.js';
 import { renderUpgrade } from '../render-deploy.js';
 import { gateSettings, lintSettings } from './lint.js';
 import { settingOption } from '../setting-options.js';
+import { systemClock } from '../../clock.js';
 
 interface UpgradeFlags {
   deploy?: string;
@@ -120,7 +121,7 @@ function ports(context: Context, url: string, flags: UpgradeFlags): UpgradePorts
       return { statusCode: response.status, body };
     },
     instances: async () => (await listInstances(target)).instances,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: systemClock.sleep,
     now: () => context.io.now().getTime(),
   };
 }
