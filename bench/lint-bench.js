@@ -10,7 +10,8 @@
 //   node bench/lint-bench.js [--runs 5] [--files 1000] [--no-write] [--out bench/RESULTS.md] [--json FILE]
 //
 // cutover runs cold (CUTOVER_CACHE_DIR an empty directory of its own per run)
-// and, when the build has the verdict cache, with verdicts (a cache filled by
+// and, when the build has the verdict cache, cold with the cache off
+// (CUTOVER_CACHE=false: nothing written) and with verdicts (a cache filled by
 // one unmeasured run first). --json writes the medians and ratios (bench/net.js).
 //
 // Prints a `<!-- lint:start --> … <!-- lint:end -->` section; run.js (workload
@@ -106,13 +107,13 @@ async function main() {
   // Cold: an empty cache directory per run; with verdicts: one cache, filled by an unmeasured run first.
   const caches = mkdtempSync(join(os.tmpdir(), 'bench-lint-cache-'));
   let cold = 0;
-  const lint = (target, cacheDir) => measure({ file: process.execPath, args: [join(REPO, 'bin', 'cutover.js'), 'lint', '--dir', target, '--output', 'json'], cwd: REPO, env: { CUTOVER_CACHE_DIR: cacheDir } });
+  const lint = (target, cacheDir, env = {}) => measure({ file: process.execPath, args: [join(REPO, 'bin', 'cutover.js'), 'lint', '--dir', target, '--output', 'json'], cwd: REPO, env: { CUTOVER_CACHE_DIR: cacheDir, ...env } });
   const verdicts = hasVerdictCache(REPO);
   if (verdicts) await lint(dir, join(caches, 'warm'));
   const tools = {
     'cutover-1-file': () => lint(one, join(caches, `cold-${++cold}`)),
     cutover: () => lint(dir, join(caches, `cold-${++cold}`)),
-    ...(verdicts ? { 'cutover-verdicts': () => lint(dir, join(caches, 'warm')) } : {}),
+    ...(verdicts ? { 'cutover-verdicts': () => lint(dir, join(caches, 'warm')), 'cutover-no-cache': () => lint(dir, join(caches, `cold-${++cold}`), { CUTOVER_CACHE: 'false' }) } : {}),
     ...(squawk ? { squawk: () => measure({ file: squawk, args: ['--reporter', 'json', ...files], cwd: dir }) } : {}),
   };
   const results = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
@@ -153,7 +154,7 @@ async function main() {
   md.push('', '| tool | median ms | min ms | max ms | peak RSS MB (median) | runs |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [tool, rs] of Object.entries(results)) {
     const ms = rs.map((r) => r.ms);
-    md.push(`| ${{ cutover: 'cutover lint, cold', 'cutover-verdicts': 'cutover lint, with verdicts', 'cutover-1-file': '↳ cutover lint, 1 file, cold (start-up: node, the CLI, the parser\'s WASM)' }[tool] ?? `squawk ${SQUAWK_VERSION} (npm bin)`} | ${median(ms).toFixed(0)} | ${Math.min(...ms).toFixed(0)} | ${Math.max(...ms).toFixed(0)} | ${(median(rs.map((r) => r.rssKB)) / 1024).toFixed(1)} | ${rs.length} |`);
+    md.push(`| ${{ cutover: 'cutover lint, cold (an empty cache: it writes 1,000 verdicts)', 'cutover-no-cache': 'cutover lint, cold, `CUTOVER_CACHE=false` (nothing written)', 'cutover-verdicts': 'cutover lint, with verdicts', 'cutover-1-file': '↳ cutover lint, 1 file, cold (start-up: node, the CLI, the parser\'s WASM)' }[tool] ?? `squawk ${SQUAWK_VERSION} (npm bin)`} | ${median(ms).toFixed(0)} | ${Math.min(...ms).toFixed(0)} | ${Math.max(...ms).toFixed(0)} | ${(median(rs.map((r) => r.rssKB)) / 1024).toFixed(1)} | ${rs.length} |`);
   }
   if (results.squawk) {
     const toSquawk = (k) => median(results[k].map((r, i) => r.ms / results.squawk[i].ms));
@@ -184,7 +185,7 @@ async function main() {
     const ms = (k) => (results[k] ? median(results[k].map((r) => r.ms)) : undefined);
     const toSquawk = (k) => (results[k] && results.squawk ? median(results[k].map((r, i) => r.ms / results.squawk[i].ms)) : undefined);
     const rssMB = (k) => (results[k] ? median(results[k].map((r) => r.rssKB)) / 1024 : undefined);
-    const keys = { cold: 'cutover', verdicts: 'cutover-verdicts', squawk: 'squawk' };
+    const keys = { cold: 'cutover', nocache: 'cutover-no-cache', verdicts: 'cutover-verdicts', squawk: 'squawk' };
     const pick = (f) => Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, f(v)]));
     writeFileSync(opt.json, JSON.stringify({ runs: RUNS, files: FILES, squawkVersion: SQUAWK_VERSION, medians: pick(ms), ratios: pick(toSquawk), rssMB: pick(rssMB) }, null, 2));
   }

@@ -449,7 +449,7 @@ lockBlock ??= existsSync(opt.out) ? /<!-- lock-safety:start -->[\s\S]*?<!-- lock
 const fleetBlocks = existsSync(opt.out) ? [...readFileSync(opt.out, 'utf8').matchAll(/<!-- fleet:[^\n]*:begin -->[\s\S]*?<!-- fleet:[^\n]*:end -->/g)].map((m) => `\n${m[0]}\n`).join('') : '';
 lintBlock ??= existsSync(opt.out) ? /<!-- lint:start -->[\s\S]*?<!-- lint:end -->/.exec(readFileSync(opt.out, 'utf8'))?.[0] : undefined;
 // The live-traffic check, the chaos table, the large-file, network and start-up sections (lock-safety.js --rate, scripts/chaos.js, large-files.js, net.js, startup.js) are kept too.
-const keptBlocks = existsSync(opt.out) ? ['live-traffic', 'chaos', 'large', 'net', 'startup'].map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(readFileSync(opt.out, 'utf8'))?.[0]).filter(Boolean).map((b) => `\n${b}\n`).join('') : '';
+const keptBlocks = existsSync(opt.out) ? ['live-traffic', 'chaos', 'large', 'net', 'net-notes', 'startup'].map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(readFileSync(opt.out, 'utf8'))?.[0]).filter(Boolean).map((b) => `\n${b}\n`).join('') : '';
 const text = md.join('\n') + (lockBlock ? `\n${lockBlock}\n` : '') + (lintBlock ? `\n${lintBlock}\n` : '') + keptBlocks + fleetBlocks;
 if (!opt['no-write']) writeFileSync(opt.out, text);
 console.log(text);
