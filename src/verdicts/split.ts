@@ -35,7 +35,7 @@ export function toParse(scripts: readonly Script[], verdicts: VerdictStore | und
   return verdicts ? scripts.filter((script) => !verdicts.has(script.sql)).length : scripts.length;
 }
 
-/** A file parsed alone (a chunk that did not parse joined, a verdict that could not be used): its statements, into the store. */
+/** A file parsed alone (a chunk that did not parse joined): its statements, into the store. */
 async function alone<S extends Script>(script: S, options: SplitWithVerdictsOptions): Promise<FileSplit<S>> {
   try {
     const statements = await splitStatements(script);
@@ -55,8 +55,16 @@ async function alone<S extends Script>(script: S, options: SplitWithVerdictsOpti
  */
 export async function* splitWithVerdicts<S extends Script>(scripts: readonly S[], options: SplitWithVerdictsOptions): AsyncGenerator<FileSplit<S>> {
   const { verdicts, tree } = options;
-  const missing = verdicts ? scripts.filter((script) => !verdicts.has(script.sql)) : scripts;
-  const toParseNow = new Set<S>(missing);
+  // Verdicts read first: a file whose verdict cannot be used (damaged, foreign, without the trees
+  // asked for) is parsed with the others in chunks, not alone, and its verdict rewritten.
+  const cached = new Map<S, Statement[]>();
+  if (verdicts) {
+    for (const script of scripts) {
+      const statements = verdicts.get(script.sql, tree);
+      if (statements) cached.set(script, statements);
+    }
+  }
+  const missing = scripts.filter((script) => !cached.has(script));
   const parsed = missing.length > 0 ? splitChunks(missing, { tree, ...(options.parser ? { parser: options.parser } : {}) }) : undefined;
   const ready: FileSplit<S>[] = [];
   const nextParsed = async (): Promise<FileSplit<S>> => {
@@ -76,13 +84,8 @@ export async function* splitWithVerdicts<S extends Script>(scripts: readonly S[]
   };
   try {
     for (const script of scripts) {
-      if (toParseNow.has(script)) {
-        yield await nextParsed();
-        continue;
-      }
-      const statements = verdicts!.get(script.sql, tree);
-      // A verdict that cannot be used (damaged, foreign, without the trees asked for): parsed again, and rewritten.
-      yield statements ? { script, statements } : await alone(script, options);
+      const statements = cached.get(script);
+      yield statements ? { script, statements } : await nextParsed();
     }
   } finally {
     await parsed?.return(undefined);
